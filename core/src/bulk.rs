@@ -1,0 +1,102 @@
+//! Many calls with a concurrency limit: one result per item, in completion order, memory flat.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use futures_util::{Stream, StreamExt};
+use serde::de::DeserializeOwned;
+
+use crate::call::Call;
+use crate::rt::MaybeSend;
+use crate::Error;
+
+/// Counts reported after each finished item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BulkProgress {
+    /// Items finished, successfully or not.
+    pub done: u64,
+    /// Items that succeeded.
+    pub succeeded: u64,
+    /// Items that failed.
+    pub failed: u64,
+}
+
+/// A callback told of progress after each item (`Send + Sync` on native targets).
+#[cfg(not(target_arch = "wasm32"))]
+pub type ProgressFn = Arc<dyn Fn(BulkProgress) + Send + Sync>;
+/// A callback told of progress after each item.
+#[cfg(target_arch = "wasm32")]
+pub type ProgressFn = Arc<dyn Fn(BulkProgress)>;
+
+/// Options of a bulk run.
+#[derive(Clone)]
+pub struct BulkOptions {
+    /// Requests in flight at most (default 10). A call waiting to retry holds no slot.
+    pub concurrency: usize,
+    /// Told of progress after each item.
+    pub progress: Option<ProgressFn>,
+}
+
+impl Default for BulkOptions {
+    fn default() -> Self {
+        BulkOptions { concurrency: 10, progress: None }
+    }
+}
+
+impl std::fmt::Debug for BulkOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BulkOptions").field("concurrency", &self.concurrency).finish_non_exhaustive()
+    }
+}
+
+/// The outcome of one item: its index in the input and its result.
+#[derive(Debug)]
+pub struct BulkItem<R> {
+    /// Position of the item in the input, from 0.
+    pub index: usize,
+    /// What the call returned.
+    pub result: Result<R, Error>,
+}
+
+/// Runs every call of `calls` (an iterator or a stream) with at most `concurrency` requests in
+/// flight, yielding one [`BulkItem`] per input item as each finishes. Invalid items fail with
+/// their validation error without a request; a failure never stops the run.
+pub fn run<R, S>(calls: S, options: BulkOptions) -> impl Stream<Item = BulkItem<R>> + MaybeSend
+where
+    R: DeserializeOwned + MaybeSend + 'static,
+    S: Stream<Item = Call<R>> + MaybeSend,
+{
+    let concurrency = options.concurrency.max(1);
+    let gate = Arc::new(tokio::sync::Semaphore::new(concurrency));
+    let succeeded = AtomicU64::new(0);
+    let failed = AtomicU64::new(0);
+    let progress = options.progress;
+    calls
+        .enumerate()
+        .map(move |(index, call)| {
+            let call = call.gate(gate.clone());
+            async move { BulkItem { index, result: call.send().await } }
+        })
+        // Calls sleeping before a retry hold no permit, so keep more of them alive than permits.
+        .buffer_unordered(concurrency * 4)
+        .inspect(move |item| {
+            let (ok, bad) = if item.result.is_ok() {
+                (succeeded.fetch_add(1, Ordering::Relaxed) + 1, failed.load(Ordering::Relaxed))
+            } else {
+                (succeeded.load(Ordering::Relaxed), failed.fetch_add(1, Ordering::Relaxed) + 1)
+            };
+            if let Some(p) = &progress {
+                p(BulkProgress { done: ok + bad, succeeded: ok, failed: bad });
+            }
+        })
+}
+
+/// [`run`] over an iterator.
+pub fn run_iter<R, I>(calls: I, options: BulkOptions) -> impl Stream<Item = BulkItem<R>> + MaybeSend
+where
+    R: DeserializeOwned + MaybeSend + 'static,
+    I: IntoIterator<Item = Call<R>>,
+    I::IntoIter: MaybeSend,
+{
+    run(futures_util::stream::iter(calls), options)
+}

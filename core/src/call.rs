@@ -1,0 +1,243 @@
+//! One prepared call of one operation: validated up front, then sent (`.await`) or shown (`dry_run`).
+
+use std::future::IntoFuture;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::ids::{self, IdKind};
+use crate::models::RequestBody;
+use crate::ops::Operation;
+use crate::rt::{BoxFuture, MaybeSend};
+use crate::validate::Validator;
+use crate::{Client, Error, FieldError, ValidationErrors};
+
+/// What would be sent, without the token: the result of a dry run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreparedRequest {
+    /// Operation name, e.g. `people.update_ecbn`.
+    pub operation: &'static str,
+    /// HTTP method.
+    pub method: &'static str,
+    /// Full URL with the query.
+    pub url: String,
+    /// Path under the base URL, percent-encoded.
+    pub path: String,
+    /// Query parameters, in order.
+    pub query: Vec<(String, String)>,
+    /// Headers, with `Authorization` shown as `Bearer ***`.
+    pub headers: Vec<(String, String)>,
+    /// JSON body with secret fields masked.
+    pub body: Option<serde_json::Value>,
+}
+
+/// A call of one operation. `.await` sends it; [`Call::dry_run`] only shows it.
+#[must_use = "a call does nothing until awaited or dry-run"]
+pub struct Call<R> {
+    pub(crate) client: Client,
+    pub(crate) op: &'static Operation,
+    pub(crate) path_id: Option<String>,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) org_id: Option<String>,
+    pub(crate) errors: Vec<FieldError>,
+    pub(crate) gate: Option<Arc<tokio::sync::Semaphore>>,
+    _r: PhantomData<fn() -> R>,
+}
+
+impl<R> std::fmt::Debug for Call<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call")
+            .field("operation", &self.op.name)
+            .field("path_id", &self.path_id)
+            .field("org_id", &self.org_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R> Call<R> {
+    /// A call with validated path ID, query and body; broken rules are kept and reported when
+    /// the call is sent or dry-run, so that nothing is sent.
+    pub(crate) fn new<B: RequestBody + ?Sized>(
+        client: &Client,
+        op: &'static Operation,
+        path_id: Option<&str>,
+        body: Option<&B>,
+    ) -> Self {
+        let mut v = Validator::default();
+        if let (Some((name, kind)), Some(id)) = (op.path_param, path_id) {
+            if let Some(e) = ids::check(name, id, kind) {
+                v.errors.push(e);
+            }
+        }
+        let mut bytes = None;
+        if let Some(b) = body {
+            b.validate(&mut v);
+            match serde_json::to_vec(b) {
+                Ok(json) => bytes = Some(json),
+                Err(e) => v.push("body", "serialize", e.to_string()),
+            }
+        }
+        Call {
+            client: client.clone(),
+            op,
+            path_id: path_id.map(str::to_string),
+            query: Vec::new(),
+            body: bytes,
+            org_id: None,
+            errors: v.errors,
+            gate: None,
+            _r: PhantomData,
+        }
+    }
+
+    /// Adds a query parameter (operations with paging).
+    pub(crate) fn with_query(mut self, name: &'static str, value: Option<String>) -> Self {
+        if let Some(v) = value {
+            self.query.push((name, v));
+        }
+        self
+    }
+
+    /// Adds a broken rule found by the caller (e.g. on query parameters).
+    pub(crate) fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.errors.extend(errors);
+        self
+    }
+
+    /// Sends this call to this organization instead of the client's default.
+    pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
+        self.org_id = Some(org_id.into());
+        self
+    }
+
+    /// The operation this call runs.
+    pub fn operation(&self) -> &'static Operation {
+        self.op
+    }
+
+    /// Attempts of this call wait for a permit of `gate` (bulk runs use this to cap requests in
+    /// flight without holding a permit while waiting to retry).
+    pub fn gate(mut self, gate: Arc<tokio::sync::Semaphore>) -> Self {
+        self.gate = Some(gate);
+        self
+    }
+
+    fn effective_org(&self) -> Option<&str> {
+        self.org_id.as_deref().or(self.client.inner.org_id.as_deref())
+    }
+
+    /// The validation error of this call, if any.
+    pub fn check(&self) -> Result<(), Error> {
+        let mut errors = self.errors.clone();
+        if let Some(org) = &self.org_id {
+            if let Some(e) = ids::check("orgId", org, IdKind::Organization) {
+                errors.push(e);
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Validation(ValidationErrors { operation: self.op.name.into(), errors }))
+        }
+    }
+
+    /// The percent-encoded path and the query, as sent.
+    pub(crate) fn path_and_query(&self) -> (String, Vec<(String, String)>) {
+        let mut path = self.op.path.to_string();
+        if let (Some((name, _)), Some(id)) = (self.op.path_param, &self.path_id) {
+            path = path.replace(&format!("{{{name}}}"), &encode_segment(id));
+        }
+        let mut query: Vec<(String, String)> =
+            self.query.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        if let Some(org) = self.effective_org() {
+            query.push(("orgId".into(), org.to_string()));
+        }
+        (path, query)
+    }
+
+    /// Builds and validates the request without sending it.
+    pub fn dry_run(&self) -> Result<PreparedRequest, Error> {
+        self.check()?;
+        let (path, query) = self.path_and_query();
+        let url = build_url(&self.client.inner.base_url, &path, &query);
+        let mut headers = vec![
+            ("Authorization".to_string(), "Bearer ***".to_string()),
+            ("Accept".to_string(), "application/json".to_string()),
+            ("TrackingID".to_string(), "<new per call>".to_string()),
+        ];
+        if cfg!(not(target_arch = "wasm32")) {
+            headers.push(("User-Agent".into(), self.client.inner.user_agent.clone()));
+        }
+        let body = match &self.body {
+            Some(b) => {
+                headers.push(("Content-Type".into(), "application/json".into()));
+                let mut value: serde_json::Value = serde_json::from_slice(b).unwrap_or_default();
+                if let serde_json::Value::Object(map) = &mut value {
+                    for field in self.op.secret_fields {
+                        if let Some(v) = map.get_mut(*field) {
+                            *v = serde_json::Value::String("***".into());
+                        }
+                    }
+                }
+                Some(value)
+            }
+            None => None,
+        };
+        Ok(PreparedRequest {
+            operation: self.op.name,
+            method: self.op.method.as_str(),
+            url,
+            path,
+            query,
+            headers,
+            body,
+        })
+    }
+}
+
+impl<R: DeserializeOwned + MaybeSend + 'static> Call<R> {
+    /// Sends the call (same as `.await`).
+    pub async fn send(self) -> Result<R, Error> {
+        self.check()?;
+        let body = crate::http::execute(&self).await?;
+        crate::http::decode(self.op, &body)
+    }
+}
+
+impl<R: DeserializeOwned + MaybeSend + 'static> IntoFuture for Call<R> {
+    type Output = Result<R, Error>;
+    type IntoFuture = BoxFuture<'static, Result<R, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Percent-encodes one path segment (everything but RFC 3986 unreserved characters).
+pub fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `base + path + ?k=v&...` with encoded query values.
+pub(crate) fn build_url(base: &str, path: &str, query: &[(String, String)]) -> String {
+    let mut url = String::with_capacity(base.len() + path.len() + 64);
+    url.push_str(base);
+    url.push_str(path);
+    for (i, (k, v)) in query.iter().enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        url.push_str(&encode_segment(k));
+        url.push('=');
+        url.push_str(&encode_segment(v));
+    }
+    url
+}

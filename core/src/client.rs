@@ -1,0 +1,300 @@
+//! The client, its builder, its options and where its token comes from.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::rt::{BoxFuture, MaybeSync};
+use crate::Error;
+
+/// Default base URL of the Webex API.
+pub const DEFAULT_BASE_URL: &str = "https://webexapis.com/v1";
+/// Environment variable read for the token when none is given.
+pub const TOKEN_ENV: &str = "WEBEX_ACCESS_TOKEN";
+
+/// Something that hands out access tokens, asked again (with `refresh = true`) once after a 401.
+pub trait TokenProvider: MaybeSync {
+    /// A token; `refresh` is true when the last one was refused.
+    fn token(&self, refresh: bool) -> BoxFuture<'_, Result<String, Error>>;
+}
+
+#[derive(Clone)]
+enum TokenSource {
+    Static(Arc<str>),
+    Provider(Arc<dyn TokenProvider>),
+}
+
+/// When and how often failed requests are sent again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (default 2).
+    pub max_retries: u32,
+    /// First backoff delay (doubled each retry, with jitter).
+    pub initial_backoff: Duration,
+    /// Largest backoff delay.
+    pub max_backoff: Duration,
+    /// Longest Retry-After the client will wait; a longer one fails at once.
+    pub max_retry_after: Duration,
+    /// Limit on one call including all its retries and waits.
+    pub total_deadline: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+            total_deadline: Duration::from_secs(300),
+        }
+    }
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    token: Option<TokenSource>,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) user_agent: String,
+    pub(crate) org_id: Option<String>,
+}
+
+/// A client of the Emergency Services Settings API. Cheap to clone; clones share connections.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("token", &self.inner.token.as_ref().map(|_| "***"))
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .field("org_id", &self.inner.org_id)
+            .finish()
+    }
+}
+
+/// Builds a [`Client`].
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), webex_emergency::Error> {
+/// let client = webex_emergency::Client::builder().token("…").build()?;
+/// let ecbn = client.people().get_ecbn("Y2lzY29zcGFyazovL3VzL1BFT1BMRS8x").await?;
+/// println!("{:?}", ecbn.selected);
+/// # Ok(()) }
+/// ```
+#[derive(Default)]
+pub struct ClientBuilder {
+    token: Option<TokenSource>,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    user_agent: Option<String>,
+    org_id: Option<String>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder").field("base_url", &self.base_url).finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// A fixed access token.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(TokenSource::Static(Arc::from(token.into())));
+        self
+    }
+    /// A provider asked for each call's token, and again once after a 401.
+    pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+        self.token = Some(TokenSource::Provider(Arc::new(provider)));
+        self
+    }
+    /// Base URL (default [`DEFAULT_BASE_URL`]); must be https unless on loopback.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+    /// Limit of one attempt (default 30 s).
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.timeout = Some(t);
+        self
+    }
+    /// Retry policy (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, r: RetryPolicy) -> Self {
+        self.retry = Some(r);
+        self
+    }
+    /// Retries after the first attempt.
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.retry.get_or_insert_with(RetryPolicy::default).max_retries = n;
+        self
+    }
+    /// User agent sent on native targets.
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = Some(ua.into());
+        self
+    }
+    /// Default `orgId` for every call (a call's own `orgId` wins).
+    pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
+        self.org_id = Some(org_id.into());
+        self
+    }
+
+    /// Checks the options and builds the client. Without a token, reads `WEBEX_ACCESS_TOKEN`.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = self.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+        let base_url = base_url.trim_end_matches('/').to_string();
+        check_base_url(&base_url)?;
+        let token = match self.token {
+            Some(t) => Some(t),
+            None => env_token().map(|t| TokenSource::Static(Arc::from(t))),
+        };
+        if let Some(TokenSource::Static(t)) = &token {
+            if t.trim().is_empty() || t.chars().any(|c| c.is_control() || c == ' ') {
+                return Err(Error::Config(
+                    "the access token is empty or has spaces or control characters".into(),
+                ));
+            }
+        }
+        if let Some(org) = &self.org_id {
+            if let Some(e) = crate::ids::check("orgId", org, crate::ids::IdKind::Organization) {
+                return Err(Error::Config(format!("orgId: {}", e.message)));
+            }
+        }
+        let timeout = self.timeout.unwrap_or(Duration::from_secs(30));
+        if timeout.is_zero() {
+            return Err(Error::Config("timeout must be greater than zero".into()));
+        }
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| format!("webex-emergency-rust/{}", env!("CARGO_PKG_VERSION")));
+        let http = build_http(&user_agent)?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                token,
+                timeout,
+                retry: self.retry.unwrap_or_default(),
+                user_agent,
+                org_id: self.org_id,
+            }),
+        })
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn env_token() -> Option<String> {
+    std::env::var(TOKEN_ENV).ok().filter(|t| !t.trim().is_empty())
+}
+#[cfg(target_arch = "wasm32")]
+fn env_token() -> Option<String> {
+    None
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn build_http(user_agent: &str) -> Result<reqwest::Client, Error> {
+    reqwest::Client::builder()
+        .user_agent(user_agent)
+        .pool_idle_timeout(Duration::from_secs(60))
+        .tcp_nodelay(true)
+        .build()
+        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+}
+#[cfg(target_arch = "wasm32")]
+fn build_http(_user_agent: &str) -> Result<reqwest::Client, Error> {
+    Ok(reqwest::Client::new())
+}
+
+/// https everywhere, http only for loopback hosts (local simulators and proxies).
+fn check_base_url(url: &str) -> Result<(), Error> {
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| Error::Config(format!("base URL `{url}` has no scheme")))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_only = if let Some(h) = host.strip_prefix('[') {
+        h.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host)
+    };
+    if host_only.is_empty() {
+        return Err(Error::Config(format!("base URL `{url}` has no host")));
+    }
+    let loopback = host_only == "localhost"
+        || host_only == "::1"
+        || host_only.parse::<std::net::Ipv4Addr>().is_ok_and(|a| a.is_loopback());
+    match scheme {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => Err(Error::Config(format!(
+            "base URL `{url}` must use https (plain http is allowed only for loopback hosts)"
+        ))),
+        _ => Err(Error::Config(format!("base URL `{url}` must use https"))),
+    }
+}
+
+impl Client {
+    /// A builder with default options.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+    /// The base URL in use.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+    /// The retry policy in use.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+    /// The default `orgId`, if any.
+    pub fn org_id(&self) -> Option<&str> {
+        self.inner.org_id.as_deref()
+    }
+    pub(crate) fn has_token_provider(&self) -> bool {
+        matches!(self.inner.token, Some(TokenSource::Provider(_)))
+    }
+    pub(crate) async fn token(&self, refresh: bool) -> Result<Arc<str>, Error> {
+        match &self.inner.token {
+            Some(TokenSource::Static(t)) => Ok(t.clone()),
+            Some(TokenSource::Provider(p)) => {
+                let t = p.token(refresh).await?;
+                if t.trim().is_empty() {
+                    return Err(Error::Config("the token provider returned an empty token".into()));
+                }
+                Ok(Arc::from(t))
+            }
+            None => Err(Error::Config(format!(
+                "no access token: pass one to the client or set {TOKEN_ENV}"
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        for ok in ["https://webexapis.com/v1", "http://127.0.0.1:8080/v1", "http://localhost:1/v1", "http://[::1]:9/v1"] {
+            assert!(check_base_url(ok).is_ok(), "{ok}");
+        }
+        for bad in ["http://webexapis.com/v1", "ftp://x/v1", "webexapis.com", "https:///v1", "http://127.example.com/v1"] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn debug_hides_token() {
+        let c = Client::builder().token("super-secret-token-123").build().unwrap();
+        let text = format!("{c:?}");
+        assert!(!text.contains("super-secret-token-123"), "{text}");
+        assert!(text.contains("***"));
+    }
+}

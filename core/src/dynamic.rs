@@ -1,0 +1,176 @@
+//! Every operation by name with JSON arguments and results: the one entry point of the Python
+//! and JavaScript bindings and of the shared test vectors. Requests still go through the typed
+//! models (so the same rules apply) and answers are read through the typed models too.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::call::Call;
+use crate::models::{NoContent, RequestBody};
+use crate::ops::{self, Operation};
+use crate::{ecbn, notifications as notif, redsky};
+use crate::{Client, Error, FieldError, ValidationErrors};
+
+/// Arguments of one call, as JSON with the API's names.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Args {
+    /// The path parameter (person, workspace, virtual line, hunt group or location ID).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The request body, with the API's camelCase keys.
+    #[serde(default)]
+    pub body: Option<Value>,
+    /// `orgId` for this call.
+    #[serde(default)]
+    pub org_id: Option<String>,
+    /// Paging offset (compliance status list).
+    #[serde(default)]
+    pub start: Option<u32>,
+    /// Page size (compliance status list).
+    #[serde(default)]
+    pub max: Option<u32>,
+    /// Sort order (compliance status list).
+    #[serde(default)]
+    pub order: Option<String>,
+}
+
+/// Reads a JSON body as `T`, turning reader errors into field errors.
+pub fn parse_body<T: DeserializeOwned>(body: Option<Value>) -> Result<T, FieldError> {
+    let body = body.unwrap_or_else(|| Value::Object(Default::default()));
+    if !body.is_object() {
+        return Err(FieldError::new("body", "type", "must be an object with the API's field names"));
+    }
+    serde_path_to_error::deserialize(body).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let prefix = if path == "." { String::new() } else { format!("{path}.") };
+        if let Some(rest) = inner.strip_prefix("unknown field `") {
+            let name = rest.split('`').next().unwrap_or("");
+            FieldError::new(format!("{prefix}{name}"), "unknown_field", inner.clone())
+        } else {
+            FieldError::new(if path == "." { "body".into() } else { path }, "type", inner)
+        }
+    })
+}
+
+fn with_body<B: RequestBody + DeserializeOwned>(
+    client: &Client,
+    op: &'static Operation,
+    id: Option<&str>,
+    body: Option<Value>,
+) -> Call<Value> {
+    match parse_body::<B>(body) {
+        Ok(b) => Call::new(client, op, id, Some(&b)),
+        Err(e) => Call::new::<NoContent>(client, op, id, None).with_errors(vec![e]),
+    }
+}
+
+/// A call of the named operation (e.g. `people.update_ecbn`) from JSON arguments. Every broken
+/// rule is kept in the call and reported when it is sent or dry-run.
+pub fn call(client: &Client, operation: &str, args: Args) -> Result<Call<Value>, Error> {
+    let op = ops::find(operation)
+        .ok_or_else(|| Error::Config(format!("unknown operation `{operation}`")))?;
+    let id = args.id.as_deref();
+    let mut missing = Vec::new();
+    if let Some((name, _)) = op.path_param {
+        if id.is_none() {
+            missing.push(FieldError::new(name, "required", "is required"));
+        }
+    }
+    let body = args.body;
+    let call = match op.name {
+        "people.update_ecbn" => with_body::<ecbn::PersonEcbnUpdate>(client, op, id, body),
+        "workspaces.update_ecbn" => with_body::<ecbn::WorkspaceEcbnUpdate>(client, op, id, body),
+        "virtual_lines.update_ecbn" => with_body::<ecbn::VirtualLineEcbnUpdate>(client, op, id, body),
+        "notifications.update_org" => with_body::<notif::OrgNotificationUpdate>(client, op, id, body),
+        "notifications.update_location" => {
+            with_body::<notif::LocationNotificationUpdate>(client, op, id, body)
+        }
+        "redsky.update_service_settings" => {
+            with_body::<redsky::ServiceSettingsUpdate>(client, op, id, body)
+        }
+        "redsky.create_account" => with_body::<redsky::AccountCreate>(client, op, id, body),
+        "redsky.login" => with_body::<redsky::Login>(client, op, id, body),
+        "redsky.update_status" | "redsky.update_location_status" => {
+            with_body::<redsky::ComplianceStatusUpdate>(client, op, id, body)
+        }
+        "redsky.create_building" => with_body::<redsky::BuildingCreate>(client, op, id, body),
+        "redsky.update_building" => with_body::<redsky::BuildingUpdate>(client, op, id, body),
+        _ => {
+            let mut c = Call::new::<NoContent>(client, op, id, None);
+            if body.is_some() {
+                c = c.with_errors(vec![FieldError::new("body", "unexpected", "this operation takes no body")]);
+            }
+            c
+        }
+    };
+    let mut call = call.with_errors(missing);
+    if op.query.is_empty() {
+        if args.start.is_some() || args.max.is_some() || args.order.is_some() {
+            call = call.with_errors(vec![FieldError::new(
+                "start/max/order",
+                "unexpected",
+                "only the compliance status list takes paging parameters",
+            )]);
+        }
+    } else {
+        call = call
+            .with_errors(redsky::check_page(args.max, args.order.as_deref()))
+            .with_query("start", args.start.map(|s| s.to_string()))
+            .with_query("max", args.max.map(|m| m.to_string()))
+            .with_query("order", args.order);
+    }
+    if let Some(org) = args.org_id {
+        call = call.org_id(org);
+    }
+    Ok(call)
+}
+
+fn via<T: DeserializeOwned + Serialize>(value: Value) -> Result<Value, serde_json::Error> {
+    serde_json::to_value(serde_json::from_value::<T>(value)?)
+}
+
+/// Reads an answer of the named operation through its typed model and gives it back as JSON
+/// (`null` for operations without content). Unknown fields and enum values are kept.
+pub fn normalize(operation: &str, value: Value) -> Result<Value, Error> {
+    let result = match operation {
+        "people.get_ecbn" | "workspaces.get_ecbn" | "virtual_lines.get_ecbn" => via::<ecbn::Ecbn>(value),
+        "people.ecbn_dependencies"
+        | "workspaces.ecbn_dependencies"
+        | "virtual_lines.ecbn_dependencies"
+        | "hunt_groups.ecbn_dependencies" => via::<ecbn::EcbnDependencies>(value),
+        "notifications.get_org" => via::<notif::OrgNotification>(value),
+        "notifications.get_location" => via::<notif::LocationNotification>(value),
+        "redsky.get_account" => via::<redsky::Account>(value),
+        "redsky.login" => via::<redsky::LoginResult>(value),
+        "redsky.get_status" | "redsky.update_status" | "redsky.compliance_status_page"
+        | "redsky.location_status" => via::<redsky::ComplianceStatus>(value),
+        "redsky.update_location_status" => via::<redsky::LocationStatusUpdate>(value),
+        "redsky.location_parameters" => via::<redsky::LocationParameters>(value),
+        _ => Ok(Value::Null),
+    };
+    result.map_err(|e| {
+        Error::Decode(crate::DecodeError {
+            operation: operation.to_string(),
+            status: 200,
+            message: e.to_string(),
+            body_excerpt: String::new(),
+            tracking_id: None,
+        })
+    })
+}
+
+/// Sends the named operation and returns its normalized JSON answer.
+pub async fn send(client: &Client, operation: &str, args: Args) -> Result<Value, Error> {
+    let call = call(client, operation, args)?;
+    let name = call.operation().name;
+    let raw = call.send().await?;
+    normalize(name, raw)
+}
+
+/// The validation error for a request that could not even be read.
+pub fn invalid(operation: &str, errors: Vec<FieldError>) -> Error {
+    Error::Validation(ValidationErrors { operation: operation.to_string(), errors })
+}

@@ -1,0 +1,354 @@
+//! The one error type of the crate, and the lenient parser for Webex error bodies.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// Largest part of an unexpected body kept in an error, in bytes.
+pub const BODY_EXCERPT_LIMIT: usize = 512;
+
+/// Every failure of this crate.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Error {
+    /// The request was refused before anything was sent.
+    #[error("{0}")]
+    Validation(ValidationErrors),
+    /// The API answered with an error status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// No usable answer arrived (timeout, connection refused or reset, ...).
+    #[error("{0}")]
+    Transport(TransportError),
+    /// The API answered with a success status but a body that could not be read.
+    #[error("{0}")]
+    Decode(DecodeError),
+    /// The client was configured wrongly (no token, bad base URL, ...).
+    #[error("configuration error: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The HTTP status of an API or decode error.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+    /// The field errors of a validation error.
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            Error::Validation(v) => &v.errors,
+            _ => &[],
+        }
+    }
+}
+
+/// One broken rule in a request: which field, which rule, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct FieldError {
+    /// Path of the field as the API names it, e.g. `locationMemberId` or `address.city`.
+    pub field: String,
+    /// Short rule name: `required`, `enum`, `email`, `id_kind`, `type`, `unknown_field`, ...
+    pub rule: String,
+    /// A sentence for people.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A field error from its three parts.
+    pub fn new(field: impl Into<String>, rule: &str, message: impl Into<String>) -> Self {
+        FieldError { field: field.into(), rule: rule.into(), message: message.into() }
+    }
+}
+
+/// All the rules a request broke, reported together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationErrors {
+    /// Name of the operation, e.g. `people.update_ecbn`.
+    pub operation: String,
+    /// Every violation found.
+    pub errors: Vec<FieldError>,
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} was not sent: {} invalid field(s): ", self.operation, self.errors.len())?;
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{} ({}): {}", e.field, e.rule, e.message)?;
+        }
+        Ok(())
+    }
+}
+
+/// The family of an API error status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiErrorKind {
+    /// 400, 405, 410, 415, 428 and other 4xx not listed below.
+    BadRequest,
+    /// 401: token missing, expired or wrong.
+    Authentication,
+    /// 403: the token lacks a scope or admin role.
+    PermissionDenied,
+    /// 404: unknown resource or ID.
+    NotFound,
+    /// 409: conflicts with the resource's state.
+    Conflict,
+    /// 423: the resource is locked for now.
+    Locked,
+    /// 429: rate limited.
+    RateLimited,
+    /// 5xx.
+    Server,
+    /// Anything else.
+    Other,
+}
+
+impl ApiErrorKind {
+    /// The kind for an HTTP status.
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            401 => Self::Authentication,
+            403 => Self::PermissionDenied,
+            404 => Self::NotFound,
+            409 => Self::Conflict,
+            423 => Self::Locked,
+            429 => Self::RateLimited,
+            400..=499 => Self::BadRequest,
+            500..=599 => Self::Server,
+            _ => Self::Other,
+        }
+    }
+    fn advice(self) -> &'static str {
+        match self {
+            Self::BadRequest => "check the request against the API documentation",
+            Self::Authentication => "the access token is missing, expired or invalid: get a new one",
+            Self::PermissionDenied => {
+                "the token lacks the spark-admin:telephony_config scopes or a full/user admin role"
+            }
+            Self::NotFound => "check the ID and the orgId",
+            Self::Conflict => "the change conflicts with the current settings: read them and retry",
+            Self::Locked => "the resource is locked: retry later",
+            Self::RateLimited => "rate limited: lower the concurrency or retry later",
+            Self::Server => "the service failed: retry later, and quote the tracking ID to support",
+            Self::Other => "unexpected status",
+        }
+    }
+}
+
+/// One entry of the `errors` array of a Webex error body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiErrorItem {
+    /// Human-readable description.
+    pub description: String,
+    /// Webex error code, when given (numbers are kept as text).
+    pub error_code: Option<String>,
+}
+
+/// An error status from the API, with everything the body and headers told.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApiError {
+    /// Name of the operation that failed.
+    pub operation: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Family of the status.
+    pub kind: ApiErrorKind,
+    /// The body's message, or a description of the status.
+    pub message: String,
+    /// The body's `errors[]`.
+    pub errors: Vec<ApiErrorItem>,
+    /// Tracking ID from the `trackingid` header, else from the body, else the one we sent.
+    pub tracking_id: Option<String>,
+    /// Retry-After, when the server sent one we could read.
+    pub retry_after: Option<Duration>,
+    /// Start of the raw body (bounded), for bodies we could not read.
+    pub body_excerpt: String,
+    /// Extra words from the client (e.g. why it did not retry).
+    pub note: Option<String>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed with HTTP {}: {}", self.operation, self.status, self.message)?;
+        for e in &self.errors {
+            match &e.error_code {
+                Some(c) => write!(f, " [{}: {}]", c, e.description)?,
+                None => write!(f, " [{}]", e.description)?,
+            }
+        }
+        if let Some(ra) = self.retry_after {
+            write!(f, " (Retry-After {} s)", ra.as_secs_f64())?;
+        }
+        write!(f, "; {}", self.kind.advice())?;
+        if let Some(n) = &self.note {
+            write!(f, "; {n}")?;
+        }
+        if let Some(t) = &self.tracking_id {
+            write!(f, " (trackingId {t})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why no answer arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransportKind {
+    /// The per-request timeout or the total deadline passed.
+    Timeout,
+    /// The connection could not be made or broke.
+    Connect,
+    /// The call was cancelled by the caller.
+    Aborted,
+    /// Anything else below HTTP.
+    Other,
+}
+
+/// A failure below HTTP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportError {
+    /// Name of the operation.
+    pub operation: String,
+    /// What went wrong.
+    pub kind: TransportKind,
+    /// Details (never contains the token).
+    pub message: String,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let advice = match self.kind {
+            TransportKind::Timeout => "raise the timeout or retry later",
+            TransportKind::Connect => "check the base URL and the network",
+            TransportKind::Aborted => "the caller cancelled it",
+            TransportKind::Other => "retry later",
+        };
+        write!(f, "{} got no answer ({:?}): {}; {}", self.operation, self.kind, self.message, advice)
+    }
+}
+
+/// A success status whose body could not be read as the expected type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// Name of the operation.
+    pub operation: String,
+    /// HTTP status of the answer.
+    pub status: u16,
+    /// What the JSON reader said.
+    pub message: String,
+    /// Start of the body (bounded).
+    pub body_excerpt: String,
+    /// Tracking ID of the answer.
+    pub tracking_id: Option<String>,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} got HTTP {} with an unreadable body ({}); body starts: {:?}",
+            self.operation, self.status, self.message, self.body_excerpt
+        )?;
+        if let Some(t) = &self.tracking_id {
+            write!(f, " (trackingId {t})")?;
+        }
+        Ok(())
+    }
+}
+
+/// The start of a body, cut at a character boundary to at most [`BODY_EXCERPT_LIMIT`] bytes.
+pub fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(BODY_EXCERPT_LIMIT)]);
+    let mut s = text.into_owned();
+    if s.len() > BODY_EXCERPT_LIMIT {
+        let mut cut = BODY_EXCERPT_LIMIT;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+    }
+    s
+}
+
+/// What an error body said, read leniently from any shape.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorBody {
+    /// `message` (or `error_description`, `error.message`, `error`).
+    pub message: Option<String>,
+    /// `errors[]` entries.
+    pub errors: Vec<ApiErrorItem>,
+    /// `trackingId` of the body.
+    pub tracking_id: Option<String>,
+}
+
+fn text_of(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Reads a Webex error body of any shape; anything that is not JSON gives an empty result.
+pub fn parse_error_body(body: &[u8]) -> ErrorBody {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body)
+    else {
+        return ErrorBody::default();
+    };
+    let mut out = ErrorBody {
+        tracking_id: map.get("trackingId").or_else(|| map.get("trackingID")).and_then(text_of),
+        ..Default::default()
+    };
+    out.message = map
+        .get("message")
+        .and_then(text_of)
+        .or_else(|| map.get("error_description").and_then(text_of))
+        .or_else(|| map.get("error").and_then(|e| e.get("message")).and_then(text_of))
+        .or_else(|| map.get("error").and_then(text_of));
+    if let Some(serde_json::Value::Array(items)) = map.get("errors") {
+        for item in items {
+            let description = item
+                .get("description")
+                .and_then(text_of)
+                .or_else(|| item.get("message").and_then(text_of))
+                .or_else(|| text_of(item));
+            if let Some(description) = description {
+                let error_code = item.get("errorCode").and_then(text_of);
+                out.errors.push(ApiErrorItem { description, error_code });
+            }
+        }
+    }
+    if out.message.is_none() {
+        out.message = out.errors.first().map(|e| e.description.clone());
+    }
+    out
+}
+
+/// A description of an HTTP status for bodies that have no message.
+pub fn status_text(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        410 => "Gone",
+        415 => "Unsupported Media Type",
+        423 => "Locked",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Unexpected status",
+    }
+}

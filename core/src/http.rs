@@ -1,0 +1,274 @@
+//! Sending with bounded retries (Retry-After, backoff with jitter, deadline) and decoding answers.
+
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+
+use crate::call::{build_url, Call};
+use crate::error::{excerpt, parse_error_body, status_text, ApiError, ApiErrorKind, DecodeError};
+use crate::ops::Operation;
+use crate::rt;
+use crate::{Error, TransportError, TransportKind};
+
+/// A success answer.
+pub(crate) struct Answer {
+    status: u16,
+    body: Vec<u8>,
+    tracking_id: Option<String>,
+}
+
+/// A unique tracking ID for one call.
+pub fn new_tracking_id() -> String {
+    let r = rt::random_u64();
+    format!(
+        "WEBEX-EMERGENCY_{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        (r >> 32) as u32,
+        (r >> 16) as u16,
+        (r & 0xfff) as u16,
+        0x8000 | ((rt::random_u64() >> 48) as u16 & 0x3fff),
+        rt::random_u64() & 0xffff_ffff_ffff
+    )
+}
+
+/// Reads Retry-After: delay-seconds (fractions tolerated) or an HTTP-date relative to `now_ms`.
+pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(1e9)));
+    }
+    let at = httpdate::parse_http_date(v).ok()?;
+    let at_ms = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs_f64() * 1000.0;
+    Some(Duration::from_secs_f64(((at_ms - now_ms) / 1000.0).clamp(0.0, 1e9)))
+}
+
+/// Exponential backoff with full jitter for retry `n` (0-based).
+fn backoff(policy: &crate::RetryPolicy, n: u32) -> Duration {
+    let base = policy.initial_backoff.as_secs_f64() * 2f64.powi(n.min(20) as i32);
+    let cap = base.min(policy.max_backoff.as_secs_f64());
+    let jitter = (rt::random_u64() % 1000) as f64 / 1000.0;
+    Duration::from_secs_f64(cap * (0.5 + 0.5 * jitter))
+}
+
+enum Attempt {
+    Done(Answer),
+    Status { status: u16, body: Vec<u8>, retry_after: Option<Duration>, tracking_id: Option<String> },
+    Failed(TransportKind, String),
+}
+
+fn header(resp: &reqwest::Response, name: &str) -> Option<String> {
+    resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+fn transport_kind(e: &reqwest::Error) -> TransportKind {
+    if e.is_timeout() {
+        TransportKind::Timeout
+    } else if e.is_connect() || e.is_request() || e.is_body() {
+        TransportKind::Connect
+    } else {
+        TransportKind::Other
+    }
+}
+
+/// reqwest's message with its causes (it never holds headers, so never the token).
+fn transport_message(e: &reqwest::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
+}
+
+async fn attempt(
+    client: &crate::Client,
+    op: &Operation,
+    url: &str,
+    body: Option<&[u8]>,
+    token: &str,
+    tracking_id: &str,
+    limit: Duration,
+) -> Attempt {
+    let http = &client.inner.http;
+    let mut req = match op.method {
+        crate::ops::Method::Get => http.get(url),
+        crate::ops::Method::Put => http.put(url),
+        crate::ops::Method::Post => http.post(url),
+    };
+    req = req
+        .header("Authorization", format!("Bearer {token}"))
+        .header("TrackingID", tracking_id)
+        .header("Accept", "application/json");
+    if let Some(b) = body {
+        req = req.header("Content-Type", "application/json").body(b.to_vec());
+    }
+    let exchange = async {
+        let resp = req.send().await?;
+        let status = resp.status().as_u16();
+        let retry_after = header(&resp, "retry-after");
+        let tracking = header(&resp, "trackingid");
+        let bytes = resp.bytes().await?;
+        Ok::<_, reqwest::Error>((status, retry_after, tracking, bytes.to_vec()))
+    };
+    match rt::timeout(limit, exchange).await {
+        None => Attempt::Failed(
+            TransportKind::Timeout,
+            format!("no complete answer within {:.3} s", limit.as_secs_f64()),
+        ),
+        Some(Err(e)) => Attempt::Failed(transport_kind(&e), transport_message(&e)),
+        Some(Ok((status, retry_after, tracking_id, body))) => {
+            if (200..300).contains(&status) {
+                Attempt::Done(Answer { status, body, tracking_id })
+            } else {
+                let retry_after = retry_after.and_then(|v| parse_retry_after(&v, rt::now_ms()));
+                Attempt::Status { status, body, retry_after, tracking_id }
+            }
+        }
+    }
+}
+
+fn api_error(
+    op: &Operation,
+    status: u16,
+    body: &[u8],
+    retry_after: Option<Duration>,
+    header_tracking: Option<String>,
+    sent_tracking: &str,
+) -> ApiError {
+    let parsed = parse_error_body(body);
+    ApiError {
+        operation: op.name.to_string(),
+        status,
+        kind: ApiErrorKind::from_status(status),
+        message: parsed.message.unwrap_or_else(|| status_text(status).to_string()),
+        errors: parsed.errors,
+        tracking_id: header_tracking.or(parsed.tracking_id).or_else(|| Some(sent_tracking.to_string())),
+        retry_after,
+        body_excerpt: excerpt(body),
+        note: None,
+    }
+}
+
+/// Whether an error status may be retried for this method.
+fn retryable_status(status: u16, idempotent: bool, retry_after: Option<Duration>) -> bool {
+    if !idempotent {
+        return false;
+    }
+    match status {
+        429 | 502 | 504 => true,
+        503 => true,
+        423 => retry_after.is_some(),
+        _ => false,
+    }
+}
+
+/// Sends a validated call with the client's retry policy; returns the success answer.
+pub(crate) async fn execute<R>(call: &Call<R>) -> Result<Answer, Error> {
+    let client = &call.client;
+    let op = call.op;
+    let policy = &client.inner.retry;
+    let (path, query) = call.path_and_query();
+    let url = build_url(&client.inner.base_url, &path, &query);
+    let tracking_id = new_tracking_id();
+    let started = rt::now_ms();
+    let deadline_ms = started + policy.total_deadline.as_secs_f64() * 1000.0;
+    let mut retries = 0u32;
+    let mut refreshed = false;
+    loop {
+        let token = client.token(refreshed).await?;
+        let remaining = Duration::from_secs_f64(((deadline_ms - rt::now_ms()) / 1000.0).max(0.001));
+        let limit = client.inner.timeout.min(remaining);
+        let result = {
+            let _permit = match &call.gate {
+                Some(g) => g.acquire().await.ok(),
+                None => None,
+            };
+            attempt(client, op, &url, call.body.as_deref(), &token, &tracking_id, limit).await
+        };
+        let (wait, err) = match result {
+            Attempt::Done(answer) => return Ok(answer),
+            Attempt::Status { status, body, retry_after, tracking_id: tid } => {
+                let mut err = api_error(op, status, &body, retry_after, tid, &tracking_id);
+                if status == 401 && client.has_token_provider() && !refreshed {
+                    refreshed = true;
+                    continue;
+                }
+                if !retryable_status(status, op.method.is_idempotent(), retry_after) {
+                    if !op.method.is_idempotent() && matches!(status, 429 | 502 | 503 | 504) {
+                        err.note = Some("POST requests are never replayed automatically".into());
+                    }
+                    return Err(Error::Api(Box::new(err)));
+                }
+                if let Some(ra) = retry_after {
+                    if ra > policy.max_retry_after {
+                        err.note = Some(format!(
+                            "the server asked to wait {:.0} s, more than the {:.0} s this client waits (RetryPolicy::max_retry_after)",
+                            ra.as_secs_f64(),
+                            policy.max_retry_after.as_secs_f64()
+                        ));
+                        return Err(Error::Api(Box::new(err)));
+                    }
+                }
+                (retry_after.unwrap_or_else(|| backoff(policy, retries)), Error::Api(Box::new(err)))
+            }
+            Attempt::Failed(kind, message) => {
+                let err = Error::Transport(TransportError { operation: op.name.into(), kind, message });
+                if !op.method.is_idempotent() {
+                    return Err(err);
+                }
+                (backoff(policy, retries), err)
+            }
+        };
+        if retries >= policy.max_retries {
+            return Err(with_note(err, format!("gave up after {} attempt(s)", retries + 1)));
+        }
+        if rt::now_ms() + wait.as_secs_f64() * 1000.0 > deadline_ms {
+            return Err(with_note(
+                err,
+                format!("retrying would pass the {:.0} s deadline", policy.total_deadline.as_secs_f64()),
+            ));
+        }
+        rt::sleep(wait).await;
+        retries += 1;
+    }
+}
+
+fn with_note(err: Error, note: String) -> Error {
+    match err {
+        Error::Api(mut e) => {
+            e.note = Some(note);
+            Error::Api(e)
+        }
+        Error::Transport(mut e) => {
+            e.message = format!("{}; {note}", e.message);
+            Error::Transport(e)
+        }
+        other => other,
+    }
+}
+
+/// Decodes a success answer as `R`; an empty body reads as JSON `null`.
+pub(crate) fn decode<R: DeserializeOwned>(op: &Operation, answer: &Answer) -> Result<R, Error> {
+    decode_body(op.name, answer.status, &answer.body, answer.tracking_id.clone())
+}
+
+/// Decodes a success body of an operation as `R`.
+pub fn decode_body<R: DeserializeOwned>(
+    operation: &str,
+    status: u16,
+    body: &[u8],
+    tracking_id: Option<String>,
+) -> Result<R, Error> {
+    let is_empty = body.iter().all(|b| b.is_ascii_whitespace());
+    let bytes: &[u8] = if is_empty { b"null" } else { body };
+    serde_json::from_slice(bytes).map_err(|e| {
+        Error::Decode(DecodeError {
+            operation: operation.to_string(),
+            status,
+            message: e.to_string(),
+            body_excerpt: excerpt(body),
+            tracking_id,
+        })
+    })
+}

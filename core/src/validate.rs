@@ -1,0 +1,145 @@
+//! Field rules shared by all request models, and the enum type that keeps unknown values.
+
+use crate::ids::{self, IdKind};
+use crate::FieldError;
+
+/// Collects every broken rule of one request.
+#[derive(Debug, Default)]
+pub struct Validator {
+    /// What was found so far.
+    pub errors: Vec<FieldError>,
+}
+
+impl Validator {
+    /// Records a broken rule.
+    pub fn push(&mut self, field: &str, rule: &str, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, rule, message));
+    }
+    /// A field the spec requires.
+    pub fn required<T>(&mut self, field: &str, value: &Option<T>) {
+        if value.is_none() {
+            self.push(field, "required", "is required");
+        }
+    }
+    /// A known value of an API enum (unknown values are readable but never sent).
+    pub fn known<E: ApiEnum>(&mut self, field: &str, value: &Option<E>) {
+        if let Some(v) = value {
+            if !v.is_known() {
+                self.push(
+                    field,
+                    "enum",
+                    format!("`{}` is not one of {}", v.as_str(), E::KNOWN.join(", ")),
+                );
+            }
+        }
+    }
+    /// A plausible e-mail address, when given.
+    pub fn email(&mut self, field: &str, value: &Option<String>) {
+        if let Some(v) = value {
+            if !is_plausible_email(v) {
+                self.push(field, "email", format!("`{v}` is not a plausible e-mail address"));
+            }
+        }
+    }
+    /// A Webex ID of the expected kind, when given.
+    pub fn id(&mut self, field: &str, value: &Option<String>, kind: IdKind) {
+        if let Some(v) = value {
+            if let Some(e) = ids::check(field, v, kind) {
+                self.errors.push(e);
+            }
+        }
+    }
+    /// A text that must not be empty, when given.
+    pub fn non_empty(&mut self, field: &str, value: &Option<String>) {
+        if matches!(value, Some(v) if v.trim().is_empty()) {
+            self.push(field, "non_empty", "must not be empty");
+        }
+    }
+}
+
+/// `local@domain.tld`: one `@`, no spaces or control characters, a dot in the domain, at most 254 bytes.
+pub fn is_plausible_email(s: &str) -> bool {
+    if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    if local.is_empty() || local.len() > 64 || domain.contains('@') {
+        return false;
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+}
+
+/// An API enum: known values plus any other value the server sends, kept as text.
+pub trait ApiEnum {
+    /// The values the spec lists.
+    const KNOWN: &'static [&'static str];
+    /// The value as the API writes it.
+    fn as_str(&self) -> &str;
+    /// Whether the value is one the spec lists.
+    fn is_known(&self) -> bool;
+}
+
+/// Defines an API enum whose unknown values are kept in `Other(String)`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! api_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vm])* $variant,)+
+            /// A value this version of the library does not know, kept as sent.
+            Other(String),
+        }
+        impl $crate::validate::ApiEnum for $name {
+            const KNOWN: &'static [&'static str] = &[$($text),+];
+            fn as_str(&self) -> &str {
+                match self { $(Self::$variant => $text,)+ Self::Other(s) => s }
+            }
+            fn is_known(&self) -> bool { !matches!(self, Self::Other(_)) }
+        }
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                match s { $($text => Self::$variant,)+ other => Self::Other(other.to_string()) }
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str($crate::validate::ApiEnum::as_str(self))
+            }
+        }
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str($crate::validate::ApiEnum::as_str(self))
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                Ok(Self::from(s.as_ref()))
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        for ok in ["a@b.co", "first.last+tag@sub.example.com", "x@xn--bcher-kva.ch"] {
+            assert!(is_plausible_email(ok), "{ok}");
+        }
+        for bad in ["", "a", "a@", "@b.co", "a@b", "a b@c.co", "a@b..co", "a@@b.co", "a@-b.co", "a@b.co\n"] {
+            assert!(!is_plausible_email(bad), "{bad:?}");
+        }
+    }
+}
