@@ -53,7 +53,11 @@ enum Attempt {
     Done(Answer),
     Status { status: u16, body: Vec<u8>, retry_after: Option<Duration>, tracking_id: Option<String> },
     Failed(TransportKind, String),
+    TooLarge { status: u16, size: usize, tracking_id: Option<String> },
 }
+
+/// Largest answer the client reads; a larger one fails with a decode error.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 fn header(resp: &reqwest::Response, name: &str) -> Option<String> {
     resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
@@ -108,8 +112,15 @@ async fn attempt(
         let status = resp.status().as_u16();
         let retry_after = header(&resp, "retry-after");
         let tracking = header(&resp, "trackingid");
-        let bytes = resp.bytes().await?;
-        Ok::<_, reqwest::Error>((status, retry_after, tracking, bytes.to_vec()))
+        let mut resp = resp;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = resp.chunk().await? {
+            if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+                return Ok((status, retry_after, tracking, Err(bytes.len() + chunk.len())));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok::<_, reqwest::Error>((status, retry_after, tracking, Ok(bytes)))
     };
     match rt::timeout(limit, exchange).await {
         None => Attempt::Failed(
@@ -117,7 +128,8 @@ async fn attempt(
             format!("no complete answer within {:.3} s", limit.as_secs_f64()),
         ),
         Some(Err(e)) => Attempt::Failed(transport_kind(&e), transport_message(&e)),
-        Some(Ok((status, retry_after, tracking_id, body))) => {
+        Some(Ok((status, _, tracking_id, Err(size)))) => Attempt::TooLarge { status, size, tracking_id },
+        Some(Ok((status, retry_after, tracking_id, Ok(body)))) => {
             if (200..300).contains(&status) {
                 Attempt::Done(Answer { status, body, tracking_id })
             } else {
@@ -188,6 +200,18 @@ pub(crate) async fn execute<R>(call: &Call<R>) -> Result<Answer, Error> {
         };
         let (wait, err) = match result {
             Attempt::Done(answer) => return Ok(answer),
+            Attempt::TooLarge { status, size, tracking_id } => {
+                return Err(Error::Decode(DecodeError {
+                    operation: op.name.into(),
+                    status,
+                    message: format!(
+                        "the answer is larger than {} MiB (over {size} bytes read); refusing to read it",
+                        MAX_BODY_BYTES / (1024 * 1024)
+                    ),
+                    body_excerpt: String::new(),
+                    tracking_id,
+                }))
+            }
             Attempt::Status { status, body, retry_after, tracking_id: tid } => {
                 let mut err = api_error(op, status, &body, retry_after, tid, &tracking_id);
                 if status == 401 && client.has_token_provider() && !refreshed {
