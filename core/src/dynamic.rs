@@ -45,10 +45,8 @@ pub fn parse_body<T: DeserializeOwned>(body: Option<Value>) -> Result<T, FieldEr
     serde_path_to_error::deserialize(body).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
-        let prefix = if path == "." { String::new() } else { format!("{path}.") };
-        if let Some(rest) = inner.strip_prefix("unknown field `") {
-            let name = rest.split('`').next().unwrap_or("");
-            FieldError::new(format!("{prefix}{name}"), "unknown_field", inner.clone())
+        if inner.starts_with("unknown field `") {
+            FieldError::new(path, "unknown_field", inner)
         } else {
             FieldError::new(if path == "." { "body".into() } else { path }, "type", inner)
         }

@@ -1,0 +1,361 @@
+//! Model coverage of the spec, ID decoding, Retry-After and error bodies, and property tests.
+
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use webex_emergency::models::Inspect;
+use webex_emergency::*;
+
+fn spec() -> Value {
+    serde_json::from_str(include_str!("../../tests/spec/emergency-services.openapi.json")).unwrap()
+}
+
+/// A value with every property of `schema` filled in (first enum value, `true`, `1`, "x").
+fn full_example(spec: &Value, schema: &Value) -> Value {
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => &spec["components"]["schemas"][r.rsplit('/').next().unwrap()],
+        None => schema,
+    };
+    if let Some(e) = schema.get("enum") {
+        return e[0].clone();
+    }
+    match schema["type"].as_str() {
+        Some("object") => {
+            let mut m = serde_json::Map::new();
+            for (k, v) in schema["properties"].as_object().into_iter().flatten() {
+                m.insert(k.clone(), full_example(spec, v));
+            }
+            Value::Object(m)
+        }
+        Some("array") => json!([full_example(spec, &schema["items"])]),
+        Some("boolean") => json!(true),
+        Some("number") => json!(1),
+        _ => json!("someone@example.org"),
+    }
+}
+
+fn unknown<T: serde::de::DeserializeOwned + Inspect>(v: Value) -> Vec<String> {
+    let t: T = serde_json::from_value(v).expect("decodes");
+    let mut out = Vec::new();
+    t.unknown_fields("", &mut out);
+    out
+}
+
+fn request_ok<T: serde::de::DeserializeOwned + serde::Serialize>(v: Value) -> Vec<String> {
+    match serde_json::from_value::<T>(v.clone()) {
+        // Round trip: nothing dropped.
+        Ok(t) => {
+            if serde_json::to_value(&t).unwrap() == v {
+                vec![]
+            } else {
+                vec!["round trip changed the value".into()]
+            }
+        }
+        Err(e) => vec![e.to_string()],
+    }
+}
+
+#[test]
+fn every_property_of_every_spec_schema_is_in_the_models() {
+    let spec = spec();
+    let schemas = spec["components"]["schemas"].as_object().unwrap();
+    let mut checked = 0;
+    for (name, schema) in schemas {
+        if schema.get("enum").is_some() {
+            continue; // enums are checked below
+        }
+        let v = full_example(&spec, schema);
+        let problems = match name.as_str() {
+            "RedSkyServiceSettingsObject" => request_ok::<ServiceSettingsUpdate>(v),
+            "RedSkyCreateObject" => request_ok::<AccountCreate>(v),
+            "RedSkyComplianceStatusRequestObject" => request_ok::<ComplianceStatusUpdate>(v),
+            "LoginRequest" => request_ok::<Login>(v),
+            "CreateBuildingRequest" => request_ok::<BuildingCreate>(v),
+            "UpdateBuildingRequest" => request_ok::<BuildingUpdate>(v),
+            "AddressObject" => request_ok::<Address>(v),
+            "PutLocationCallNotificationObject" => request_ok::<LocationNotificationUpdate>(v),
+            "PutECBNObject" => request_ok::<VirtualLineEcbnUpdate>(v),
+            "PutWorkspaceECBNObject" => request_ok::<WorkspaceEcbnUpdate>(v),
+            "PutPersonECBNObject" => request_ok::<PersonEcbnUpdate>(v),
+            "OrgCallNotificationObject" => {
+                let mut p = request_ok::<OrgNotificationUpdate>(v.clone());
+                p.extend(unknown::<OrgNotification>(v));
+                p
+            }
+            "RedSkyGetObject" => unknown::<Account>(v),
+            "ComplianceStatusResponseRedSkyClientLocation"
+            | "GetComplianceStatusResponseRedSkyClientLocation" => unknown::<RedSkyLocation>(v),
+            "ComplianceStatusResponseLocationStatusObject"
+            | "GetComplianceStatusResponseLocationStatusObject"
+            | "ComplianceStatusLocationStatusObject" => unknown::<LocationsStatus>(v),
+            "ComplianceStatusResponse" | "GetComplianceStatusResponse" | "GetLocationComplianceStatusResponse" => {
+                unknown::<ComplianceStatus>(v)
+            }
+            "UpdateLocationComplianceStatusResponse" => unknown::<LocationStatusUpdate>(v),
+            "LoginResponse" => unknown::<LoginResult>(v),
+            "GetLocationCallingParamtersResponse" => unknown::<LocationParameters>(v),
+            "GetLocationCallNotificationObject" => unknown::<LocationNotification>(v),
+            "VirtualLinesECBNDependenciesObject"
+            | "GetHuntGroupCallbackNumberDependenciesObject"
+            | "GetWorkspaceCallbackNumberDependenciesObject"
+            | "GetPersonCallbackNumberDependenciesObject" => unknown::<EcbnDependencies>(v),
+            "VirtualLinesECBNObject" | "GetWorkspaceCallbackNumberObject" | "GetPersonCallbackNumberObject" => {
+                unknown::<Ecbn>(v)
+            }
+            other => panic!("schema {other} has no model"),
+        };
+        assert!(problems.is_empty(), "{name}: {problems:?}");
+        checked += 1;
+    }
+    assert_eq!(checked, 32);
+}
+
+#[test]
+fn every_spec_enum_value_is_known() {
+    use webex_emergency::validate::ApiEnum;
+    let spec = spec();
+    let schemas = &spec["components"]["schemas"];
+    let pairs: Vec<(&str, &[&str])> = vec![
+        ("orgPrefixObject", OrgPrefix::KNOWN),
+        ("ComplianceStatusRequestEnum", ComplianceStage::KNOWN),
+        ("OrgStatusEnum", OrgStatus::KNOWN),
+        ("ComplianceStatusResponseEnum", ComplianceStatusValue::KNOWN),
+        ("UpdateComplianceStatusResponseLocationStateEnum", LocationState::KNOWN),
+        ("GetComplianceStatusResponseLocationStateEnum", LocationState::KNOWN),
+        ("ECBNSelectionType", EcbnSelection::KNOWN),
+        ("ECBNDirectLineEffectiveLevelType", EffectiveLevel::KNOWN),
+        ("LocationMemberInfoEffectiveLevelType", EffectiveLevel::KNOWN),
+        ("ECBNQualityType", EcbnQuality::KNOWN),
+        ("CallBackSelectedPatch", CallbackSelection::KNOWN),
+        ("MemberType", MemberType::KNOWN),
+    ];
+    let mut enums = 0;
+    for (name, s) in schemas.as_object().unwrap() {
+        if s.get("enum").is_some() {
+            enums += 1;
+            assert!(pairs.iter().any(|(n, _)| n == name), "enum {name} has no model");
+        }
+    }
+    assert_eq!(enums, pairs.len());
+    for (name, known) in pairs {
+        for v in schemas[name]["enum"].as_array().unwrap() {
+            assert!(known.contains(&v.as_str().unwrap()), "{name}: {v}");
+        }
+    }
+    // Request enums are exactly the spec's, so nothing outside it can be sent.
+    assert_eq!(CallbackSelection::KNOWN.len(), 3);
+    assert_eq!(ComplianceStage::KNOWN.len(), 5);
+}
+
+#[test]
+fn operations_table_matches_the_spec() {
+    let spec = spec();
+    let mut n = 0;
+    for op in ops::OPERATIONS {
+        let o = &spec["paths"][op.path][op.method.as_str().to_ascii_lowercase()];
+        assert!(o.is_object(), "{} {} not in spec", op.method.as_str(), op.path);
+        assert_eq!(o["summary"].as_str().unwrap().to_lowercase(), op.summary.to_lowercase(), "{}", op.name);
+        assert_eq!(o.get("requestBody").is_some(), op.has_body, "{}", op.name);
+        let params: Vec<&str> = o["parameters"].as_array().unwrap().iter().filter(|p| p["in"] == "path").map(|p| p["name"].as_str().unwrap()).collect();
+        assert_eq!(params, op.path_param.iter().map(|p| p.0).collect::<Vec<_>>(), "{}", op.name);
+        let query: Vec<&str> = o["parameters"].as_array().unwrap().iter().filter(|p| p["in"] == "query" && p["name"] != "orgId").map(|p| p["name"].as_str().unwrap()).collect();
+        assert_eq!(query, op.query.to_vec(), "{}", op.name);
+        n += 1;
+    }
+    let in_spec: usize = spec["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!((n, in_spec), (26, 26));
+}
+
+#[test]
+fn webex_ids_decode_in_real_world_forms() {
+    let plain = ids::WebexId::encode("us", "PEOPLE", "f5b36187-c8dd-4727-8b2f-f9c447f29046");
+    assert!(!plain.ends_with('='));
+    let d = ids::decode(&plain).unwrap();
+    assert_eq!((d.cluster.as_str(), d.kind.as_str()), ("us", "PEOPLE"));
+    // Padded, URL-safe, odd clusters, non-UUID inner IDs, PLACES.
+    use base64::Engine;
+    let padded = base64::engine::general_purpose::STANDARD.encode("ciscospark://us/PEOPLE/abc");
+    assert!(padded.ends_with('='));
+    assert_eq!(ids::decode(&padded).unwrap().kind, "PEOPLE");
+    let team = ids::WebexId::encode("urn:TEAM:us-west-2_r", "LOCATION", "12345");
+    let d = ids::decode(&team).unwrap();
+    assert_eq!((d.cluster.as_str(), d.kind.as_str(), d.id.as_str()), ("urn:TEAM:us-west-2_r", "LOCATION", "12345"));
+    let places = ids::WebexId::encode("us", "PLACES", "x");
+    assert!(ids::check("workspaceId", &places, ids::IdKind::Workspace).is_none());
+    let urlsafe = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("ciscospark://us/HUNT_GROUP/??>>");
+    assert_eq!(ids::decode(&urlsafe).unwrap().kind, "HUNT_GROUP");
+    // Wrong kind is refused with both kinds named; garbage passes to the server.
+    let ws = ids::WebexId::encode("us", "PLACE", "x");
+    let e = ids::check("personId", &ws, ids::IdKind::Person).unwrap();
+    assert_eq!(e.rule, "id_kind");
+    assert_eq!(e.message, "expected a PEOPLE ID but got a PLACE ID");
+    assert!(ids::check("personId", "not-base64!", ids::IdKind::Person).is_none());
+    assert!(ids::check("personId", "aGVsbG8", ids::IdKind::Person).is_none()); // "hello"
+    assert_eq!(ids::check("personId", " ", ids::IdKind::Person).unwrap().rule, "required");
+    let member = ids::WebexId::encode("us", "VIRTUAL_LINE", "x");
+    assert!(ids::check("locationMemberId", &member, ids::IdKind::LocationMember).is_none());
+    let loc = ids::WebexId::encode("us", "LOCATION", "x");
+    assert!(ids::check("locationMemberId", &loc, ids::IdKind::LocationMember).is_some());
+}
+
+#[test]
+fn retry_after_both_forms() {
+    let now = 1_700_000_000_000.0;
+    assert_eq!(http::parse_retry_after("120", now), Some(std::time::Duration::from_secs(120)));
+    assert_eq!(http::parse_retry_after(" 1.5 ", now), Some(std::time::Duration::from_millis(1500)));
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_030);
+    let date = httpdate::fmt_http_date(at);
+    assert_eq!(http::parse_retry_after(&date, now), Some(std::time::Duration::from_secs(30)));
+    let past = httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000));
+    assert_eq!(http::parse_retry_after(&past, now), Some(std::time::Duration::ZERO));
+    for bad in ["", "-1", "soon", "NaN", "inf"] {
+        assert_eq!(http::parse_retry_after(bad, now), None, "{bad}");
+    }
+}
+
+#[test]
+fn error_bodies_in_several_shapes() {
+    let b = error::parse_error_body(br#"{"message":"Bad","errors":[{"description":"Field x","errorCode":25008}],"trackingId":"T1"}"#);
+    assert_eq!(b.message.as_deref(), Some("Bad"));
+    assert_eq!(b.errors[0].error_code.as_deref(), Some("25008"));
+    assert_eq!(b.tracking_id.as_deref(), Some("T1"));
+    let b = error::parse_error_body(br#"{"error":"invalid_token","error_description":"expired"}"#);
+    assert_eq!(b.message.as_deref(), Some("expired"));
+    let b = error::parse_error_body(br#"{"errors":[{"description":"only this"}]}"#);
+    assert_eq!(b.message.as_deref(), Some("only this"));
+    assert_eq!(error::parse_error_body(b"<html>502</html>"), error::ErrorBody::default());
+    assert_eq!(error::parse_error_body(b""), error::ErrorBody::default());
+}
+
+#[test]
+fn validation_messages_name_field_and_rule() {
+    let c = Client::builder().token("t").base_url("http://127.0.0.1:9/v1").build().unwrap();
+    let err = c
+        .notifications()
+        .update_org(&OrgNotificationUpdate { email_address: Some("not an email".into()), ..Default::default() })
+        .dry_run()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "notifications.update_org was not sent: 1 invalid field(s): emailAddress (email): `not an email` is not a plausible e-mail address"
+    );
+    let err = c
+        .redsky()
+        .create_building(
+            &ids::WebexId::encode("us", "LOCATION", "1"),
+            &BuildingCreate { alerting_email: None, address: Some(Address { city: Some(" ".into()), ..Default::default() }) },
+        )
+        .dry_run()
+        .unwrap_err();
+    let got: Vec<(&str, &str)> = err.field_errors().iter().map(|e| (e.field.as_str(), e.rule.as_str())).collect();
+    assert_eq!(got, vec![("alertingEmail", "required"), ("address.city", "non_empty")]);
+    let err = c.redsky().compliance_status_page(None, Some(0), Some("name")).dry_run().unwrap_err();
+    let got: Vec<&str> = err.field_errors().iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(got, vec!["max", "order"]);
+    // Unknown enum values are read, but never sent.
+    let err = c
+        .virtual_lines()
+        .update_ecbn(&ids::WebexId::encode("us", "VIRTUAL_LINE", "1"), &VirtualLineEcbnUpdate { selected: Some("NONE".into()), location_member_id: None })
+        .dry_run()
+        .unwrap_err();
+    assert_eq!(err.field_errors()[0].rule, "enum");
+    assert!(err.to_string().contains("`NONE` is not one of DIRECT_LINE, LOCATION_ECBN, LOCATION_MEMBER_NUMBER"));
+    // orgId of the wrong kind.
+    let err = c.notifications().get_org().org_id(ids::WebexId::encode("us", "PEOPLE", "1")).dry_run().unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "orgId");
+}
+
+#[test]
+fn json_entry_point_reports_reader_errors_with_paths() {
+    let c = Client::builder().token("t").base_url("http://127.0.0.1:9/v1").build().unwrap();
+    let person = ids::WebexId::encode("us", "PEOPLE", "1");
+    let call = dynamic::call(&c, "people.update_ecbn", dynamic::Args {
+        id: Some(person.clone()),
+        body: Some(json!({"selected": "DIRECT_LINE", "locationMemberID": "x"})),
+        ..Default::default()
+    })
+    .unwrap();
+    let err = call.dry_run().unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "locationMemberID");
+    assert_eq!(err.field_errors()[0].rule, "unknown_field");
+    let call = dynamic::call(&c, "redsky.create_building", dynamic::Args {
+        id: Some(ids::WebexId::encode("us", "LOCATION", "1")),
+        body: Some(json!({"alertingEmail": "a@b.co", "address": {"city": 5}})),
+        ..Default::default()
+    })
+    .unwrap();
+    let err = call.dry_run().unwrap_err();
+    assert_eq!((err.field_errors()[0].field.as_str(), err.field_errors()[0].rule.as_str()), ("address.city", "type"));
+    assert!(dynamic::call(&c, "people.delete", dynamic::Args::default()).is_err());
+}
+
+#[test]
+fn config_errors() {
+    assert!(Client::builder().token("t").base_url("http://webexapis.com/v1").build().is_err());
+    assert!(Client::builder().token("").build().is_err());
+    assert!(Client::builder().token("a b").build().is_err());
+    assert!(Client::builder().token("t").timeout(std::time::Duration::ZERO).build().is_err());
+    assert!(Client::builder().token("t").org_id(ids::WebexId::encode("us", "PEOPLE", "1")).build().is_err());
+}
+
+proptest! {
+    #[test]
+    fn decoders_never_panic_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        for op in ops::OPERATIONS {
+            if let Ok(v) = serde_json::from_slice::<Value>(&bytes) {
+                let _ = dynamic::normalize(op.name, v);
+            }
+        }
+        let _ = http::decode_body::<Ecbn>("x", 200, &bytes, None);
+        let _ = http::decode_body::<ComplianceStatus>("x", 200, &bytes, None);
+        let _ = error::parse_error_body(&bytes);
+        let _ = error::excerpt(&bytes);
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = http::parse_retry_after(&text, 0.0);
+        let _ = ids::decode(&text);
+        let _ = ids::check("personId", &text, ids::IdKind::Person);
+    }
+
+    #[test]
+    fn decoders_never_panic_on_json(v in arb_json()) {
+        let bytes = serde_json::to_vec(&v).unwrap();
+        for op in ops::OPERATIONS {
+            let _ = dynamic::normalize(op.name, v.clone());
+        }
+        let _ = http::decode_body::<Ecbn>("x", 200, &bytes, None);
+        let _ = http::decode_body::<EcbnDependencies>("x", 200, &bytes, None);
+        let _ = http::decode_body::<LocationNotification>("x", 200, &bytes, None);
+        let _ = error::parse_error_body(&bytes);
+        let _ = dynamic::parse_body::<PersonEcbnUpdate>(Some(v.clone()));
+        let _ = dynamic::parse_body::<BuildingCreate>(Some(v));
+    }
+
+    #[test]
+    fn ids_round_trip(cluster in "[a-z:_A-Z0-9-]{1,20}", kind in "[A-Z_]{1,12}", inner in "[a-z0-9-]{1,36}") {
+        let id = ids::WebexId::encode(&cluster, &kind, &inner);
+        let d = ids::decode(&id).unwrap();
+        prop_assert_eq!((d.cluster, d.kind, d.id), (cluster, kind, inner));
+    }
+}
+
+fn arb_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| json!(f)),
+        "[a-zA-Z_ ]{0,12}".prop_map(Value::String),
+        prop_oneof![Just("DIRECT_LINE"), Just("RECOMMENDED"), Just("LOCATION_SETUP")].prop_map(|s| json!(s)),
+    ];
+    leaf.prop_recursive(4, 64, 8, |inner| {
+        let keys = prop_oneof![
+            Just("selected".to_string()), Just("directLineInfo".to_string()), Just("quality".to_string()),
+            Just("dependentMemberCount".to_string()), Just("locationsStatus".to_string()), Just("locations".to_string()),
+            Just("count".to_string()), Just("message".to_string()), Just("errors".to_string()), Just("address".to_string()),
+            "[a-z]{1,8}",
+        ];
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            proptest::collection::btree_map(keys, inner, 0..6).prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}

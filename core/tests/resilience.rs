@@ -1,0 +1,396 @@
+//! Retries, Retry-After, timeouts, token refresh, odd error bodies and bulk runs with faults.
+
+mod common;
+use common::*;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use webex_emergency::*;
+
+fn put_body() -> VirtualLineEcbnUpdate {
+    VirtualLineEcbnUpdate { selected: Some(CallbackSelection::LocationEcbn), location_member_id: None }
+}
+
+#[tokio::test]
+async fn retry_after_in_seconds_is_honoured() {
+    let sim = sim(50);
+    let c = client(&sim);
+    let d = dir(&sim);
+    sim.set_faults(script(vec![status_fault(429, Some("1"))]));
+    let t = Instant::now();
+    c.virtual_lines().update_ecbn(&d.virtual_lines[0], &put_body()).await.unwrap();
+    assert!(t.elapsed() >= Duration::from_millis(950), "waited {:?}", t.elapsed());
+    let j = sim.journal();
+    assert_eq!(j.len(), 2);
+    assert_eq!(j[0].status, 429);
+    assert_eq!(j[1].status, 204);
+    // Same tracking ID on both attempts of one call.
+    assert_eq!(j[0].headers.get("trackingid"), j[1].headers.get("trackingid"));
+}
+
+#[tokio::test]
+async fn retry_after_as_http_date_is_honoured() {
+    let sim = sim(50);
+    let c = client(&sim);
+    let d = dir(&sim);
+    sim.set_faults(script(vec![status_fault(429, Some("date:2"))]));
+    let t = Instant::now();
+    c.people().get_ecbn(&d.people[0]).await.unwrap();
+    // An HTTP-date has whole seconds: the wait is between 1 and 2 s.
+    assert!(t.elapsed() >= Duration::from_millis(900), "waited {:?}", t.elapsed());
+    assert_eq!(sim.journal_len(), 2);
+}
+
+#[tokio::test]
+async fn absurd_retry_after_fails_fast_with_a_clear_error() {
+    let sim = sim(50);
+    let c = client(&sim);
+    let d = dir(&sim);
+    sim.set_faults(script(vec![status_fault(429, Some("3600"))]));
+    let t = Instant::now();
+    let err = c.people().get_ecbn(&d.people[0]).await.unwrap_err();
+    assert!(t.elapsed() < Duration::from_secs(1));
+    let Error::Api(api) = &err else { panic!("{err:?}") };
+    assert_eq!(api.status, 429);
+    assert_eq!(api.kind, ApiErrorKind::RateLimited);
+    assert_eq!(api.retry_after, Some(Duration::from_secs(3600)));
+    assert!(err.to_string().contains("3600 s"), "{err}");
+    assert!(api.tracking_id.is_some());
+    assert_eq!(sim.journal_len(), 1);
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_for_get_and_put_then_succeed() {
+    let sim = sim(50);
+    let c = client(&sim);
+    let d = dir(&sim);
+    sim.set_faults(script(vec![status_fault(503, None), status_fault(502, None)]));
+    c.virtual_lines().update_ecbn(&d.virtual_lines[0], &put_body()).await.unwrap();
+    let statuses: Vec<u16> = sim.journal().iter().map(|e| e.status).collect();
+    assert_eq!(statuses, vec![503, 502, 204]);
+}
+
+#[tokio::test]
+async fn retries_are_bounded() {
+    let sim = sim(50);
+    let c = client(&sim);
+    let d = dir(&sim);
+    sim.set_faults(script(vec![status_fault(504, None); 5]));
+    let err = c.people().get_ecbn(&d.people[0]).await.unwrap_err();
+    assert_eq!(err.status(), Some(504));
+    assert!(err.to_string().contains("gave up after 3 attempt(s)"), "{err}");
+    assert_eq!(sim.journal_len(), 3);
+}
+
+#[tokio::test]
+async fn post_is_never_replayed() {
+    let sim = sim(50);
+    let c = client(&sim);
+    let d = dir(&sim);
+    for fault in [status_fault(503, Some("0")), status_fault(429, Some("0")), Fault { drop: true, ..Fault::default() }] {
+        sim.reset();
+        sim.set_faults(script(vec![fault]));
+        let err = c
+            .redsky()
+            .create_account(&AccountCreate { email: Some("a@example.org".into()), ..Default::default() })
+            .await
+            .unwrap_err();
+        let j = sim.journal();
+        assert_eq!(j.iter().filter(|e| e.method == "POST").count(), 1, "{err}");
+        let _ = d.org_id.len();
+    }
+}
+
+#[tokio::test]
+async fn timeouts_are_transport_errors() {
+    let sim = sim(50);
+    let d = dir(&sim);
+    let c = Client::builder()
+        .token(DEFAULT_TOKEN)
+        .base_url(&sim.base_url)
+        .timeout(Duration::from_millis(200))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    sim.set_faults(Faults { latency_ms: 1000, ..Faults::default() });
+    let t = Instant::now();
+    let err = c.people().get_ecbn(&d.people[0]).await.unwrap_err();
+    assert!(t.elapsed() < Duration::from_millis(900));
+    match err {
+        Error::Transport(t) => assert_eq!(t.kind, TransportKind::Timeout),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_transport_error() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let c = Client::builder()
+        .token("t")
+        .base_url(format!("http://127.0.0.1:{port}/v1"))
+        .retry(fast_retry())
+        .build()
+        .unwrap();
+    let err = c.notifications().get_org().await.unwrap_err();
+    match err {
+        Error::Transport(t) => assert_eq!(t.kind, TransportKind::Connect, "{t}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+struct Rotating {
+    asked: Arc<Mutex<Vec<bool>>>,
+}
+
+impl TokenProvider for Rotating {
+    fn token(&self, refresh: bool) -> rt::BoxFuture<'_, Result<String, Error>> {
+        self.asked.lock().unwrap().push(refresh);
+        Box::pin(async move { Ok(if refresh { "fresh-token" } else { "stale-token" }.to_string()) })
+    }
+}
+
+#[tokio::test]
+async fn a_401_asks_the_token_provider_once_more() {
+    let sim = sim(50);
+    let d = dir(&sim);
+    sim.set_tokens(vec!["fresh-token".into()]);
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let c = Client::builder()
+        .token_provider(Rotating { asked: asked.clone() })
+        .base_url(&sim.base_url)
+        .build()
+        .unwrap();
+    c.people().get_ecbn(&d.people[0]).await.unwrap();
+    assert_eq!(*asked.lock().unwrap(), vec![false, true]);
+    let statuses: Vec<u16> = sim.journal().iter().map(|e| e.status).collect();
+    assert_eq!(statuses, vec![401, 200]);
+
+    // A static token gets no second try, and the error says what to do.
+    let c2 = client(&sim);
+    let err = c2.people().get_ecbn(&d.people[0]).await.unwrap_err();
+    let Error::Api(api) = &err else { panic!() };
+    assert_eq!(api.kind, ApiErrorKind::Authentication);
+    assert!(err.to_string().contains("access token"), "{err}");
+    assert!(!err.to_string().contains(DEFAULT_TOKEN));
+}
+
+#[tokio::test]
+async fn error_bodies_of_every_shape_are_read() {
+    let sim = sim(50);
+    let c = Client::builder().token(DEFAULT_TOKEN).base_url(&sim.base_url).max_retries(0).build().unwrap();
+    let d = dir(&sim);
+    // HTML from a proxy.
+    sim.set_faults(script(vec![status_fault(502, None)]));
+    let err = c.people().get_ecbn(&d.people[0]).await.unwrap_err();
+    let Error::Api(api) = &err else { panic!("{err:?}") };
+    assert_eq!(api.kind, ApiErrorKind::Server);
+    assert_eq!(api.message, "Bad Gateway");
+    assert!(api.body_excerpt.contains("<html>"));
+    // 429 without a body.
+    sim.set_faults(script(vec![status_fault(429, None)]));
+    let err = c.people().get_ecbn(&d.people[0]).await.unwrap_err();
+    let Error::Api(api) = &err else { panic!("{err:?}") };
+    assert_eq!((api.status, api.body_excerpt.as_str()), (429, ""));
+    // The usual Webex body: message, errors[], trackingId.
+    let err = c
+        .people()
+        .update_ecbn(
+            &d.people[0],
+            &PersonEcbnUpdate {
+                selected: Some(CallbackSelection::LocationMemberNumber),
+                location_member_id: Some(d.people[0].clone()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    let Error::Api(api) = &err else { panic!("{err:?}") };
+    assert_eq!(api.status, 400);
+    assert_eq!(api.errors[0].error_code.as_deref(), Some("25009"));
+    assert!(api.tracking_id.as_deref().unwrap().starts_with("WEBEX-EMERGENCY_"));
+    // Truncated JSON on success is a decode error with an excerpt.
+    sim.set_faults(script(vec![Fault { truncate: true, ..Fault::default() }]));
+    match c.people().get_ecbn(&d.people[0]).await.unwrap_err() {
+        Error::Decode(e) => {
+            assert_eq!(e.status, 200);
+            assert!(!e.body_excerpt.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
+    // An oversized answer is refused, not read into memory.
+    sim.set_faults(script(vec![Fault { oversize: true, ..Fault::default() }]));
+    match c.people().get_ecbn(&d.people[0]).await.unwrap_err() {
+        Error::Decode(e) => assert!(e.message.contains("larger than"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    // A dropped connection is a transport error.
+    sim.set_faults(script(vec![Fault { drop: true, ..Fault::default() }]));
+    assert!(matches!(c.people().get_ecbn(&d.people[0]).await.unwrap_err(), Error::Transport(_)));
+}
+
+#[tokio::test]
+async fn unknown_fields_and_enum_values_are_kept() {
+    let sim = sim(200);
+    let c = client(&sim);
+    let d = dir(&sim);
+    // A member pointing at a virtual line gets memberType VIRTUAL_LINE, which the spec lacks.
+    c.people()
+        .update_ecbn(
+            &d.people[1],
+            &PersonEcbnUpdate {
+                selected: Some(CallbackSelection::LocationMemberNumber),
+                location_member_id: Some(d.virtual_lines[0].clone()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let ecbn = c.people().get_ecbn(&d.people[1]).await.unwrap();
+    let info = ecbn.location_member_info.unwrap();
+    assert_eq!(info.member_type, Some(MemberType::Other("VIRTUAL_LINE".into())));
+    // Padding is a field we do not know: kept in `extra` (small enough to read).
+    sim.set_faults(Faults {
+        script: vec![Fault { oversize: true, ..Fault::default() }],
+        oversize_bytes: 1000,
+        ..Faults::default()
+    });
+    let ecbn = c.people().get_ecbn(&d.people[1]).await.unwrap();
+    assert_eq!(ecbn.extra["padding"].as_str().unwrap().len(), 1000);
+}
+
+#[tokio::test]
+async fn invalid_requests_send_nothing_and_report_every_rule() {
+    let sim = sim(50);
+    let c = client(&sim);
+    let d = dir(&sim);
+    let err = c
+        .people()
+        .update_ecbn(
+            &d.workspaces[0],
+            &PersonEcbnUpdate {
+                selected: Some(CallbackSelection::LocationMemberNumber),
+                location_member_id: None,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    let rules: Vec<(&str, &str)> = err.field_errors().iter().map(|e| (e.field.as_str(), e.rule.as_str())).collect();
+    assert_eq!(rules, vec![("personId", "id_kind"), ("locationMemberId", "required_if")]);
+    assert!(err.to_string().contains("expected a PEOPLE ID but got a PLACE ID"), "{err}");
+    let err = c
+        .redsky()
+        .update_service_settings(&ServiceSettingsUpdate {
+            enabled: Some(true),
+            external_tenant_enabled: Some(true),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    let fields: Vec<&str> = err.field_errors().iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, vec!["email", "password"]);
+    assert_eq!(sim.journal_len(), 0, "nothing was sent");
+}
+
+#[tokio::test]
+async fn dry_run_shows_the_request_without_token_or_password() {
+    let sim = sim(50);
+    let c = client(&sim);
+    let call = c.redsky().login(&Login {
+        email: Some("a@example.org".into()),
+        password: Some("hunter2-very-secret".into()),
+        red_sky_org_id: None,
+    });
+    let shown = call.dry_run().unwrap();
+    let text = format!("{shown:?} {}", serde_json::to_string(&shown).unwrap());
+    assert!(!text.contains("hunter2-very-secret"), "{text}");
+    assert!(!text.contains(DEFAULT_TOKEN), "{text}");
+    assert_eq!(shown.method, "POST");
+    assert_eq!(shown.body.as_ref().unwrap()["password"], "***");
+    assert!(shown.url.ends_with("/telephony/config/redSky/actions/login/invoke"));
+    assert!(!format!("{call:?}").contains("hunter2"));
+    assert_eq!(sim.journal_len(), 0);
+}
+
+#[tokio::test]
+async fn path_segments_are_percent_encoded() {
+    let sim = sim(50);
+    let c = client(&sim);
+    let shown = c.people().get_ecbn("a/b+c d").dry_run().unwrap();
+    assert!(shown.path.contains("/people/a%2Fb%2Bc%20d/"), "{}", shown.path);
+    let err = c.people().get_ecbn("a/b+c d").await.unwrap_err();
+    assert_eq!(err.status(), Some(404));
+    assert_eq!(sim.journal()[0].path, "/v1/telephony/config/people/a%2Fb%2Bc%20d/emergencyCallbackNumber");
+}
+
+#[tokio::test]
+async fn bulk_of_10000_with_faults_accounts_for_every_item() {
+    let sim = sim(12_000);
+    let d = dir(&sim);
+    let c = Client::builder()
+        .token(DEFAULT_TOKEN)
+        .base_url(&sim.base_url)
+        .retry(RetryPolicy { max_retries: 4, ..fast_retry() })
+        .build()
+        .unwrap();
+    sim.set_faults(Faults {
+        seed: 7,
+        rate429: 0.03,
+        retry_after: "0".into(),
+        rate5xx: 0.02,
+        burst: 2,
+        drop_rate: 0.01,
+        ..Faults::default()
+    });
+    let people = d.people.clone();
+    let n = 10_000;
+    let progress_calls = Arc::new(AtomicUsize::new(0));
+    let pc = progress_calls.clone();
+    let calls = (0..n).map(|i| {
+        if i % 1000 == 999 {
+            // Invalid on purpose: a workspace ID given as a person.
+            c.people().update_ecbn(&d.workspaces[0], &PersonEcbnUpdate::default())
+        } else {
+            c.people().update_ecbn(
+                &people[i % people.len()],
+                &PersonEcbnUpdate { elin_enabled: Some(i % 2 == 0), ..Default::default() },
+            )
+        }
+    });
+    let options = BulkOptions {
+        concurrency: 16,
+        progress: Some(Arc::new(move |_p: BulkProgress| {
+            pc.fetch_add(1, Ordering::Relaxed);
+        })),
+    };
+    let mut seen = vec![0u8; n];
+    let mut ok = 0;
+    let mut failed = Vec::new();
+    let mut results = bulk::run_iter(calls, options);
+    while let Some(item) = results.next().await {
+        seen[item.index] += 1;
+        match item.result {
+            Ok(_) => ok += 1,
+            Err(e) => failed.push((item.index, e)),
+        }
+    }
+    assert!(seen.iter().all(|&s| s == 1), "every item exactly once");
+    assert_eq!(ok + failed.len(), n);
+    assert_eq!(progress_calls.load(Ordering::Relaxed), n);
+    let invalid = failed.iter().filter(|(_, e)| matches!(e, Error::Validation(_))).count();
+    assert_eq!(invalid, 10);
+    assert!(failed.iter().all(|(i, e)| !matches!(e, Error::Validation(_)) || i % 1000 == 999));
+    // Faults were really injected and mostly absorbed by retries.
+    let j = sim.journal();
+    assert!(j.iter().any(|e| e.status == 429));
+    assert!(j.iter().any(|e| e.status >= 502));
+    assert!(ok > n * 95 / 100, "ok {ok}, failed {}", failed.len());
+    // Every valid item reached the server at least once.
+    assert!(j.iter().filter(|e| e.method == "PUT").count() >= n - 10);
+}
