@@ -63,10 +63,42 @@ fn header(resp: &reqwest::Response, name: &str) -> Option<String> {
     resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
+/// The body, or its size once it passes [`MAX_BODY_BYTES`].
+#[cfg(not(target_arch = "wasm32"))]
+async fn read_body(mut resp: reqwest::Response) -> Result<Result<Vec<u8>, usize>, reqwest::Error> {
+    let mut bytes = Vec::with_capacity(resp.content_length().unwrap_or(0).min(65536) as usize);
+    while let Some(chunk) = resp.chunk().await? {
+        if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+            return Ok(Err(bytes.len() + chunk.len()));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(Ok(bytes))
+}
+
+/// The body, or its size once it passes [`MAX_BODY_BYTES`] (fetch gives it whole).
+#[cfg(target_arch = "wasm32")]
+async fn read_body(resp: reqwest::Response) -> Result<Result<Vec<u8>, usize>, reqwest::Error> {
+    if let Some(n) = resp.content_length().filter(|n| *n as usize > MAX_BODY_BYTES) {
+        return Ok(Err(n as usize));
+    }
+    let bytes = resp.bytes().await?;
+    Ok(if bytes.len() > MAX_BODY_BYTES { Err(bytes.len()) } else { Ok(bytes.to_vec()) })
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn is_connect(e: &reqwest::Error) -> bool {
+    e.is_connect()
+}
+#[cfg(target_arch = "wasm32")]
+fn is_connect(_e: &reqwest::Error) -> bool {
+    false
+}
+
 fn transport_kind(e: &reqwest::Error) -> TransportKind {
     if e.is_timeout() {
         TransportKind::Timeout
-    } else if e.is_connect() || e.is_request() || e.is_body() {
+    } else if is_connect(e) || e.is_request() || e.is_body() {
         TransportKind::Connect
     } else {
         TransportKind::Other
@@ -112,15 +144,8 @@ async fn attempt(
         let status = resp.status().as_u16();
         let retry_after = header(&resp, "retry-after");
         let tracking = header(&resp, "trackingid");
-        let mut resp = resp;
-        let mut bytes = Vec::new();
-        while let Some(chunk) = resp.chunk().await? {
-            if bytes.len() + chunk.len() > MAX_BODY_BYTES {
-                return Ok((status, retry_after, tracking, Err(bytes.len() + chunk.len())));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        Ok::<_, reqwest::Error>((status, retry_after, tracking, Ok(bytes)))
+        let body = read_body(resp).await?;
+        Ok::<_, reqwest::Error>((status, retry_after, tracking, body))
     };
     match rt::timeout(limit, exchange).await {
         None => Attempt::Failed(

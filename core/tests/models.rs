@@ -359,3 +359,15 @@ fn arb_json() -> impl Strategy<Value = Value> {
         ]
     })
 }
+
+#[test]
+fn readme_lists_every_operation() {
+    let readme = include_str!("../../README.md");
+    for op in ops::OPERATIONS {
+        let row = readme
+            .lines()
+            .find(|l| l.contains(&format!("| `{}` |", op.name)))
+            .unwrap_or_else(|| panic!("{} missing from README", op.name));
+        assert!(row.contains(&format!("`{}`", op.path)) && row.contains(op.method.as_str()), "{row}");
+    }
+}
