@@ -172,3 +172,198 @@ pub async fn send(client: &Client, operation: &str, args: Args) -> Result<Value,
 pub fn invalid(operation: &str, errors: Vec<FieldError>) -> Error {
     Error::Validation(ValidationErrors { operation: operation.to_string(), errors })
 }
+
+/// JSON names that plain snake_case to camelCase conversion gets wrong.
+const ALIASES: &[(&str, &str)] = &[("location_ecbn_info", "locationECBNInfo")];
+
+/// The API's JSON name of a snake_case field name (`location_member_id` → `locationMemberId`).
+pub fn snake_to_camel(name: &str) -> String {
+    if let Some((_, json)) = ALIASES.iter().find(|(s, _)| *s == name) {
+        return json.to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The model type name of the answer of an operation (`None` for no content).
+pub fn result_model(operation: &str) -> Option<&'static str> {
+    Some(match operation {
+        "people.get_ecbn" | "workspaces.get_ecbn" | "virtual_lines.get_ecbn" => "Ecbn",
+        "people.ecbn_dependencies"
+        | "workspaces.ecbn_dependencies"
+        | "virtual_lines.ecbn_dependencies"
+        | "hunt_groups.ecbn_dependencies" => "EcbnDependencies",
+        "notifications.get_org" => "OrgNotification",
+        "notifications.get_location" => "LocationNotification",
+        "redsky.get_account" => "Account",
+        "redsky.login" => "LoginResult",
+        "redsky.get_status" | "redsky.update_status" | "redsky.compliance_status_page"
+        | "redsky.location_status" => "ComplianceStatus",
+        "redsky.update_location_status" => "LocationStatusUpdate",
+        "redsky.location_parameters" => "LocationParameters",
+        _ => return None,
+    })
+}
+
+/// The model type of a nested JSON field of an answer (the field names are unique in this API).
+pub fn nested_model(json_field: &str) -> Option<&'static str> {
+    Some(match json_field {
+        "directLineInfo" | "locationECBNInfo" | "locationMemberInfo" | "defaultInfo" => "EcbnInfo",
+        "organization" => "OrgNotification",
+        "locationsStatus" => "LocationsStatus",
+        "locations" => "RedSkyLocation",
+        _ => return None,
+    })
+}
+
+/// Arguments from one bulk item: an `[id, {fields}]` pair, or an object holding the path ID
+/// under `id` or the parameter's own name (camelCase or snake_case) beside the body fields
+/// (camelCase or snake_case).
+pub fn args_from_item(op: &Operation, item: Value) -> Result<Args, FieldError> {
+    let (id, fields) = match item {
+        Value::Array(mut pair) if pair.len() == 2 => {
+            let fields = pair.pop().unwrap_or(Value::Null);
+            let id = pair.pop().unwrap_or(Value::Null);
+            (id, fields)
+        }
+        Value::Object(mut map) => {
+            let mut id = Value::Null;
+            if let Some((name, _)) = op.path_param {
+                for key in ["id".to_string(), name.to_string(), camel_to_snake(name)] {
+                    if let Some(v) = map.remove(&key) {
+                        id = v;
+                        break;
+                    }
+                }
+            }
+            (id, Value::Object(map))
+        }
+        _ => {
+            return Err(FieldError::new(
+                "item",
+                "type",
+                "each item must be an object or an (id, fields) pair",
+            ))
+        }
+    };
+    let id = match id {
+        Value::Null => None,
+        Value::String(s) => Some(s),
+        _ => return Err(FieldError::new(op.path_param.map(|p| p.0).unwrap_or("id"), "type", "must be a string")),
+    };
+    let body = match fields {
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (snake_to_camel(&k), v)).collect())
+        }
+        Value::Null => Value::Object(Default::default()),
+        _ => return Err(FieldError::new("item", "type", "the fields of an item must be an object")),
+    };
+    Ok(Args { id, body: op.has_body.then_some(body), ..Default::default() })
+}
+
+/// A call from one bulk item; an item that cannot be read becomes a call that fails validation.
+pub fn call_from_item(client: &Client, operation: &str, item: Value, org_id: Option<&str>) -> Result<Call<Value>, Error> {
+    let op = ops::find(operation)
+        .ok_or_else(|| Error::Config(format!("unknown operation `{operation}`")))?;
+    let mut call = match args_from_item(op, item) {
+        Ok(args) => call(client, operation, args)?,
+        Err(e) => Call::new::<NoContent>(client, op, None, None).with_errors(vec![e]),
+    };
+    if let Some(org) = org_id {
+        call = call.org_id(org);
+    }
+    Ok(call)
+}
+
+/// The snake_case name of a camelCase JSON name (`personId` → `person_id`).
+pub fn camel_to_snake(name: &str) -> String {
+    if let Some((snake, _)) = ALIASES.iter().find(|(_, j)| *j == name) {
+        return snake.to_string();
+    }
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Arguments from a call's keyword fields (snake_case or camelCase) merged over a body object.
+pub fn args_from_fields(
+    op: &Operation,
+    id: Option<String>,
+    body: Option<Value>,
+    fields: serde_json::Map<String, Value>,
+) -> Args {
+    let body = if fields.is_empty() {
+        body
+    } else {
+        let mut map = match body {
+            Some(Value::Object(m)) => m,
+            _ => Default::default(),
+        };
+        for (k, v) in fields {
+            map.insert(snake_to_camel(&k), v);
+        }
+        Some(Value::Object(map))
+    };
+    let body = if op.has_body { Some(body.unwrap_or_else(|| Value::Object(Default::default()))) } else { body };
+    Args { id, body, ..Default::default() }
+}
+
+/// A call of `operation` that fails validation with `errors` (for items that cannot be read).
+pub fn failed_call(client: &Client, operation: &str, errors: Vec<FieldError>) -> Result<Call<Value>, Error> {
+    let op = ops::find(operation)
+        .ok_or_else(|| Error::Config(format!("unknown operation `{operation}`")))?;
+    Ok(Call::new::<NoContent>(client, op, None, None).with_errors(errors))
+}
+
+/// Names of the answer models, as [`result_model`] and [`nested_model`] give them.
+pub const MODELS: &[&str] = &[
+    "Ecbn",
+    "EcbnInfo",
+    "EcbnDependencies",
+    "OrgNotification",
+    "LocationNotification",
+    "Account",
+    "RedSkyLocation",
+    "LocationsStatus",
+    "ComplianceStatus",
+    "LocationStatusUpdate",
+    "LoginResult",
+    "LocationParameters",
+];
+
+/// The snake_case field names of an answer model.
+pub fn model_fields(model: &str) -> Option<&'static [&'static str]> {
+    Some(match model {
+        "Ecbn" => ecbn::Ecbn::FIELDS,
+        "EcbnInfo" => ecbn::EcbnInfo::FIELDS,
+        "EcbnDependencies" => ecbn::EcbnDependencies::FIELDS,
+        "OrgNotification" => notif::OrgNotification::FIELDS,
+        "LocationNotification" => notif::LocationNotification::FIELDS,
+        "Account" => redsky::Account::FIELDS,
+        "RedSkyLocation" => redsky::RedSkyLocation::FIELDS,
+        "LocationsStatus" => redsky::LocationsStatus::FIELDS,
+        "ComplianceStatus" => redsky::ComplianceStatus::FIELDS,
+        "LocationStatusUpdate" => redsky::LocationStatusUpdate::FIELDS,
+        "LoginResult" => redsky::LoginResult::FIELDS,
+        "LocationParameters" => redsky::LocationParameters::FIELDS,
+        _ => return None,
+    })
+}

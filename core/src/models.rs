@@ -94,6 +94,10 @@ macro_rules! response_model {
             #[serde(flatten)]
             pub extra: serde_json::Map<String, serde_json::Value>,
         }
+        impl $name {
+            /// The snake_case names of the fields this version knows.
+            pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),+];
+        }
         impl $crate::models::Inspect for $name {
             fn unknown_fields(&self, path: &str, out: &mut Vec<String>) {
                 for k in self.extra.keys() { out.push(format!("{path}.{k}")); }

@@ -1,0 +1,26 @@
+"""Validated, fast client for the Webex Calling Emergency Services Settings API (Rust core)."""
+from ._client import (AsyncClient, AsyncHuntGroups, AsyncNotifications, AsyncPeople, AsyncRedSky,
+                      AsyncVirtualLines, AsyncWorkspaces, Client, HuntGroups, Notifications, People,
+                      RedSky, VirtualLines, Workspaces)
+from ._errors import (APIError, APITimeoutError, AuthenticationError, ConfigError, ConflictError,
+                      DecodeError, NotFoundError, PermissionDeniedError, RateLimitError, ServerError,
+                      TransportError, ValidationError, WebexError)
+from ._models import (Account, BulkResult, BulkResults, ComplianceStatus, Ecbn, EcbnDependencies,
+                      EcbnInfo, LocationNotification, LocationParameters, LocationsStatus,
+                      LocationStatusUpdate, LoginResult, Model, ModelList, OrgNotification,
+                      PreparedRequest, RedSkyLocation)
+from ._simulator import Simulator
+
+__all__ = [
+    "Client", "AsyncClient", "Simulator",
+    "People", "Workspaces", "VirtualLines", "HuntGroups", "Notifications", "RedSky",
+    "AsyncPeople", "AsyncWorkspaces", "AsyncVirtualLines", "AsyncHuntGroups", "AsyncNotifications",
+    "AsyncRedSky",
+    "WebexError", "ConfigError", "ValidationError", "APIError", "AuthenticationError",
+    "PermissionDeniedError", "NotFoundError", "ConflictError", "RateLimitError", "ServerError",
+    "TransportError", "APITimeoutError", "DecodeError",
+    "Model", "ModelList", "Ecbn", "EcbnInfo", "EcbnDependencies", "OrgNotification",
+    "LocationNotification", "Account", "RedSkyLocation", "LocationsStatus", "ComplianceStatus",
+    "LocationStatusUpdate", "LoginResult", "LocationParameters", "PreparedRequest", "BulkResult",
+    "BulkResults",
+]

@@ -1,0 +1,262 @@
+"""The blocking ``Client`` and the asyncio ``AsyncClient``. Their resource methods are made from
+the core's operation table, so both clients have exactly the core's 26 operations."""
+from __future__ import annotations
+
+import inspect
+import sys
+from typing import Any, Callable, Dict, Iterable, List, Optional, Union
+
+from . import _native
+from ._models import MODELS, BulkResult, BulkResults, ModelList, PreparedRequest, RedSkyLocation
+
+TokenSource = Union[str, Callable[[], str], Callable[[bool], str], None]
+_OPERATIONS: List[Dict[str, Any]] = _native.operations()
+_P = inspect.Parameter
+
+
+def _result(model: Optional[str], data: Any) -> Any:
+    return MODELS[model](data) if model and isinstance(data, dict) else None
+
+
+def _signature(op: Dict[str, Any], is_async: bool) -> inspect.Signature:
+    params = [_P("self", _P.POSITIONAL_OR_KEYWORD)]
+    if op["path_param"]:
+        params.append(_P(op["path_param"], _P.POSITIONAL_OR_KEYWORD))
+    if op["query"]:
+        params += [_P(q, _P.POSITIONAL_OR_KEYWORD, default=None) for q in op["query"]]
+    if op["has_body"]:
+        params.append(_P("body", _P.POSITIONAL_OR_KEYWORD, default=None))
+    params += [_P("org_id", _P.KEYWORD_ONLY, default=None), _P("dry_run", _P.KEYWORD_ONLY, default=False)]
+    if op["has_body"]:
+        params.append(_P("fields", _P.VAR_KEYWORD))
+    return inspect.Signature(params)
+
+
+def _make_method(op: Dict[str, Any], is_async: bool) -> Callable[..., Any]:
+    name, model = op["name"], op["result_model"]
+    sig = _signature(op, is_async)
+
+    def bind(args: Any, kwargs: Any) -> Dict[str, Any]:
+        b = sig.bind(*args, **kwargs)
+        b.apply_defaults()
+        a = b.arguments
+        call = {
+            "id": a.get(op["path_param"]) if op["path_param"] else None,
+            "body": a.get("body"),
+            "fields": a.get("fields") or None,
+            "org_id": a["org_id"],
+        }
+        for q in op["query"]:
+            call[q] = a[q]
+        return {"dry_run": a["dry_run"], "call": call}
+
+    if is_async:
+        async def method(*args: Any, **kwargs: Any) -> Any:
+            b = bind(args, kwargs)
+            native = args[0]._native
+            if b["dry_run"]:
+                return PreparedRequest(native.dry_run(name, **b["call"]))
+            return _result(model, await native.call_async(name, **b["call"]))
+    else:
+        def method(*args: Any, **kwargs: Any) -> Any:
+            b = bind(args, kwargs)
+            native = args[0]._native
+            if b["dry_run"]:
+                return PreparedRequest(native.dry_run(name, **b["call"]))
+            return _result(model, native.call(name, **b["call"]))
+
+    method.__name__ = name.split(".")[1]
+    method.__qualname__ = method.__name__
+    method.__signature__ = sig  # type: ignore[attr-defined]
+    method.__doc__ = f"{op['summary']} ({op['method']} {op['path']})."
+    return method
+
+
+def _progress_callback(progress: Any, items: Any) -> Optional[Callable[[int, int, int], None]]:
+    if progress is None or progress is False:
+        return None
+    if callable(progress):
+        return progress  # type: ignore[no-any-return]
+    total = len(items) if hasattr(items, "__len__") else None
+    if not sys.stderr.isatty():
+        return None
+
+    def bar(done: int, succeeded: int, failed: int) -> None:
+        if total:
+            filled = int(30 * done / total)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} failed {failed}")
+        else:
+            sys.stderr.write(f"\r{done} done, failed {failed}")
+        if total and done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return bar
+
+
+def _bulk_results(model: Optional[str], raw: List[Any], dry_run: bool) -> BulkResults:
+    out = BulkResults()
+    for index, data, error in raw:
+        value = PreparedRequest(data) if dry_run and error is None else _result(model, data)
+        out.append(BulkResult(index, value, error))
+    return out
+
+
+def _make_bulk(op: Dict[str, Any], is_async: bool) -> Callable[..., Any]:
+    name, model = op["name"], op["result_model"]
+    doc = (f"Runs {name} for every item of ``items`` (an iterable of dicts holding "
+           f"``{op['path_param']}`` and the fields, or ``(id, fields)`` pairs) with at most "
+           "``concurrency`` requests in flight. Returns one BulkResult per item, in input order.")
+
+    if is_async:
+        async def bulk(self: Any, items: Iterable[Any], *, concurrency: int = 10, progress: Any = None,
+                       org_id: Optional[str] = None, dry_run: bool = False) -> BulkResults:
+            cb = _progress_callback(progress, items)
+            if dry_run:
+                raw = self._native.bulk(name, items, concurrency, None, org_id, True)
+            else:
+                raw = await self._native.bulk_async(name, items, concurrency, cb, org_id)
+            return _bulk_results(model, raw, dry_run)
+    else:
+        def bulk(self: Any, items: Iterable[Any], *, concurrency: int = 10, progress: Any = None,
+                 org_id: Optional[str] = None, dry_run: bool = False) -> BulkResults:
+            cb = _progress_callback(progress, items)
+            raw = self._native.bulk(name, items, concurrency, cb, org_id, dry_run)
+            return _bulk_results(model, raw, dry_run)
+
+    bulk.__name__ = bulk.__qualname__ = "bulk_" + name.split(".")[1]
+    bulk.__doc__ = doc
+    return bulk
+
+
+class _Resource:
+    __slots__ = ("_native",)
+
+    def __init__(self, native: Any) -> None:
+        self._native = native
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} operations>"
+
+
+def _resource(resource: str, class_name: str, is_async: bool) -> type:
+    ns: Dict[str, Any] = {"__slots__": (), "__doc__": f"The `{resource}` operations."}
+    for op in _OPERATIONS:
+        if op["name"].split(".")[0] != resource:
+            continue
+        ns[op["name"].split(".")[1]] = _make_method(op, is_async)
+        if op["path_param"] and op["has_body"]:
+            b = _make_bulk(op, is_async)
+            ns[b.__name__] = b
+    if resource == "redsky":
+        ns["compliance_statuses"] = _async_statuses if is_async else _statuses
+    cls = type(class_name, (_Resource,), ns)
+    cls.__module__ = "webex_emergency"
+    return cls
+
+
+def _statuses(self: Any, *, page_size: Optional[int] = None, order: Optional[str] = None,
+              org_id: Optional[str] = None) -> Any:
+    """Every location's compliance status, fetching pages of ``page_size`` as needed."""
+    for item in self._native.pages(page_size, order, org_id):
+        yield RedSkyLocation(item)
+
+
+async def _async_statuses(self: Any, *, page_size: Optional[int] = None, order: Optional[str] = None,
+                          org_id: Optional[str] = None) -> Any:
+    """Every location's compliance status, fetching pages of ``page_size`` as needed."""
+    async for item in self._native.pages(page_size, order, org_id):
+        yield RedSkyLocation(item)
+
+
+_statuses.__name__ = _async_statuses.__name__ = "compliance_statuses"
+
+_NAMES = {"people": "People", "workspaces": "Workspaces", "virtual_lines": "VirtualLines",
+          "hunt_groups": "HuntGroups", "notifications": "Notifications", "redsky": "RedSky"}
+People, Workspaces, VirtualLines, HuntGroups, Notifications, RedSky = (
+    _resource(r, c, False) for r, c in _NAMES.items())
+AsyncPeople, AsyncWorkspaces, AsyncVirtualLines, AsyncHuntGroups, AsyncNotifications, AsyncRedSky = (
+    _resource(r, "Async" + c, True) for r, c in _NAMES.items())
+assert {op["name"].split(".")[0] for op in _OPERATIONS} == set(_NAMES)
+
+
+def _native_client(token: TokenSource, base_url: Optional[str], timeout: Optional[float],
+                   max_retries: Optional[int], org_id: Optional[str], user_agent: Optional[str]) -> Any:
+    if callable(token):
+        return _native.NativeClient(None, token, base_url, timeout, max_retries, org_id, user_agent)
+    return _native.NativeClient(token, None, base_url, timeout, max_retries, org_id, user_agent)
+
+
+class _ClientBase:
+    def __init__(self, token: TokenSource = None, *, base_url: Optional[str] = None,
+                 timeout: Optional[float] = None, max_retries: Optional[int] = None,
+                 org_id: Optional[str] = None, user_agent: Optional[str] = None) -> None:
+        self._native = _native_client(token, base_url, timeout, max_retries, org_id,
+                                      user_agent or f"webex-emergency-python/{_version()}")
+
+    def __repr__(self) -> str:
+        return repr(self._native).replace("Client(", f"{type(self).__name__}(", 1)
+
+
+class Client(_ClientBase):
+    """Blocking client; safe to share between threads. Token from ``token=`` (a string or a
+    callable returning one, asked again once after a 401) or ``WEBEX_ACCESS_TOKEN``."""
+
+    def __init__(self, token: TokenSource = None, *, base_url: Optional[str] = None,
+                 timeout: Optional[float] = None, max_retries: Optional[int] = None,
+                 org_id: Optional[str] = None, user_agent: Optional[str] = None) -> None:
+        super().__init__(token, base_url=base_url, timeout=timeout, max_retries=max_retries,
+                         org_id=org_id, user_agent=user_agent)
+        n = self._native
+        self.people = People(n)
+        self.workspaces = Workspaces(n)
+        self.virtual_lines = VirtualLines(n)
+        self.hunt_groups = HuntGroups(n)
+        self.notifications = Notifications(n)
+        self.redsky = RedSky(n)
+
+    def close(self) -> None:
+        """Releases nothing yet (connections close with the process); kept for `with`."""
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class AsyncClient(_ClientBase):
+    """asyncio client: every operation is a coroutine; ``asyncio.gather`` runs them together."""
+
+    def __init__(self, token: TokenSource = None, *, base_url: Optional[str] = None,
+                 timeout: Optional[float] = None, max_retries: Optional[int] = None,
+                 org_id: Optional[str] = None, user_agent: Optional[str] = None) -> None:
+        super().__init__(token, base_url=base_url, timeout=timeout, max_retries=max_retries,
+                         org_id=org_id, user_agent=user_agent)
+        n = self._native
+        self.people = AsyncPeople(n)
+        self.workspaces = AsyncWorkspaces(n)
+        self.virtual_lines = AsyncVirtualLines(n)
+        self.hunt_groups = AsyncHuntGroups(n)
+        self.notifications = AsyncNotifications(n)
+        self.redsky = AsyncRedSky(n)
+
+    async def aclose(self) -> None:
+        """Releases nothing yet; kept for `async with`."""
+
+    async def __aenter__(self) -> "AsyncClient":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.aclose()
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("webex-emergency")
+    except Exception:
+        return "0"
+
+
+__all__ = ["Client", "AsyncClient", "ModelList"]

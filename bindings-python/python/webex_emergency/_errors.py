@@ -1,0 +1,110 @@
+"""Exception classes. Every failure of the package is a ``WebexError``."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+
+class WebexError(Exception):
+    """Base class of every error raised by webex_emergency."""
+
+    def __init__(self, message: str, *, operation: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.operation = operation
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+
+class ConfigError(WebexError, ValueError):
+    """The client was configured wrongly (no token, bad base URL, ...)."""
+
+
+class ValidationError(WebexError, ValueError):
+    """The request broke the API's rules; nothing was sent. ``errors`` lists every broken rule."""
+
+    def __init__(self, message: str, *, errors: List[Dict[str, str]], operation: Optional[str] = None) -> None:
+        super().__init__(message, operation=operation)
+        self.errors = errors
+
+    def fields(self) -> List[str]:
+        """The field paths that broke a rule."""
+        return [e["field"] for e in self.errors]
+
+
+class APIError(WebexError):
+    """The API answered with an error status."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        api_message: str = "",
+        errors: Optional[List[Dict[str, Any]]] = None,
+        tracking_id: Optional[str] = None,
+        retry_after: Optional[float] = None,
+        body_excerpt: str = "",
+        operation: Optional[str] = None,
+    ) -> None:
+        super().__init__(message, operation=operation)
+        self.status = status
+        self.api_message = api_message
+        self.errors = errors or []
+        self.tracking_id = tracking_id
+        self.retry_after = retry_after
+        self.body_excerpt = body_excerpt
+
+
+class AuthenticationError(APIError):
+    """401: the token is missing, expired or wrong."""
+
+
+class PermissionDeniedError(APIError):
+    """403: the token lacks a scope or an admin role."""
+
+
+class NotFoundError(APIError):
+    """404: unknown ID or orgId."""
+
+
+class ConflictError(APIError):
+    """409: the change conflicts with the current settings."""
+
+
+class RateLimitError(APIError):
+    """429: rate limited; ``retry_after`` is the wait the server asked for, in seconds."""
+
+
+class ServerError(APIError):
+    """5xx: the service failed."""
+
+
+class TransportError(WebexError):
+    """No answer arrived (connection refused or broken, ...)."""
+
+    def __init__(self, message: str, *, kind: str = "other", operation: Optional[str] = None) -> None:
+        super().__init__(message, operation=operation)
+        self.kind = kind
+
+
+class APITimeoutError(TransportError, TimeoutError):
+    """No complete answer within the timeout."""
+
+
+class DecodeError(WebexError):
+    """A success answer whose body could not be read."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        body_excerpt: str = "",
+        tracking_id: Optional[str] = None,
+        operation: Optional[str] = None,
+    ) -> None:
+        super().__init__(message, operation=operation)
+        self.status = status
+        self.body_excerpt = body_excerpt
+        self.tracking_id = tracking_id

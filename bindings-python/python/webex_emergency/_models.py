@@ -1,0 +1,250 @@
+"""Answer models: attribute access over the API's JSON, which is kept whole (unknown fields too)."""
+from __future__ import annotations
+
+import copy
+import html
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Type
+
+from . import _native
+
+_FIELDS: Dict[str, List[str]] = _native.models()
+_CAMEL: Dict[str, str] = {}
+
+
+def _camel(name: str) -> str:
+    c = _CAMEL.get(name)
+    if c is None:
+        c = _CAMEL[name] = _native.snake_to_camel(name)
+    return c
+
+
+def _wrap(key: str, value: Any) -> Any:
+    model = _native.nested_model(key)
+    if model is None:
+        return value
+    cls = MODELS[model]
+    if isinstance(value, dict):
+        return cls(value)
+    if isinstance(value, list):
+        return ModelList(cls(v) if isinstance(v, dict) else v for v in value)
+    return value
+
+
+class Model:
+    """An answer of the API. Fields are attributes (snake_case); ``to_dict()`` gives the JSON."""
+
+    __slots__ = ("_data",)
+    _fields: Tuple[str, ...] = ()
+
+    def __init__(self, data: Optional[Mapping[str, Any]] = None, **fields: Any) -> None:
+        d: Dict[str, Any] = dict(data) if data else {}
+        for k, v in fields.items():
+            d[_camel(k)] = v
+        object.__setattr__(self, "_data", d)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._fields:
+            key = _camel(name)
+            value = self._data.get(key)
+            return None if value is None else _wrap(key, value)
+        raise AttributeError(f"{type(self).__name__} has no field {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only; build an update instead")
+
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Fields this version of the library does not know, as received."""
+        known = {_camel(f) for f in self._fields}
+        return {k: v for k, v in self._data.items() if k not in known}
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The answer as the API sent it (camelCase keys, unknown fields included)."""
+        return copy.deepcopy(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other._data == self._data  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, repr(self._data)))
+
+    def __dir__(self) -> Iterable[str]:
+        return [*super().__dir__(), *self._fields]
+
+    def __repr__(self) -> str:
+        parts = []
+        for f in self._fields:
+            v = getattr(self, f)
+            if v is not None:
+                parts.append(f"{f}={v!r}")
+        if self.extra:
+            parts.append(f"extra={self.extra!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def _repr_html_(self) -> str:
+        return ModelList([self])._repr_html_()
+
+
+class ModelList(List[Any]):
+    """A list of answers; shows as a table in notebooks."""
+
+    def _repr_html_(self) -> str:
+        rows = [m for m in self if isinstance(m, Model)]
+        cols: List[str] = []
+        for m in rows:
+            for k in m.to_dict():
+                if k not in cols:
+                    cols.append(k)
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(_cell(m.to_dict().get(c)))}</td>" for c in cols) + "</tr>"
+            for m in rows
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, dict):
+        return ", ".join(f"{k}={_cell(x)}" for k, x in v.items())
+    return str(v)
+
+
+
+
+class Ecbn(Model):
+    """ECBN settings of a person, workspace or virtual line."""
+    __slots__ = ()
+    _fields = tuple(_FIELDS["Ecbn"])
+
+
+class EcbnInfo(Model):
+    """One ECBN source: number, names, effective level and value, quality."""
+    __slots__ = ()
+    _fields = tuple(_FIELDS["EcbnInfo"])
+
+
+class EcbnDependencies(Model):
+    """Who depends on a member's number as their ECBN."""
+    __slots__ = ()
+    _fields = tuple(_FIELDS["EcbnDependencies"])
+
+
+class OrgNotification(Model):
+    """The organization's emergency call notification."""
+    __slots__ = ()
+    _fields = tuple(_FIELDS["OrgNotification"])
+
+
+class LocationNotification(Model):
+    """A location's emergency call notification, with the organization's."""
+    __slots__ = ()
+    _fields = tuple(_FIELDS["LocationNotification"])
+
+
+class Account(Model):
+    """The organization's RedSky account."""
+    __slots__ = ()
+    _fields = tuple(_FIELDS["Account"])
+
+
+class RedSkyLocation(Model):
+    """A location in a compliance answer."""
+    __slots__ = ()
+    _fields = tuple(_FIELDS["RedSkyLocation"])
+
+
+class LocationsStatus(Model):
+    """Locations and their setup state."""
+    __slots__ = ()
+    _fields = tuple(_FIELDS["LocationsStatus"])
+
+
+class ComplianceStatus(Model):
+    """RedSky compliance status of the organization or a location."""
+    __slots__ = ()
+    _fields = tuple(_FIELDS["ComplianceStatus"])
+
+
+class LocationStatusUpdate(Model):
+    """Answer to a location compliance update."""
+    __slots__ = ()
+    _fields = tuple(_FIELDS["LocationStatusUpdate"])
+
+
+class LoginResult(Model):
+    """Answer to a RedSky login."""
+    __slots__ = ()
+    _fields = tuple(_FIELDS["LoginResult"])
+
+
+class LocationParameters(Model):
+    """A location's RedSky calling parameters."""
+    __slots__ = ()
+    _fields = tuple(_FIELDS["LocationParameters"])
+
+
+MODELS: Dict[str, Type[Model]] = {
+    c.__name__: c
+    for c in (Ecbn, EcbnInfo, EcbnDependencies, OrgNotification, LocationNotification, Account,
+              RedSkyLocation, LocationsStatus, ComplianceStatus, LocationStatusUpdate, LoginResult,
+              LocationParameters)
+}
+assert set(MODELS) == set(_FIELDS), "models of the core and of the package differ"
+
+
+class PreparedRequest(Model):
+    """What a dry run would send: method, url, path, query, headers (token masked), body."""
+    __slots__ = ()
+    _fields = ("operation", "method", "url", "path", "query", "headers", "body")
+
+
+class BulkResult:
+    """The outcome of one bulk item: its input ``index`` and its ``result`` or ``error``."""
+
+    __slots__ = ("index", "result", "error")
+
+    def __init__(self, index: int, result: Any, error: Optional[BaseException]) -> None:
+        self.index = index
+        self.result = result
+        self.error = error
+
+    @property
+    def ok(self) -> bool:
+        """Whether the item succeeded."""
+        return self.error is None
+
+    def __repr__(self) -> str:
+        if self.error is None:
+            return f"BulkResult(index={self.index}, ok=True, result={self.result!r})"
+        return f"BulkResult(index={self.index}, ok=False, error={self.error!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BulkResult) and (self.index, self.result, repr(self.error)) == (
+            other.index, other.result, repr(other.error))
+
+    def __hash__(self) -> int:
+        return hash((self.index, repr(self.error)))
+
+
+class BulkResults(List[BulkResult]):
+    """One ``BulkResult`` per input item, in input order."""
+
+    @property
+    def succeeded(self) -> List[BulkResult]:
+        """Items that succeeded."""
+        return [r for r in self if r.ok]
+
+    @property
+    def failed(self) -> List[BulkResult]:
+        """Items that failed, each with its exception."""
+        return [r for r in self if not r.ok]
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{r.index}</td><td>{'ok' if r.ok else 'failed'}</td>"
+            f"<td>{html.escape('' if r.ok else str(r.error))}</td></tr>"
+            for r in self
+        )
+        return f"<table><thead><tr><th>index</th><th>status</th><th>error</th></tr></thead><tbody>{rows}</tbody></table>"
