@@ -1,0 +1,110 @@
+"""Every exception class, with its data; no token or password in any message or repr."""
+import socket
+import time
+
+import pytest
+
+import webex_emergency as we
+
+TOKEN = "tok-NEVER-SHOWN-123"
+
+
+def test_validation_error_lists_every_rule(client, ids, sim):
+    with pytest.raises(we.ValidationError) as e:
+        client.people.update_ecbn(ids["workspaces"][0], selected="LOCATION_MEMBER_NUMBER", elin_enabld=True)
+    assert isinstance(e.value, ValueError) and isinstance(e.value, we.WebexError)
+    assert [(x["field"], x["rule"]) for x in e.value.errors] == [("personId", "id_kind"), ("elinEnabld", "unknown_field")]
+    with pytest.raises(we.ValidationError) as e:
+        client.people.update_ecbn(ids["workspaces"][0], selected="LOCATION_MEMBER_NUMBER")
+    assert e.value.fields() == ["personId", "locationMemberId"]
+    assert e.value.operation == "people.update_ecbn"
+    with pytest.raises(we.ValidationError) as e:
+        client.notifications.update_org(email_address=object())
+    assert e.value.errors[0]["rule"] == "type"
+    assert sim.journal() == []
+
+
+def test_api_errors_by_status(sim, ids):
+    c = sim.client(max_retries=0)
+    with pytest.raises(we.NotFoundError) as e:
+        c.people.get_ecbn("bm90LWFuLWlk")
+    assert e.value.status == 404 and e.value.tracking_id and e.value.errors[0]["error_code"] == "4008"
+    other_org = "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi8x"
+    with pytest.raises(we.PermissionDeniedError):
+        c.notifications.get_org(org_id=other_org)
+    c.redsky.create_account(email="a@example.org")
+    with pytest.raises(we.ConflictError):
+        c.redsky.create_account(email="a@example.org")
+    sim.set_faults({"script": [{"status": 503}]})
+    with pytest.raises(we.ServerError) as e:
+        c.people.get_ecbn(ids["people"][0])
+    assert e.value.status == 503 and isinstance(e.value, we.APIError)
+    sim.set_faults({"script": [{"status": 429, "retryAfter": "3600"}]})
+    t = time.monotonic()
+    with pytest.raises(we.RateLimitError) as e:
+        sim.client().people.get_ecbn(ids["people"][0])
+    assert time.monotonic() - t < 1 and e.value.retry_after == 3600.0
+    sim.set_faults({"script": [{"status": 400, "body": "none"}]})
+    with pytest.raises(we.APIError) as e:
+        c.people.get_ecbn(ids["people"][0])
+    assert type(e.value) is we.APIError and e.value.status == 400
+
+
+def test_authentication_error_never_shows_the_token(sim, ids):
+    c = we.Client(TOKEN, base_url=sim.base_url)
+    with pytest.raises(we.AuthenticationError) as e:
+        c.people.get_ecbn(ids["people"][0])
+    text = f"{e.value} {e.value!r} {vars(e.value)} {c!r} {c.people!r}"
+    assert TOKEN not in text
+    assert "access token" in str(e.value)
+    assert TOKEN not in repr(c.people.get_ecbn(ids["people"][0], dry_run=True))
+
+
+def test_password_is_masked_in_dry_runs(client):
+    shown = client.redsky.login(email="a@example.org", password="hunter2-secret", dry_run=True)
+    assert shown.body["password"] == "***"
+    assert "hunter2" not in repr(shown)
+
+
+def test_transport_and_timeout_errors(sim, ids):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    c = we.Client("t", base_url=f"http://127.0.0.1:{port}/v1", max_retries=0)
+    with pytest.raises(we.TransportError) as e:
+        c.notifications.get_org()
+    assert e.value.kind == "connect"
+    sim.set_faults({"latencyMs": 1500})
+    slow = sim.client(timeout=0.2, max_retries=0)
+    with pytest.raises(we.APITimeoutError) as e:
+        slow.people.get_ecbn(ids["people"][0])
+    assert isinstance(e.value, TimeoutError) and isinstance(e.value, we.TransportError)
+
+
+def test_decode_and_config_errors(sim, ids, client):
+    sim.set_faults({"script": [{"truncate": True}]})
+    with pytest.raises(we.DecodeError) as e:
+        client.people.get_ecbn(ids["people"][0])
+    assert e.value.status == 200 and e.value.body_excerpt
+    with pytest.raises(we.ConfigError):
+        we.Client("t", base_url="http://webexapis.com/v1")
+    with pytest.raises(we.ConfigError):
+        we.Client("t", timeout=-1)
+
+
+def test_token_from_environment_and_callable(sim, ids, monkeypatch):
+    monkeypatch.setenv("WEBEX_ACCESS_TOKEN", sim.token)
+    assert we.Client(base_url=sim.base_url).people.get_ecbn(ids["people"][0]).selected
+    monkeypatch.delenv("WEBEX_ACCESS_TOKEN")
+    with pytest.raises(we.ConfigError):
+        we.Client(base_url=sim.base_url).people.get_ecbn(ids["people"][0])
+    asked = []
+
+    def provider(refresh):
+        asked.append(refresh)
+        return "new" if refresh else "old"
+
+    sim.set_tokens(["new"])
+    assert we.Client(provider, base_url=sim.base_url).people.get_ecbn(ids["people"][0]).selected
+    assert asked == [False, True]

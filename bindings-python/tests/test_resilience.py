@@ -1,0 +1,114 @@
+"""Retries, faults, threads, asyncio at scale, bulk with faults, Ctrl-C."""
+import asyncio
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+import webex_emergency as we
+
+
+def test_retry_after_seconds_and_http_date(sim, ids, client):
+    for ra in ("1", "date:2"):
+        sim.reset()
+        sim.set_faults({"script": [{"status": 429, "retryAfter": ra}]})
+        t = time.monotonic()
+        client.virtual_lines.update_ecbn(ids["virtualLines"][0], selected="LOCATION_ECBN")
+        assert time.monotonic() - t >= 0.9
+        assert [e["status"] for e in sim.journal()] == [429, 204]
+
+
+def test_5xx_burst_then_success(sim, ids, client):
+    sim.set_faults({"script": [{"status": 502}, {"status": 504}]})
+    assert client.people.get_ecbn(ids["people"][0]).selected
+    assert [e["status"] for e in sim.journal()] == [502, 504, 200]
+
+
+def test_post_is_never_replayed(sim, ids, client):
+    sim.set_faults({"script": [{"status": 503, "retryAfter": "0"}]})
+    with pytest.raises(we.ServerError):
+        client.redsky.create_account(email="a@example.org")
+    assert [e["method"] for e in sim.journal()] == ["POST"]
+
+
+def test_threads_share_one_client(sim, ids, client):
+    people = ids["people"][:40]
+
+    def work(p):
+        client.people.update_ecbn(p, elin_enabled=True)
+        return client.people.get_ecbn(p).elin_enabled
+
+    with ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(work, people * 3))
+    assert len(sim.journal()) == 240
+
+
+def test_asyncio_gather_1000_calls(sim, ids):
+    people = ids["people"]
+
+    async def main():
+        async with sim.async_client() as c:
+            return await asyncio.gather(*(c.people.get_ecbn(people[i % len(people)]) for i in range(1000)))
+
+    results = asyncio.run(main())
+    assert len(results) == 1000 and all(isinstance(r, we.Ecbn) for r in results)
+    assert len(sim.journal()) == 1000
+
+
+def test_bulk_10000_with_faults_accounts_for_every_item():
+    with we.Simulator(size=12000, faults={"seed": 3, "rate429": 0.03, "retryAfter": "0", "rate5xx": 0.02,
+                                          "burst": 2, "dropRate": 0.01}) as sim:
+        ids = sim.directory(20000)
+        people = ids["people"]
+        c = sim.client(max_retries=4)
+        seen = []
+
+        def items():  # a generator: read lazily
+            for i in range(10000):
+                if i % 1000 == 999:
+                    yield {"person_id": ids["workspaces"][0], "elin_enabled": True}  # wrong kind
+                elif i % 1000 == 500:
+                    yield (people[i % len(people)], {"selected": "BOGUS"})
+                else:
+                    yield {"person_id": people[i % len(people)], "elin_enabled": i % 2 == 0}
+
+        results = c.people.bulk_update_ecbn(items(), concurrency=16, progress=lambda d, s, f: seen.append(d))
+        assert [r.index for r in results] == list(range(10000))
+        assert len(seen) == 10000 and max(seen) == 10000
+        invalid = [r for r in results.failed if isinstance(r.error, we.ValidationError)]
+        assert len(invalid) == 20
+        assert all(r.index % 1000 in (999, 500) for r in invalid)
+        assert len(results.succeeded) + len(results.failed) == 10000
+        assert len(results.succeeded) > 9500
+        statuses = {e["status"] for e in sim.journal()}
+        assert 429 in statuses and statuses & {502, 503, 504}
+
+
+def test_bulk_dry_run_and_async_bulk(sim, ids):
+    c = sim.client()
+    items = [(p, {"selected": "LOCATION_ECBN"}) for p in ids["people"][:5]] + [("", {})]
+    shown = c.people.bulk_update_ecbn(items, dry_run=True)
+    assert [r.ok for r in shown] == [True] * 5 + [False]
+    assert shown[0].result.method == "PUT" and sim.journal() == []
+
+    async def main():
+        async with sim.async_client() as ac:
+            return await ac.notifications.bulk_update_location(
+                [{"location_id": loc["id"], "email_address": "x@example.org"} for loc in ids["locations"]])
+
+    out = asyncio.run(main())
+    assert all(r.ok for r in out) and len(out) == len(ids["locations"])
+
+
+def test_ctrl_c_interrupts_a_blocking_call(sim, ids):
+    sim.set_faults({"latencyMs": 10000})
+    c = sim.client(timeout=30, max_retries=0)
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    t = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        c.people.get_ecbn(ids["people"][0])
+    assert time.monotonic() - t < 1.5
