@@ -679,6 +679,12 @@ fn models(py: Python<'_>) -> PyResult<Py<PyAny>> {
     Ok(d.into_any().unbind())
 }
 
+/// Models, fields, Rust types, enums and operations of the core (for generated type stubs).
+#[pyfunction]
+fn type_info(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    Ok(to_py(py, &dynamic::type_info())?.unbind())
+}
+
 /// The API's JSON name of a snake_case name.
 #[pyfunction]
 fn snake_to_camel(name: &str) -> String {
@@ -700,8 +706,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(nested_model, m)?)?;
     m.add_function(wrap_pyfunction!(models, m)?)?;
     m.add_function(wrap_pyfunction!(normalize, m)?)?;
+    m.add_function(wrap_pyfunction!(type_info, m)?)?;
     m.add_function(wrap_pyfunction!(snake_to_camel, m)?)?;
     m.add_function(wrap_pyfunction!(camel_to_snake, m)?)?;
     m.add("DEFAULT_SIM_TOKEN", webex_emergency_sim::DEFAULT_TOKEN)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

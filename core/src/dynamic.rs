@@ -367,3 +367,87 @@ pub fn model_fields(model: &str) -> Option<&'static [&'static str]> {
         _ => return None,
     })
 }
+
+/// The request body model of an operation, if it takes one.
+pub fn request_model(operation: &str) -> Option<&'static str> {
+    Some(match operation {
+        "people.update_ecbn" => "PersonEcbnUpdate",
+        "workspaces.update_ecbn" => "WorkspaceEcbnUpdate",
+        "virtual_lines.update_ecbn" => "VirtualLineEcbnUpdate",
+        "notifications.update_org" => "OrgNotificationUpdate",
+        "notifications.update_location" => "LocationNotificationUpdate",
+        "redsky.update_service_settings" => "ServiceSettingsUpdate",
+        "redsky.create_account" => "AccountCreate",
+        "redsky.login" => "Login",
+        "redsky.update_status" | "redsky.update_location_status" => "ComplianceStatusUpdate",
+        "redsky.create_building" => "BuildingCreate",
+        "redsky.update_building" => "BuildingUpdate",
+        _ => return None,
+    })
+}
+
+/// Every model (requests and answers) with its fields and their Rust types, and every enum
+/// with its known values: what generated type stubs and declarations are made from.
+pub fn type_info() -> Value {
+    use crate::validate::ApiEnum;
+    let fields = |f: &[(&str, &str)]| -> Value {
+        f.iter().map(|(n, t)| serde_json::json!([n, snake_to_camel(n), t])).collect()
+    };
+    let requests: serde_json::Map<String, Value> = [
+        ("PersonEcbnUpdate", ecbn::PersonEcbnUpdate::FIELD_TYPES),
+        ("WorkspaceEcbnUpdate", ecbn::WorkspaceEcbnUpdate::FIELD_TYPES),
+        ("VirtualLineEcbnUpdate", ecbn::VirtualLineEcbnUpdate::FIELD_TYPES),
+        ("OrgNotificationUpdate", notif::OrgNotificationUpdate::FIELD_TYPES),
+        ("LocationNotificationUpdate", notif::LocationNotificationUpdate::FIELD_TYPES),
+        ("ServiceSettingsUpdate", redsky::ServiceSettingsUpdate::FIELD_TYPES),
+        ("AccountCreate", redsky::AccountCreate::FIELD_TYPES),
+        ("Login", redsky::Login::FIELD_TYPES),
+        ("ComplianceStatusUpdate", redsky::ComplianceStatusUpdate::FIELD_TYPES),
+        ("Address", redsky::Address::FIELD_TYPES),
+        ("BuildingCreate", redsky::BuildingCreate::FIELD_TYPES),
+        ("BuildingUpdate", redsky::BuildingUpdate::FIELD_TYPES),
+    ]
+    .into_iter()
+    .map(|(n, f)| (n.to_string(), fields(f)))
+    .collect();
+    let answers: serde_json::Map<String, Value> = [
+        ("Ecbn", ecbn::Ecbn::FIELD_TYPES),
+        ("EcbnInfo", ecbn::EcbnInfo::FIELD_TYPES),
+        ("EcbnDependencies", ecbn::EcbnDependencies::FIELD_TYPES),
+        ("OrgNotification", notif::OrgNotification::FIELD_TYPES),
+        ("LocationNotification", notif::LocationNotification::FIELD_TYPES),
+        ("Account", redsky::Account::FIELD_TYPES),
+        ("RedSkyLocation", redsky::RedSkyLocation::FIELD_TYPES),
+        ("LocationsStatus", redsky::LocationsStatus::FIELD_TYPES),
+        ("ComplianceStatus", redsky::ComplianceStatus::FIELD_TYPES),
+        ("LocationStatusUpdate", redsky::LocationStatusUpdate::FIELD_TYPES),
+        ("LoginResult", redsky::LoginResult::FIELD_TYPES),
+        ("LocationParameters", redsky::LocationParameters::FIELD_TYPES),
+    ]
+    .into_iter()
+    .map(|(n, f)| (n.to_string(), fields(f)))
+    .collect();
+    let enums = serde_json::json!({
+        "EcbnSelection": ecbn::EcbnSelection::KNOWN,
+        "CallbackSelection": ecbn::CallbackSelection::KNOWN,
+        "EffectiveLevel": ecbn::EffectiveLevel::KNOWN,
+        "EcbnQuality": ecbn::EcbnQuality::KNOWN,
+        "MemberType": ecbn::MemberType::KNOWN,
+        "OrgPrefix": redsky::OrgPrefix::KNOWN,
+        "ComplianceStage": redsky::ComplianceStage::KNOWN,
+        "OrgStatus": redsky::OrgStatus::KNOWN,
+        "ComplianceStatusValue": redsky::ComplianceStatusValue::KNOWN,
+        "LocationState": redsky::LocationState::KNOWN,
+    });
+    let operations: Vec<Value> = ops::OPERATIONS
+        .iter()
+        .map(|o| {
+            serde_json::json!({
+                "name": o.name, "summary": o.summary, "method": o.method.as_str(), "path": o.path,
+                "pathParam": o.path_param.map(|p| p.0), "query": o.query,
+                "request": request_model(o.name), "result": result_model(o.name),
+            })
+        })
+        .collect();
+    serde_json::json!({"requests": requests, "answers": answers, "enums": enums, "operations": operations})
+}

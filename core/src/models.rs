@@ -97,6 +97,8 @@ macro_rules! response_model {
         impl $name {
             /// The snake_case names of the fields this version knows.
             pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),+];
+            /// The fields with their Rust types (for generated type stubs).
+            pub const FIELD_TYPES: &'static [(&'static str, &'static str)] = &[$((stringify!($field), stringify!($ty))),+];
         }
         impl $crate::models::Inspect for $name {
             fn unknown_fields(&self, path: &str, out: &mut Vec<String>) {
@@ -118,6 +120,10 @@ macro_rules! request_model {
         #[serde(rename_all = "camelCase", deny_unknown_fields)]
         pub struct $name {
             $($(#[$fm])* #[serde(default, skip_serializing_if = "Option::is_none")] pub $field: Option<$ty>,)+
+        }
+        impl $name {
+            /// The fields with their Rust types (for generated type stubs).
+            pub const FIELD_TYPES: &'static [(&'static str, &'static str)] = &[$((stringify!($field), stringify!($ty))),+];
         }
     };
 }

@@ -2,7 +2,6 @@
 the core's operation table, so both clients have exactly the core's 26 operations."""
 from __future__ import annotations
 
-import inspect
 import sys
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
@@ -11,63 +10,39 @@ from ._models import MODELS, BulkResult, BulkResults, ModelList, PreparedRequest
 
 TokenSource = Union[str, Callable[[], str], Callable[[bool], str], None]
 _OPERATIONS: List[Dict[str, Any]] = _native.operations()
-_P = inspect.Parameter
 
 
 def _result(model: Optional[str], data: Any) -> Any:
     return MODELS[model](data) if model and isinstance(data, dict) else None
 
 
-def _signature(op: Dict[str, Any], is_async: bool) -> inspect.Signature:
-    params = [_P("self", _P.POSITIONAL_OR_KEYWORD)]
-    if op["path_param"]:
-        params.append(_P(op["path_param"], _P.POSITIONAL_OR_KEYWORD))
-    if op["query"]:
-        params += [_P(q, _P.POSITIONAL_OR_KEYWORD, default=None) for q in op["query"]]
-    if op["has_body"]:
-        params.append(_P("body", _P.POSITIONAL_OR_KEYWORD, default=None))
-    params += [_P("org_id", _P.KEYWORD_ONLY, default=None), _P("dry_run", _P.KEYWORD_ONLY, default=False)]
-    if op["has_body"]:
-        params.append(_P("fields", _P.VAR_KEYWORD))
-    return inspect.Signature(params)
-
-
 def _make_method(op: Dict[str, Any], is_async: bool) -> Callable[..., Any]:
-    name, model = op["name"], op["result_model"]
-    sig = _signature(op, is_async)
-
-    def bind(args: Any, kwargs: Any) -> Dict[str, Any]:
-        b = sig.bind(*args, **kwargs)
-        b.apply_defaults()
-        a = b.arguments
-        call = {
-            "id": a.get(op["path_param"]) if op["path_param"] else None,
-            "body": a.get("body"),
-            "fields": a.get("fields") or None,
-            "org_id": a["org_id"],
-        }
-        for q in op["query"]:
-            call[q] = a[q]
-        return {"dry_run": a["dry_run"], "call": call}
-
-    if is_async:
-        async def method(*args: Any, **kwargs: Any) -> Any:
-            b = bind(args, kwargs)
-            native = args[0]._native
-            if b["dry_run"]:
-                return PreparedRequest(native.dry_run(name, **b["call"]))
-            return _result(model, await native.call_async(name, **b["call"]))
-    else:
-        def method(*args: Any, **kwargs: Any) -> Any:
-            b = bind(args, kwargs)
-            native = args[0]._native
-            if b["dry_run"]:
-                return PreparedRequest(native.dry_run(name, **b["call"]))
-            return _result(model, native.call(name, **b["call"]))
-
-    method.__name__ = name.split(".")[1]
-    method.__qualname__ = method.__name__
-    method.__signature__ = sig  # type: ignore[attr-defined]
+    """Writes the method's source, so that its signature is a plain Python signature (fast to
+    call, and exact for ``help()`` and stub checks)."""
+    name, meth = op["name"], op["name"].split(".")[1]
+    params = ["self"]
+    if op["path_param"]:
+        params.append(op["path_param"])
+    params += [f"{q}=None" for q in op["query"]]
+    if op["has_body"]:
+        params.append("body=None")
+    params += ["*", "org_id=None", "dry_run=False"]
+    if op["has_body"]:
+        params.append("**fields")
+    args = [repr(name), op["path_param"] or "None", "body" if op["has_body"] else "None",
+            "fields or None" if op["has_body"] else "None", "org_id"]
+    args += list(op["query"])
+    call = ", ".join(args)
+    send = f"await self._native.call_async({call})" if is_async else f"self._native.call({call})"
+    src = (
+        f"{'async ' if is_async else ''}def {meth}({', '.join(params)}):\n"
+        f"    if dry_run:\n"
+        f"        return PreparedRequest(self._native.dry_run({call}))\n"
+        f"    return _result(MODEL, {send})\n"
+    )
+    ns: Dict[str, Any] = {"PreparedRequest": PreparedRequest, "_result": _result, "MODEL": op["result_model"]}
+    exec(compile(src, f"<webex_emergency {name}>", "exec"), ns)
+    method: Callable[..., Any] = ns[meth]
     method.__doc__ = f"{op['summary']} ({op['method']} {op['path']})."
     return method
 
@@ -252,11 +227,7 @@ class AsyncClient(_ClientBase):
 
 
 def _version() -> str:
-    try:
-        from importlib.metadata import version
-        return version("webex-emergency")
-    except Exception:
-        return "0"
+    return str(_native.__version__)
 
 
 __all__ = ["Client", "AsyncClient", "ModelList"]

@@ -1,0 +1,48 @@
+"""The installed package: import cost, types shipped, no Rust panic text anywhere."""
+import pathlib
+import statistics
+import subprocess
+import sys
+import time
+
+import webex_emergency as we
+
+
+def _median_run(code: str, n: int = 9) -> float:
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def test_import_costs_under_50_ms_over_bare_python():
+    bare = _median_run("pass")
+    extra = _median_run("import webex_emergency") - bare
+    print(f"import webex_emergency: {extra * 1000:.1f} ms over bare python ({bare * 1000:.1f} ms)")
+    assert extra < 0.050
+
+
+def test_types_are_shipped():
+    pkg = pathlib.Path(we.__file__).parent
+    for name in ("py.typed", "_client.pyi", "_models.pyi", "_native.pyi", "_types.py"):
+        assert (pkg / name).exists(), name
+
+
+def test_no_panic_reaches_python(sim, ids):
+    c = sim.client()
+    odd = ["", "\x00", "é" * 5000, "Y2lzY29zcGFyazovL3VzL1BFT1BMRS8", "//", "%", None]
+    for value in odd:
+        for call in (lambda v: c.people.get_ecbn(v), lambda v: c.people.update_ecbn(v, {"selected": v}),
+                     lambda v: c.notifications.update_org(email_address=v),
+                     lambda v: c.redsky.compliance_status_page(order=v)):
+            try:
+                call(value)
+            except we.WebexError as e:
+                assert "panicked" not in str(e)
+    for bad in ({"a": float("nan")}, {"a": 2 ** 70}, {1: 2}, {"a": object()}, [1, 2, 3]):
+        try:
+            c.notifications.update_org(bad)  # type: ignore[arg-type]
+        except we.ValidationError as e:
+            assert e.errors
