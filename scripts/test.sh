@@ -10,3 +10,17 @@ cargo check -p webex-emergency --target wasm32-unknown-unknown
 
 echo "== Rust: core and simulator tests"
 cargo test --workspace
+
+echo "== Python: release wheel, installed into a fresh venv"
+rm -rf target/wheels target/py-test-venv
+.venv/bin/maturin build --release -q -m bindings-python/Cargo.toml -o target/wheels
+python3 -m venv target/py-test-venv
+PY="$PWD/target/py-test-venv/bin/python"
+"$PY" -m pip install -q target/wheels/webex_emergency-*.whl pytest mypy
+cd bindings-python
+echo "== Python: stubs are current, match the runtime, and type-check a sample"
+"$PY" stubgen.py --check
+"$PY" -m mypy.stubtest webex_emergency --allowlist stubtest-allowlist.txt
+"$PY" -m mypy --strict tests/typing_sample.py
+echo "== Python: pytest"
+"$PY" -m pytest tests -q -p no:cacheprovider

@@ -1,5 +1,7 @@
 //! Python bindings: converts Python values to the core's JSON arguments and back, and core errors
 //! to the exception classes of `webex_emergency._errors`. Every API rule lives in the core.
+// Python signatures with keyword options map to many Rust arguments.
+#![allow(clippy::too_many_arguments)]
 
 use std::future::Future;
 use std::pin::Pin;
@@ -229,7 +231,6 @@ struct NativeClient {
 type Result2 = Result<Value, Error>;
 
 impl NativeClient {
-    #[allow(clippy::too_many_arguments)]
     fn prepare(
         &self,
         py: Python<'_>,
@@ -319,7 +320,6 @@ impl NativeClient {
 
     /// Sends an operation and waits for its answer (the GIL is released meanwhile).
     #[pyo3(signature = (operation, id=None, body=None, fields=None, org_id=None, start=None, max=None, order=None))]
-    #[allow(clippy::too_many_arguments)]
     fn call(
         &self,
         py: Python<'_>,
@@ -339,7 +339,6 @@ impl NativeClient {
 
     /// Sends an operation; returns an awaitable of its answer.
     #[pyo3(signature = (operation, id=None, body=None, fields=None, org_id=None, start=None, max=None, order=None))]
-    #[allow(clippy::too_many_arguments)]
     fn call_async<'py>(
         &self,
         py: Python<'py>,
@@ -361,7 +360,6 @@ impl NativeClient {
 
     /// Builds and validates an operation without sending it.
     #[pyo3(signature = (operation, id=None, body=None, fields=None, org_id=None, start=None, max=None, order=None))]
-    #[allow(clippy::too_many_arguments)]
     fn dry_run(
         &self,
         py: Python<'_>,
@@ -393,7 +391,6 @@ impl NativeClient {
     /// Runs `operation` for every item of `items` with at most `concurrency` requests in
     /// flight; returns `(index, answer, exception)` for every item, in input order.
     #[pyo3(signature = (operation, items, concurrency=10, progress=None, org_id=None, dry_run=false))]
-    #[allow(clippy::too_many_arguments)]
     fn bulk(
         &self,
         py: Python<'_>,
