@@ -439,15 +439,8 @@ impl NativeClient {
         items: &Bound<'_, PyAny>,
         org_id: Option<String>,
     ) -> PyResult<ItemCalls> {
-        if core::ops::find(operation).is_none() {
-            return Err(exception(py, &Error::Config(format!("unknown operation `{operation}`"))));
-        }
-        Ok(ItemCalls {
-            iter: Some(items.try_iter()?.unbind()),
-            client: self.client.clone(),
-            operation: operation.to_string(),
-            org_id,
-        })
+        let op = dynamic::find(operation).map_err(|e| exception(py, &e))?;
+        Ok(ItemCalls { iter: Some(items.try_iter()?.unbind()), client: self.client.clone(), op, org_id })
     }
 }
 
@@ -456,7 +449,7 @@ impl NativeClient {
 struct ItemCalls {
     iter: Option<Py<pyo3::types::PyIterator>>,
     client: core::Client,
-    operation: String,
+    op: &'static core::ops::Operation,
     org_id: Option<String>,
 }
 
@@ -469,21 +462,19 @@ impl Iterator for ItemCalls {
             Some(Err(e)) => Some(Err(core::FieldError::new("item", "iterator", format!("the items iterator raised: {e}")))),
             Some(Ok(obj)) => Some(from_py(&obj, "item")),
         });
-        let call = match got {
+        match got {
             None => {
                 self.iter = None;
-                return None;
+                None
             }
-            Some(Ok(v)) => dynamic::call_from_item(&self.client, &self.operation, v, self.org_id.as_deref()),
+            Some(Ok(v)) => Some(dynamic::call_from_item(&self.client, self.op, v, self.org_id.as_deref())),
             Some(Err(e)) => {
                 if e.rule == "iterator" {
                     self.iter = None;
                 }
-                dynamic::failed_call(&self.client, &self.operation, vec![e])
+                Some(dynamic::failed_call(&self.client, self.op, vec![e]))
             }
-        };
-        // The operation name was checked when the items were taken.
-        call.ok()
+        }
     }
 }
 
@@ -498,9 +489,9 @@ async fn run_bulk(calls: ItemCalls, concurrency: usize, progress: Option<Py<PyAn
         })
     });
     let options = core::BulkOptions { concurrency, progress };
-    let operation = calls.operation.clone();
+    let operation = calls.op.name;
     let mut results: Vec<(usize, Result2)> = core::bulk::run_iter(calls, options)
-        .map(|item| (item.index, item.result.and_then(|v| dynamic::normalize(&operation, v))))
+        .map(|item| (item.index, item.result.and_then(|v| dynamic::normalize(operation, v))))
         .collect()
         .await;
     results.sort_by_key(|(i, _)| *i);

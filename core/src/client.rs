@@ -175,6 +175,8 @@ impl ClientBuilder {
             .user_agent
             .unwrap_or_else(|| format!("webex-emergency-rust/{}", env!("CARGO_PKG_VERSION")));
         let http = build_http(&user_agent)?;
+        // In the browser nothing is Send: the client is single-threaded there.
+        #[allow(clippy::arc_with_non_send_sync)]
         Ok(Client {
             inner: Arc::new(Inner {
                 http,

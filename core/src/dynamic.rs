@@ -68,8 +68,16 @@ fn with_body<B: RequestBody + DeserializeOwned>(
 /// A call of the named operation (e.g. `people.update_ecbn`) from JSON arguments. Every broken
 /// rule is kept in the call and reported when it is sent or dry-run.
 pub fn call(client: &Client, operation: &str, args: Args) -> Result<Call<Value>, Error> {
-    let op = ops::find(operation)
-        .ok_or_else(|| Error::Config(format!("unknown operation `{operation}`")))?;
+    Ok(call_op(client, find(operation)?, args))
+}
+
+/// The operation with this name, or a configuration error naming it.
+pub fn find(operation: &str) -> Result<&'static Operation, Error> {
+    ops::find(operation).ok_or_else(|| Error::Config(format!("unknown operation `{operation}`")))
+}
+
+/// [`call`] for an operation already looked up.
+pub fn call_op(client: &Client, op: &'static Operation, args: Args) -> Call<Value> {
     let id = args.id.as_deref();
     let mut missing = Vec::new();
     if let Some((name, _)) = op.path_param {
@@ -123,7 +131,7 @@ pub fn call(client: &Client, operation: &str, args: Args) -> Result<Call<Value>,
     if let Some(org) = args.org_id {
         call = call.org_id(org);
     }
-    Ok(call)
+    call
 }
 
 fn via<T: DeserializeOwned + Serialize>(value: Value) -> Result<Value, serde_json::Error> {
@@ -273,17 +281,15 @@ pub fn args_from_item(op: &Operation, item: Value) -> Result<Args, FieldError> {
 }
 
 /// A call from one bulk item; an item that cannot be read becomes a call that fails validation.
-pub fn call_from_item(client: &Client, operation: &str, item: Value, org_id: Option<&str>) -> Result<Call<Value>, Error> {
-    let op = ops::find(operation)
-        .ok_or_else(|| Error::Config(format!("unknown operation `{operation}`")))?;
+pub fn call_from_item(client: &Client, op: &'static Operation, item: Value, org_id: Option<&str>) -> Call<Value> {
     let mut call = match args_from_item(op, item) {
-        Ok(args) => call(client, operation, args)?,
-        Err(e) => Call::new::<NoContent>(client, op, None, None).with_errors(vec![e]),
+        Ok(args) => call_op(client, op, args),
+        Err(e) => failed_call(client, op, vec![e]),
     };
     if let Some(org) = org_id {
         call = call.org_id(org);
     }
-    Ok(call)
+    call
 }
 
 /// The snake_case name of a camelCase JSON name (`personId` → `person_id`).
@@ -327,10 +333,8 @@ pub fn args_from_fields(
 }
 
 /// A call of `operation` that fails validation with `errors` (for items that cannot be read).
-pub fn failed_call(client: &Client, operation: &str, errors: Vec<FieldError>) -> Result<Call<Value>, Error> {
-    let op = ops::find(operation)
-        .ok_or_else(|| Error::Config(format!("unknown operation `{operation}`")))?;
-    Ok(Call::new::<NoContent>(client, op, None, None).with_errors(errors))
+pub fn failed_call(client: &Client, op: &'static Operation, errors: Vec<FieldError>) -> Call<Value> {
+    Call::new::<NoContent>(client, op, None, None).with_errors(errors)
 }
 
 /// Names of the answer models, as [`result_model`] and [`nested_model`] give them.

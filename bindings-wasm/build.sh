@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the npm package into bindings-wasm/pkg: wasm-pack (size profile), wasm-opt -Oz, then the
+# JS wrapper, its declarations and the package.json. Prints the size budget figure.
+set -euo pipefail
+cd "$(dirname "$0")"
+export PATH="$PWD/node_modules/.bin:$PATH"
+[ -x node_modules/.bin/wasm-opt ] || npm ci --no-audit --no-fund
+
+wasm-pack build . --profile wasm-release --no-opt --target web --out-dir pkg --out-name webex_emergency_wasm
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  pkg/webex_emergency_wasm_bg.wasm -o pkg/webex_emergency_wasm_bg.wasm
+cp js/index.js js/index.d.ts js/package.json pkg/
+cp ../README.md pkg/README.md
+rm -f pkg/.gitignore
+
+wasm=$(gzip -9 -c pkg/webex_emergency_wasm_bg.wasm | wc -c)
+glue=$(cat pkg/webex_emergency_wasm.js pkg/index.js | gzip -9 | wc -c)
+echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B gzip -9; JS glue + wrapper ${glue} B gzip -9; total $((wasm + glue)) B"

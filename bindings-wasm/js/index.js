@@ -1,0 +1,183 @@
+// webex-emergency: the Rust core in WebAssembly. This file only turns the core's operation table
+// into methods and the core's errors into exported classes; every API rule lives in the core.
+import initWasm, { initSync as initWasmSync, NativeClient, normalize as nativeNormalize, typeInfo as nativeTypeInfo } from './webex_emergency_wasm.js';
+
+/** Base class of every error thrown by this package. */
+export class WebexError extends Error {
+  constructor(message, data = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.operation = data.operation ?? null;
+  }
+}
+/** The client was configured wrongly. */
+export class ConfigError extends WebexError {}
+/** The request broke the API's rules; nothing was sent. `errors` lists every broken rule. */
+export class ValidationError extends WebexError {
+  constructor(message, data = {}) {
+    super(message, data);
+    this.errors = data.errors ?? [];
+  }
+}
+/** The API answered with an error status. */
+export class APIError extends WebexError {
+  constructor(message, data = {}) {
+    super(message, data);
+    this.status = data.status;
+    this.apiMessage = data.apiMessage ?? '';
+    this.errors = data.errors ?? [];
+    this.trackingId = data.trackingId ?? null;
+    this.retryAfter = data.retryAfter ?? null;
+    this.bodyExcerpt = data.bodyExcerpt ?? '';
+  }
+}
+export class AuthenticationError extends APIError {}
+export class PermissionDeniedError extends APIError {}
+export class NotFoundError extends APIError {}
+export class ConflictError extends APIError {}
+export class RateLimitError extends APIError {}
+export class ServerError extends APIError {}
+/** No answer arrived (connection refused or broken, CORS refusal, ...). */
+export class TransportError extends WebexError {
+  constructor(message, data = {}) {
+    super(message, data);
+    this.kind = data.kind ?? 'other';
+  }
+}
+export class APITimeoutError extends TransportError {}
+/** The call's AbortSignal fired. */
+export class AbortError extends TransportError {}
+/** A success answer whose body could not be read. */
+export class DecodeError extends WebexError {
+  constructor(message, data = {}) {
+    super(message, data);
+    this.status = data.status;
+    this.bodyExcerpt = data.bodyExcerpt ?? '';
+    this.trackingId = data.trackingId ?? null;
+  }
+}
+
+const CLASSES = {
+  WebexError, ConfigError, ValidationError, APIError, AuthenticationError, PermissionDeniedError,
+  NotFoundError, ConflictError, RateLimitError, ServerError, TransportError, APITimeoutError,
+  AbortError, DecodeError,
+};
+
+/** The error the core reported, as an instance of the exported class it names. */
+function convert(e) {
+  if (e instanceof WebexError) return e;
+  if (e instanceof Error && Object.hasOwn(CLASSES, e.name)) return new CLASSES[e.name](e.message, e);
+  // A trap inside the module (never expected): report it without its internals.
+  return new WebexError('internal error in webex-emergency');
+}
+
+let ready = null;
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+/** Loads the WebAssembly module (once). In browsers and bundlers it is fetched next to this file;
+ * in Node it is read from disk. */
+export function init(input) {
+  if (!ready) {
+    ready = (async () => {
+      let source = input;
+      if (source === undefined && isNode) {
+        const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
+        source = await fs.readFile(new URL('./webex_emergency_wasm_bg.wasm', import.meta.url));
+      }
+      await initWasm(source === undefined ? undefined : { module_or_path: source });
+    })();
+  }
+  return ready;
+}
+
+/** Loads the WebAssembly module synchronously from its bytes or a compiled module. */
+export function initSync(module) {
+  initWasmSync({ module });
+  ready = Promise.resolve();
+}
+
+let info = null;
+/** The core's operations, models and enums. */
+export function typeInfo() {
+  info ??= nativeTypeInfo();
+  return info;
+}
+
+/** Reads an answer of an operation through the core's typed model (unknown fields are kept). */
+export function normalize(operation, data) {
+  try {
+    return nativeNormalize(operation, data);
+  } catch (e) {
+    throw convert(e);
+  }
+}
+
+const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+
+function run(native, name, id, body, options = {}) {
+  if (options.dryRun) {
+    try {
+      return Promise.resolve(native.dryRun(name, id, body, options));
+    } catch (e) {
+      return Promise.reject(convert(e));
+    }
+  }
+  return native.call(name, id, body, options).catch((e) => { throw convert(e); });
+}
+
+function method(native, op) {
+  if (op.query.length) return (params = {}, options = {}) => run(native, op.name, undefined, undefined, { ...options, ...params });
+  if (op.pathParam && op.request) return (id, body, options) => run(native, op.name, id, body, options);
+  if (op.pathParam) return (id, options) => run(native, op.name, id, undefined, options);
+  if (op.request) return (body, options) => run(native, op.name, undefined, body, options);
+  return (options) => run(native, op.name, undefined, undefined, options);
+}
+
+function bulk(native, op) {
+  return (items, options = {}) => native.bulk(op.name, items, options).then(
+    (results) => results.map((r) => (r.error ? { ...r, error: convert(r.error) } : r)),
+    (e) => { throw convert(e); },
+  );
+}
+
+async function* statuses(native, options = {}) {
+  const pages = native.pages(options);
+  try {
+    for (;;) {
+      const step = await pages.next();
+      if (step.done) return;
+      yield step.value;
+    }
+  } catch (e) {
+    throw convert(e);
+  } finally {
+    pages.free();
+  }
+}
+
+/** A client of the Emergency Services Settings API. Call `await init()` once before the first. */
+export class Client {
+  /** Options: `{ token | getToken, baseUrl, timeoutMs, maxRetries, orgId }`. */
+  constructor(options = {}) {
+    let native;
+    try {
+      native = new NativeClient(options);
+    } catch (e) {
+      throw convert(e);
+    }
+    Object.defineProperty(this, '_native', { value: native });
+    for (const op of typeInfo().operations) {
+      const [resource, name] = op.name.split('.');
+      const key = camel(resource);
+      this[key] ??= {};
+      this[key][camel(name)] = method(native, op);
+      if (op.pathParam && op.request) this[key][camel(`bulk_${name}`)] = bulk(native, op);
+    }
+    this.redsky.complianceStatuses = (options) => statuses(native, options);
+    this.baseUrl = options.baseUrl ?? 'https://webexapis.com/v1';
+  }
+
+  toString() {
+    return `Client(${this.baseUrl})`;
+  }
+}
