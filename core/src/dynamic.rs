@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::call::Call;
-use crate::models::{NoContent, RequestBody};
+use crate::models::{Fields, NoContent, RequestBody};
 use crate::ops::{self, Operation};
 use crate::{ecbn, notifications as notif, redsky};
 use crate::{Client, Error, FieldError, ValidationErrors};
@@ -36,24 +36,61 @@ pub struct Args {
     pub order: Option<String>,
 }
 
-/// Reads a JSON body as `T`, turning reader errors into field errors.
-pub fn parse_body<T: DeserializeOwned>(body: Option<Value>) -> Result<T, FieldError> {
+/// Reads a JSON body as `T`, first checking its shape against `T`'s fields so that every
+/// unknown field and every value of the wrong JSON type is reported with its path.
+pub fn parse_body<T: DeserializeOwned + Fields>(body: Option<Value>) -> Result<T, Vec<FieldError>> {
     let body = body.unwrap_or_else(|| Value::Object(Default::default()));
-    if !body.is_object() {
-        return Err(FieldError::new("body", "type", "must be an object with the API's field names"));
+    let Value::Object(map) = &body else {
+        return Err(vec![FieldError::new("body", "type", "must be an object with the API's field names")]);
+    };
+    let mut errors = Vec::new();
+    check_shape(T::FIELD_TYPES, map, "", &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
     }
-    serde_path_to_error::deserialize(body).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        if inner.starts_with("unknown field `") {
-            FieldError::new(path, "unknown_field", inner)
-        } else {
-            FieldError::new(if path == "." { "body".into() } else { path }, "type", inner)
-        }
-    })
+    serde_json::from_value(body).map_err(|e| vec![FieldError::new("body", "type", e.to_string())])
 }
 
-fn with_body<B: RequestBody + DeserializeOwned>(
+/// Fields of the request models that appear nested in others.
+fn nested_fields(rust_type: &str) -> Option<&'static [(&'static str, &'static str)]> {
+    match rust_type {
+        "Address" => Some(redsky::Address::FIELD_TYPES),
+        _ => None,
+    }
+}
+
+fn check_shape(fields: &[(&str, &str)], body: &serde_json::Map<String, Value>, prefix: &str, errors: &mut Vec<FieldError>) {
+    for (key, value) in body {
+        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let Some((_, rust_type)) = fields.iter().find(|(name, _)| snake_to_camel(name) == *key) else {
+            let known: Vec<String> = fields.iter().map(|(n, _)| snake_to_camel(n)).collect();
+            errors.push(FieldError::new(path, "unknown_field", format!("is not a field of this request; expected one of {}", known.join(", "))));
+            continue;
+        };
+        if value.is_null() {
+            continue;
+        }
+        let expected = match *rust_type {
+            "bool" => value.is_boolean().then_some(()).ok_or("must be true or false"),
+            t => match nested_fields(t) {
+                Some(inner) => match value {
+                    Value::Object(m) => {
+                        check_shape(inner, m, &path, errors);
+                        Ok(())
+                    }
+                    _ => Err("must be an object"),
+                },
+                // text and enums
+                None => value.is_string().then_some(()).ok_or("must be a string"),
+            },
+        };
+        if let Err(message) = expected {
+            errors.push(FieldError::new(path, "type", message));
+        }
+    }
+}
+
+fn with_body<B: RequestBody + DeserializeOwned + Fields>(
     client: &Client,
     op: &'static Operation,
     id: Option<&str>,
@@ -61,7 +98,7 @@ fn with_body<B: RequestBody + DeserializeOwned>(
 ) -> Call<Value> {
     match parse_body::<B>(body) {
         Ok(b) => Call::new(client, op, id, Some(&b)),
-        Err(e) => Call::new::<NoContent>(client, op, id, None).with_errors(vec![e]),
+        Err(e) => Call::new::<NoContent>(client, op, id, None).with_errors(e),
     }
 }
 

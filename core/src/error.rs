@@ -184,7 +184,7 @@ impl fmt::Display for ApiError {
             }
         }
         if let Some(ra) = self.retry_after {
-            write!(f, " (Retry-After {} s)", ra.as_secs_f64())?;
+            write!(f, " (Retry-After {})", seconds(ra))?;
         }
         write!(f, "; {}", self.kind.advice())?;
         if let Some(n) = &self.note {
@@ -230,7 +230,13 @@ impl fmt::Display for TransportError {
             TransportKind::Aborted => "the caller cancelled it",
             TransportKind::Other => "retry later",
         };
-        write!(f, "{} got no answer ({:?}): {}; {}", self.operation, self.kind, self.message, advice)
+        let kind = match self.kind {
+            TransportKind::Timeout => "timeout",
+            TransportKind::Connect => "connect",
+            TransportKind::Aborted => "aborted",
+            TransportKind::Other => "other",
+        };
+        write!(f, "{} got no answer ({kind}): {}; {}", self.operation, self.message, advice)
     }
 }
 
@@ -253,13 +259,22 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} got HTTP {} with an unreadable body ({}); body starts: {:?}",
+            "{} got HTTP {} with an unreadable body ({}); body starts: \"{}\"",
             self.operation, self.status, self.message, self.body_excerpt
         )?;
         if let Some(t) = &self.tracking_id {
             write!(f, " (trackingId {t})")?;
         }
         Ok(())
+    }
+}
+
+/// A duration for messages, without float formatting: `3600 s` or `1500 ms`.
+pub fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
     }
 }
 

@@ -150,7 +150,7 @@ async fn attempt(
     match rt::timeout(limit, exchange).await {
         None => Attempt::Failed(
             TransportKind::Timeout,
-            format!("no complete answer within {:.3} s", limit.as_secs_f64()),
+            format!("no complete answer within {}", crate::error::seconds(limit)),
         ),
         Some(Err(e)) => Attempt::Failed(transport_kind(&e), transport_message(&e)),
         Some(Ok((status, _, tracking_id, Err(size)))) => Attempt::TooLarge { status, size, tracking_id },
@@ -252,9 +252,9 @@ pub(crate) async fn execute<R>(call: &Call<R>) -> Result<Answer, Error> {
                 if let Some(ra) = retry_after {
                     if ra > policy.max_retry_after {
                         err.note = Some(format!(
-                            "the server asked to wait {:.0} s, more than the {:.0} s this client waits (RetryPolicy::max_retry_after)",
-                            ra.as_secs_f64(),
-                            policy.max_retry_after.as_secs_f64()
+                            "the server asked to wait {}, more than the {} this client waits (RetryPolicy::max_retry_after)",
+                            crate::error::seconds(ra),
+                            crate::error::seconds(policy.max_retry_after)
                         ));
                         return Err(Error::Api(Box::new(err)));
                     }
@@ -275,7 +275,7 @@ pub(crate) async fn execute<R>(call: &Call<R>) -> Result<Answer, Error> {
         if rt::now_ms() + wait.as_secs_f64() * 1000.0 > deadline_ms {
             return Err(with_note(
                 err,
-                format!("retrying would pass the {:.0} s deadline", policy.total_deadline.as_secs_f64()),
+                format!("retrying would pass the {} deadline", crate::error::seconds(policy.total_deadline)),
             ));
         }
         rt::sleep(wait).await;

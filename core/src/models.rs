@@ -12,6 +12,12 @@ pub trait RequestBody: Serialize {
     fn validate(&self, v: &mut Validator);
 }
 
+/// A request model's fields with their Rust types: what JSON bodies are checked against.
+pub trait Fields {
+    /// `(snake_case name, Rust type)` of every field.
+    const FIELD_TYPES: &'static [(&'static str, &'static str)];
+}
+
 /// Reports fields of responses that this version does not know (they are kept, not lost).
 pub trait Inspect {
     /// Appends the paths of unknown fields under `path`.
@@ -124,6 +130,9 @@ macro_rules! request_model {
         impl $name {
             /// The fields with their Rust types (for generated type stubs).
             pub const FIELD_TYPES: &'static [(&'static str, &'static str)] = &[$((stringify!($field), stringify!($ty))),+];
+        }
+        impl $crate::models::Fields for $name {
+            const FIELD_TYPES: &'static [(&'static str, &'static str)] = $name::FIELD_TYPES;
         }
     };
 }

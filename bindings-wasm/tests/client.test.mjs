@@ -1,0 +1,177 @@
+// The npm package in Node 20 against the simulator over HTTP.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as we from '../pkg/index.js';
+import { load, startSim } from './helpers.mjs';
+
+load();
+let sim;
+let ids;
+before(async () => {
+  sim = await startSim('--size', '3000');
+  ids = await sim.directory();
+});
+after(() => sim.stop());
+const client = (opts = {}) => new we.Client({ token: 'sim-token', baseUrl: sim.baseUrl, ...opts });
+
+test('all 26 operations', async () => {
+  await sim.reset();
+  const c = client();
+  const loc = ids.locations[0].id;
+  const [p, w, v, h] = [ids.people[0], ids.workspaces[0], ids.virtualLines[0], ids.huntGroups[0]];
+  const r = {};
+  r.getAccount = await c.redsky.getAccount();
+  r.createAccount = await c.redsky.createAccount({ email: 'a@example.org', orgPrefix: 'wxc' });
+  r.login = await c.redsky.login({ email: 'a@example.org', password: 'pw' });
+  r.updateServiceSettings = await c.redsky.updateServiceSettings({ enabled: true });
+  r.getStatus = await c.redsky.getStatus();
+  r.updateStatus = await c.redsky.updateStatus({ complianceStatus: 'LOCATION_SETUP' });
+  r.complianceStatusPage = await c.redsky.complianceStatusPage({ start: 0, max: 5 });
+  r.locationParameters = await c.redsky.locationParameters(loc);
+  r.locationStatus = await c.redsky.locationStatus(loc);
+  r.createBuilding = await c.redsky.createBuilding(loc, { alertingEmail: 'b@example.org', address: { city: 'Lyon' } });
+  r.updateBuilding = await c.redsky.updateBuilding(loc, { address: { city: 'Paris' } });
+  r.updateLocationStatus = await c.redsky.updateLocationStatus(loc, { complianceStatus: 'LOCATION_SETUP' });
+  r.getOrg = await c.notifications.getOrg();
+  r.updateOrg = await c.notifications.updateOrg({ emailAddress: 'c@example.org' });
+  r.getLocation = await c.notifications.getLocation(loc);
+  r.updateLocation = await c.notifications.updateLocation(loc, { emergencyCallNotificationEnabled: false });
+  r.hg = await c.huntGroups.ecbnDependencies(h);
+  r.pGet = await c.people.getEcbn(p);
+  r.pUpd = await c.people.updateEcbn(p, { selected: 'LOCATION_ECBN', elinEnabled: true });
+  r.pDeps = await c.people.ecbnDependencies(p);
+  r.wGet = await c.workspaces.getEcbn(w);
+  r.wUpd = await c.workspaces.updateEcbn(w, { elinEnabled: true });
+  r.wDeps = await c.workspaces.ecbnDependencies(w);
+  r.vGet = await c.virtualLines.getEcbn(v);
+  r.vUpd = await c.virtualLines.updateEcbn(v, { selected: 'DIRECT_LINE' });
+  r.vDeps = await c.virtualLines.ecbnDependencies(v);
+  const journal = await sim.journal();
+  assert.equal(journal.length, 26);
+  assert.ok(journal.every((e) => e.status < 300));
+  assert.equal(r.getAccount.enabled, false);
+  assert.equal(r.login.accountMatch, true);
+  assert.equal(r.complianceStatusPage.locationsStatus.locations.length, 5);
+  assert.equal(r.updateLocationStatus.locationsStatus.state, 'ALERTS');
+  assert.equal(r.getLocation.organization.emailAddress, 'c@example.org');
+  assert.ok(['RECOMMENDED', 'NOT_RECOMMENDED', 'INVALID'].includes(r.pGet.directLineInfo.quality));
+  assert.equal((await c.people.getEcbn(p)).selected, 'LOCATION_ECBN');
+  assert.equal(r.pUpd, null);
+  const names = [];
+  for await (const l of c.redsky.complianceStatuses({ pageSize: 4, order: 'locationName-asc' })) names.push(l.name);
+  assert.equal(names.length, 12);
+  assert.deepEqual(names, [...names].sort());
+});
+
+test('every error class, with instanceof and data', async () => {
+  await sim.reset();
+  const c = client({ maxRetries: 0 });
+  const p = ids.people[0];
+  await assert.rejects(c.people.updateEcbn(ids.workspaces[0], { selected: 'LOCATION_MEMBER_NUMBER' }), (e) =>
+    e instanceof we.ValidationError && e instanceof we.WebexError && e instanceof Error &&
+    e.errors.map((x) => x.field).join() === 'personId,locationMemberId' && typeof e.stack === 'string');
+  await assert.rejects(c.people.getEcbn('bm90LWFuLWlk'), (e) => e instanceof we.NotFoundError && e.status === 404 && !!e.trackingId);
+  await assert.rejects(c.notifications.getOrg({ orgId: 'Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi8x' }), we.PermissionDeniedError);
+  await c.redsky.createAccount({ email: 'a@example.org' });
+  await assert.rejects(c.redsky.createAccount({ email: 'a@example.org' }), we.ConflictError);
+  await sim.faults({ script: [{ status: 503 }] });
+  await assert.rejects(c.people.getEcbn(p), (e) => e instanceof we.ServerError && e instanceof we.APIError);
+  await sim.faults({ script: [{ status: 429, retryAfter: '3600' }] });
+  await assert.rejects(client().people.getEcbn(p), (e) => e instanceof we.RateLimitError && e.retryAfter === 3600);
+  await assert.rejects(new we.Client({ token: 'WRONG-TOKEN-xyz', baseUrl: sim.baseUrl }).people.getEcbn(p), (e) =>
+    e instanceof we.AuthenticationError && !JSON.stringify({ ...e, m: e.message, s: e.stack }).includes('WRONG-TOKEN-xyz'));
+  await assert.rejects(new we.Client({ token: 't', baseUrl: 'http://127.0.0.1:9/v1', maxRetries: 0 }).notifications.getOrg(),
+    (e) => e instanceof we.TransportError && e.kind === 'connect');
+  await sim.faults({ latencyMs: 1500 });
+  await assert.rejects(client({ timeoutMs: 200, maxRetries: 0 }).people.getEcbn(p), (e) => e instanceof we.APITimeoutError && e instanceof we.TransportError);
+  await sim.faults({ script: [{ truncate: true }] });
+  await assert.rejects(c.people.getEcbn(p), (e) => e instanceof we.DecodeError && e.status === 200);
+  assert.throws(() => new we.Client({ token: 't', baseUrl: 'http://example.com/v1' }), we.ConfigError);
+  const shown = await c.redsky.login({ email: 'a@example.org', password: 'hunter2-pw' }, { dryRun: true });
+  assert.equal(shown.body.password, '***');
+  assert.ok(!JSON.stringify(c).includes('sim-token'));
+});
+
+test('retries: 429 with seconds and HTTP-date, 5xx burst, POST never replayed', async () => {
+  const c = client();
+  const v = ids.virtualLines[0];
+  for (const ra of ['1', 'date:2']) {
+    await sim.reset();
+    await sim.faults({ script: [{ status: 429, retryAfter: ra }] });
+    const t = Date.now();
+    await c.virtualLines.updateEcbn(v, { selected: 'LOCATION_ECBN' });
+    assert.ok(Date.now() - t >= 900, `${ra}: waited ${Date.now() - t} ms`);
+    assert.deepEqual((await sim.journal()).map((e) => e.status), [429, 204]);
+  }
+  await sim.reset();
+  await sim.faults({ script: [{ status: 502 }, { status: 504 }] });
+  await c.people.getEcbn(ids.people[0]);
+  assert.deepEqual((await sim.journal()).map((e) => e.status), [502, 504, 200]);
+  await sim.reset();
+  await sim.faults({ script: [{ status: 503, retryAfter: '0' }] });
+  await assert.rejects(c.redsky.createAccount({ email: 'a@example.org' }), we.ServerError);
+  assert.deepEqual((await sim.journal()).map((e) => e.method), ['POST']);
+});
+
+test('getToken is asked again after a 401', async () => {
+  await sim.reset();
+  await sim.control('PUT', '/_sim/config', { tokens: ['fresh'] });
+  const asked = [];
+  const c = new we.Client({ baseUrl: sim.baseUrl, getToken: async (refresh) => { asked.push(refresh); return refresh ? 'fresh' : 'stale'; } });
+  assert.ok((await c.people.getEcbn(ids.people[0])).selected);
+  assert.deepEqual(asked, [false, true]);
+  await sim.control('PUT', '/_sim/config', { tokens: ['sim-token'] });
+});
+
+test('abort with an AbortSignal', async () => {
+  await sim.reset();
+  await sim.faults({ latencyMs: 2000 });
+  const ac = new AbortController();
+  const t = Date.now();
+  setTimeout(() => ac.abort(), 100);
+  await assert.rejects(client().people.getEcbn(ids.people[0], { signal: ac.signal }), (e) => e instanceof we.AbortError && e.kind === 'aborted');
+  assert.ok(Date.now() - t < 1000);
+  await sim.faults({});
+  const done = new AbortController();
+  done.abort();
+  await assert.rejects(client().people.getEcbn(ids.people[0], { signal: done.signal }), we.AbortError);
+});
+
+test('bulk of 5,000 items with faults: nothing lost', async () => {
+  await sim.reset();
+  await sim.faults({ seed: 5, rate429: 0.03, retryAfter: '0', rate5xx: 0.02, burst: 2, dropRate: 0.01 });
+  const people = ids.people;
+  function* items() {
+    for (let i = 0; i < 5000; i++) {
+      if (i % 1000 === 999) yield { personId: ids.workspaces[0], elinEnabled: true };
+      else yield [people[i % people.length], { elinEnabled: i % 2 === 0 }];
+    }
+  }
+  const progress = [];
+  const results = await client({ maxRetries: 4 }).people.bulkUpdateEcbn(items(), { concurrency: 16, onProgress: (d) => progress.push(d) });
+  assert.deepEqual(results.map((r) => r.index), [...Array(5000).keys()]);
+  assert.equal(progress.length, 5000);
+  const invalid = results.filter((r) => r.error instanceof we.ValidationError);
+  assert.deepEqual(invalid.map((r) => r.index), [999, 1999, 2999, 3999, 4999]);
+  assert.ok(results.filter((r) => r.ok).length > 4750);
+  const statuses = new Set((await sim.journal()).map((e) => e.status));
+  assert.ok(statuses.has(429) && (statuses.has(502) || statuses.has(503) || statuses.has(504)));
+  await sim.faults({});
+  const shown = await client().people.bulkUpdateEcbn([[people[0], { selected: 'DIRECT_LINE' }]], { dryRun: true });
+  assert.equal(shown[0].result.method, 'PUT');
+});
+
+test('unknown fields and enum values are kept', async () => {
+  const small = await startSim('--size', '200'); // one location: every member may lend its number
+  try {
+    const d = await small.directory();
+    const c = new we.Client({ token: 'sim-token', baseUrl: small.baseUrl });
+    await c.people.updateEcbn(d.people[3], { selected: 'LOCATION_MEMBER_NUMBER', locationMemberId: d.virtualLines[1] });
+    await small.faults({ script: [{ oversize: true }], oversizeBytes: 50 });
+    const got = await c.people.getEcbn(d.people[3]);
+    assert.equal(got.locationMemberInfo.memberType, 'VIRTUAL_LINE');
+    assert.equal(got.padding, 'x'.repeat(50));
+  } finally {
+    small.stop();
+  }
+});
