@@ -165,7 +165,8 @@ for (const [res, ops] of Object.entries(resources)) {
     if (op.request) params.push(`body: ${op.request}`);
     const doc = `  /** ${op.summary} (${op.method} ${op.path}). */`;
     out.push(doc, `  ${camel(name)}(${[...params, 'options?: CallOptions'].join(', ')}): Promise<${result}>;`);
-    out.push(`  ${camel(name)}(${[...params, 'options: DryRunOptions'].join(', ')}): Promise<PreparedRequest>;`);
+    const dryParams = params.map((x) => x.replace('params?:', 'params:'));
+    out.push(`  ${camel(name)}(${[...dryParams, 'options: DryRunOptions'].join(', ')}): Promise<PreparedRequest>;`);
     if (op.pathParam && op.request) {
       const item = `({ ${op.pathParam}?: string; id?: string } & ${op.request}) | [string, ${op.request}]`;
       out.push(`  /** Runs ${camel(name)} for every item, with at most \`concurrency\` requests in flight. */`);

@@ -17,10 +17,23 @@ rm -rf target/wheels target/py-test-venv
 python3 -m venv target/py-test-venv
 PY="$PWD/target/py-test-venv/bin/python"
 "$PY" -m pip install -q target/wheels/webex_emergency-*.whl pytest mypy
-cd bindings-python
-echo "== Python: stubs are current, match the runtime, and type-check a sample"
-"$PY" stubgen.py --check
-"$PY" -m mypy.stubtest webex_emergency --allowlist stubtest-allowlist.txt
-"$PY" -m mypy --strict tests/typing_sample.py
-echo "== Python: pytest"
-"$PY" -m pytest tests -q -p no:cacheprovider
+(
+  cd bindings-python
+  echo "== Python: stubs are current, match the runtime, and type-check a sample"
+  "$PY" stubgen.py --check
+  "$PY" -m mypy.stubtest webex_emergency --allowlist stubtest-allowlist.txt
+  "$PY" -m mypy --strict tests/typing_sample.py
+  echo "== Python: pytest"
+  "$PY" -m pytest tests -q -p no:cacheprovider
+)
+
+echo "== npm package: build (wasm-pack, wasm-opt), declarations current, tsc --strict on a sample"
+cargo build -q -p webex-emergency-sim
+bash bindings-wasm/build.sh
+(
+  cd bindings-wasm
+  node gen-dts.mjs --check
+  node_modules/.bin/tsc -p tsconfig.json
+  echo "== npm package: Node 20 and headless Chromium tests"
+  node --test tests/
+)

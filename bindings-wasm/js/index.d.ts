@@ -311,7 +311,7 @@ export interface RedskyApi {
   updateStatus(body: ComplianceStatusUpdate, options: DryRunOptions): Promise<PreparedRequest>;
   /** Get the Organization Compliance Status and the Location Status List (GET /telephony/config/redSky/complianceStatus). */
   complianceStatusPage(params?: PageParams, options?: CallOptions): Promise<ComplianceStatus>;
-  complianceStatusPage(params?: PageParams, options: DryRunOptions): Promise<PreparedRequest>;
+  complianceStatusPage(params: PageParams, options: DryRunOptions): Promise<PreparedRequest>;
   /** Get the Organization Compliance Status for a RedSky Account (GET /telephony/config/redSky/status). */
   getStatus(options?: CallOptions): Promise<ComplianceStatus>;
   getStatus(options: DryRunOptions): Promise<PreparedRequest>;

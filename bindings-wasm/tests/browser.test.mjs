@@ -1,0 +1,129 @@
+// The admin page and the package in real headless Chromium (Debian's), across origins.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { readFile, mkdir } from 'node:fs/promises';
+import { extname, normalize, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startSim, ROOT } from './helpers.mjs';
+
+const SERVE = fileURLToPath(new URL('..', import.meta.url));
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+let sim;
+let ids;
+let server;
+let pageUrl;
+let browser;
+
+before(async () => {
+  sim = await startSim('--size', '200');
+  ids = await sim.directory();
+  server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    try {
+      const body = await readFile(join(SERVE, path));
+      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  pageUrl = `http://localhost:${server.address().port}/examples/admin-page/index.html`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  sim?.stop();
+});
+
+test('the admin page reads and updates a person ECBN across origins, and shows a refused update', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(pageUrl);
+  const person = ids.people[4];
+  await page.fill('#base-url', sim.baseUrl);
+  await page.fill('#token', 'sim-token');
+  await page.fill('#person-id', person);
+  await page.fill('#location-id', ids.locations[0].id);
+  await page.click('#load');
+  await page.waitForSelector('#status:has-text("Loaded.")');
+  assert.equal(await page.textContent('#ecbn-selected'), 'DIRECT_LINE');
+  assert.match(await page.textContent('#ecbn-quality'), /RECOMMENDED|NOT_RECOMMENDED|INVALID/);
+  assert.equal(await page.locator('#notifications tbody tr').count(), 2);
+
+  await page.selectOption('#selected', 'LOCATION_ECBN');
+  await page.click('#save');
+  await page.waitForSelector('#status:has-text("Updated: LOCATION_ECBN.")');
+  assert.equal(await page.textContent('#ecbn-selected'), 'LOCATION_ECBN');
+  const put = (await sim.journal()).find((e) => e.method === 'PUT');
+  assert.ok(put.headers.origin.startsWith('http://localhost:'), 'a cross-origin request from the page');
+  assert.deepEqual(put.body, { selected: 'LOCATION_ECBN' });
+
+  const before = (await sim.journal()).length;
+  await page.selectOption('#selected', 'LOCATION_MEMBER_NUMBER');
+  await page.click('#save');
+  await page.waitForSelector('#error:has-text("locationMemberId")');
+  assert.equal((await sim.journal()).length, before, 'nothing sent');
+  await mkdir(`${ROOT}target/screenshots`, { recursive: true });
+  await page.screenshot({ path: `${ROOT}target/screenshots/admin-page.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+async function inPage(exposed, script) {
+  await sim.reset();
+  await sim.control('PUT', '/_sim/config', { exposeHeaders: exposed });
+  const page = await browser.newPage();
+  await page.goto(pageUrl);
+  const out = await page.evaluate(script, { baseUrl: sim.baseUrl, person: ids.people[0], root: sim.root });
+  await page.close();
+  return out;
+}
+
+// Runs in the page: a 429 with Retry-After 1 s, then a 404, then a 429 asking for an hour.
+const SCRIPT = async ({ baseUrl, person, root }) => {
+  const m = await import('/pkg/index.js');
+  await m.init();
+  const c = new m.Client({ token: 'sim-token', baseUrl, maxRetries: 2 });
+  await fetch(`${root}/_sim/faults`, { method: 'PUT', body: JSON.stringify({ script: [{ status: 429, retryAfter: '1' }] }) });
+  const t = performance.now();
+  const ecbn = await c.people.getEcbn(person);
+  const waited = performance.now() - t;
+  let notFound;
+  try { await c.people.getEcbn('bm90LWFuLWlk'); } catch (e) { notFound = { cls: e instanceof m.NotFoundError, trackingId: e.trackingId }; }
+  await fetch(`${root}/_sim/faults`, { method: 'PUT', body: JSON.stringify({ script: [{ status: 429, retryAfter: '3600' }, { status: 429, retryAfter: '3600' }, { status: 429, retryAfter: '3600' }] }) });
+  let limited;
+  const t2 = performance.now();
+  try { await c.people.getEcbn(person); } catch (e) { limited = { cls: e instanceof m.RateLimitError, retryAfter: e.retryAfter, ms: performance.now() - t2 }; }
+  return { selected: ecbn.selected, waited, notFound, limited };
+};
+
+test('Retry-After and trackingid when the server exposes them to the page', async () => {
+  const r = await inPage(true, SCRIPT);
+  assert.equal(r.selected, 'DIRECT_LINE');
+  assert.ok(r.waited >= 900, `waited ${r.waited} ms for Retry-After: 1`);
+  assert.equal(r.notFound.cls, true);
+  assert.ok(r.notFound.trackingId);
+  assert.deepEqual([r.limited.cls, r.limited.retryAfter], [true, 3600]);
+  assert.ok(r.limited.ms < 1000, 'an absurd Retry-After fails at once');
+});
+
+test('without exposed headers: backoff instead of Retry-After, trackingId from the body', async () => {
+  const r = await inPage(false, SCRIPT);
+  assert.equal(r.selected, 'DIRECT_LINE');
+  assert.ok(r.waited < 900, `backoff, not the hidden Retry-After (${r.waited} ms)`);
+  assert.equal(r.notFound.cls, true);
+  assert.ok(r.notFound.trackingId, 'tracking ID read from the error body');
+  assert.equal(r.limited.cls, true);
+  assert.equal(r.limited.retryAfter, null, 'Retry-After is not readable');
+});
