@@ -52,7 +52,7 @@ impl Default for RetryPolicy {
 }
 
 pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
+    pub(crate) http: crate::transport::Http,
     pub(crate) base_url: String,
     token: Option<TokenSource>,
     pub(crate) timeout: Duration,
@@ -174,7 +174,7 @@ impl ClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| format!("webex-emergency-rust/{}", env!("CARGO_PKG_VERSION")));
-        let http = build_http(&user_agent)?;
+        let http = crate::transport::build(&user_agent)?;
         // In the browser nothing is Send: the client is single-threaded there.
         #[allow(clippy::arc_with_non_send_sync)]
         Ok(Client {
@@ -198,20 +198,6 @@ fn env_token() -> Option<String> {
 #[cfg(target_arch = "wasm32")]
 fn env_token() -> Option<String> {
     None
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn build_http(user_agent: &str) -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
-        .user_agent(user_agent)
-        .pool_idle_timeout(Duration::from_secs(60))
-        .tcp_nodelay(true)
-        .build()
-        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
-}
-#[cfg(target_arch = "wasm32")]
-fn build_http(_user_agent: &str) -> Result<reqwest::Client, Error> {
-    Ok(reqwest::Client::new())
 }
 
 /// https everywhere, http only for loopback hosts (local simulators and proxies).

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use crate::call::{build_url, Call};
 use crate::error::{excerpt, parse_error_body, status_text, ApiError, ApiErrorKind, DecodeError};
 use crate::ops::Operation;
-use crate::rt;
+use crate::{rt, transport};
 use crate::{Error, TransportError, TransportKind};
 
 /// A success answer.
@@ -56,66 +56,7 @@ enum Attempt {
     TooLarge { status: u16, size: usize, tracking_id: Option<String> },
 }
 
-/// Largest answer the client reads; a larger one fails with a decode error.
-pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
-
-fn header(resp: &reqwest::Response, name: &str) -> Option<String> {
-    resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
-}
-
-/// The body, or its size once it passes [`MAX_BODY_BYTES`].
-#[cfg(not(target_arch = "wasm32"))]
-async fn read_body(mut resp: reqwest::Response) -> Result<Result<Vec<u8>, usize>, reqwest::Error> {
-    let mut bytes = Vec::with_capacity(resp.content_length().unwrap_or(0).min(65536) as usize);
-    while let Some(chunk) = resp.chunk().await? {
-        if bytes.len() + chunk.len() > MAX_BODY_BYTES {
-            return Ok(Err(bytes.len() + chunk.len()));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(Ok(bytes))
-}
-
-/// The body, or its size once it passes [`MAX_BODY_BYTES`] (fetch gives it whole).
-#[cfg(target_arch = "wasm32")]
-async fn read_body(resp: reqwest::Response) -> Result<Result<Vec<u8>, usize>, reqwest::Error> {
-    if let Some(n) = resp.content_length().filter(|n| *n as usize > MAX_BODY_BYTES) {
-        return Ok(Err(n as usize));
-    }
-    let bytes = resp.bytes().await?;
-    Ok(if bytes.len() > MAX_BODY_BYTES { Err(bytes.len()) } else { Ok(bytes.to_vec()) })
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn is_connect(e: &reqwest::Error) -> bool {
-    e.is_connect()
-}
-#[cfg(target_arch = "wasm32")]
-fn is_connect(_e: &reqwest::Error) -> bool {
-    false
-}
-
-fn transport_kind(e: &reqwest::Error) -> TransportKind {
-    if e.is_timeout() {
-        TransportKind::Timeout
-    } else if is_connect(e) || e.is_request() || e.is_body() {
-        TransportKind::Connect
-    } else {
-        TransportKind::Other
-    }
-}
-
-/// reqwest's message with its causes (it never holds headers, so never the token).
-fn transport_message(e: &reqwest::Error) -> String {
-    let mut msg = e.to_string();
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        src = s.source();
-    }
-    msg
-}
+pub use crate::transport::MAX_BODY_BYTES;
 
 async fn attempt(
     client: &crate::Client,
@@ -126,42 +67,31 @@ async fn attempt(
     tracking_id: &str,
     limit: Duration,
 ) -> Attempt {
-    let http = &client.inner.http;
-    let mut req = match op.method {
-        crate::ops::Method::Get => http.get(url),
-        crate::ops::Method::Put => http.put(url),
-        crate::ops::Method::Post => http.post(url),
-    };
-    req = req
-        .header("Authorization", format!("Bearer {token}"))
-        .header("TrackingID", tracking_id)
-        .header("Accept", "application/json");
-    if let Some(b) = body {
-        req = req.header("Content-Type", "application/json").body(b.to_vec());
+    let auth = format!("Bearer {token}");
+    let mut headers: Vec<(&str, &str)> =
+        vec![("Authorization", &auth), ("TrackingID", tracking_id), ("Accept", "application/json")];
+    if body.is_some() {
+        headers.push(("Content-Type", "application/json"));
     }
-    let exchange = async {
-        let resp = req.send().await?;
-        let status = resp.status().as_u16();
-        let retry_after = header(&resp, "retry-after");
-        let tracking = header(&resp, "trackingid");
-        let body = read_body(resp).await?;
-        Ok::<_, reqwest::Error>((status, retry_after, tracking, body))
-    };
+    let exchange = transport::exchange(&client.inner.http, op.method, url, &headers, body);
     match rt::timeout(limit, exchange).await {
         None => Attempt::Failed(
             TransportKind::Timeout,
             format!("no complete answer within {}", crate::error::seconds(limit)),
         ),
-        Some(Err(e)) => Attempt::Failed(transport_kind(&e), transport_message(&e)),
-        Some(Ok((status, _, tracking_id, Err(size)))) => Attempt::TooLarge { status, size, tracking_id },
-        Some(Ok((status, retry_after, tracking_id, Ok(body)))) => {
-            if (200..300).contains(&status) {
-                Attempt::Done(Answer { status, body, tracking_id })
-            } else {
-                let retry_after = retry_after.and_then(|v| parse_retry_after(&v, rt::now_ms()));
-                Attempt::Status { status, body, retry_after, tracking_id }
+        Some(Err((kind, message))) => Attempt::Failed(kind, message),
+        Some(Ok(x)) => match x.body {
+            Err(size) => Attempt::TooLarge { status: x.status, size, tracking_id: x.tracking_id },
+            Ok(body) if (200..300).contains(&x.status) => {
+                Attempt::Done(Answer { status: x.status, body, tracking_id: x.tracking_id })
             }
-        }
+            Ok(body) => Attempt::Status {
+                status: x.status,
+                body,
+                retry_after: x.retry_after.and_then(|v| parse_retry_after(&v, rt::now_ms())),
+                tracking_id: x.tracking_id,
+            },
+        },
     }
 }
 

@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod ops;
 pub mod redsky;
 pub mod rt;
+mod transport;
 pub mod validate;
 
 pub use bulk::{BulkItem, BulkOptions, BulkProgress};
