@@ -1,10 +1,13 @@
 // Writes js/index.d.ts from the core's type information (operations, models, Rust field types,
-// enums), read from the built module. `node gen-dts.mjs --check` fails when it is stale.
+// enums), printed by `cargo run -p webex-emergency --example type_info`. `node gen-dts.mjs --check` fails when it is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { initSync, typeInfo } from './pkg/index.js';
+import { execFileSync } from 'node:child_process';
 
-initSync(readFileSync(new URL('./pkg/webex_emergency_wasm_bg.wasm', import.meta.url)));
-const info = typeInfo();
+// The same type information the Python stubs come from, printed by the core.
+const info = JSON.parse(execFileSync('cargo', ['run', '-q', '-p', 'webex-emergency', '--example', 'type_info'], {
+  cwd: new URL('..', import.meta.url),
+  encoding: 'utf8',
+}));
 const REQUEST_ENUMS = new Set(['CallbackSelection', 'OrgPrefix', 'ComplianceStage']);
 const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
 const pascal = (s) => camel(s).replace(/^./, (c) => c.toUpperCase());
@@ -146,8 +149,18 @@ export function init(input?: BufferSource | WebAssembly.Module | URL | string | 
 export function initSync(module: BufferSource | WebAssembly.Module): void;
 /** Reads an answer of an operation through the core's typed model. */
 export function normalize(operation: string, data: unknown): unknown;
-/** The core's operations, models and enums. */
-export function typeInfo(): Record<string, unknown>;
+export interface OperationInfo {
+  name: string;
+  summary: string;
+  method: 'GET' | 'PUT' | 'POST';
+  path: string;
+  pathParam: string | null;
+  query: string[];
+  request: string | null;
+  result: string | null;
+}
+/** The core's operations. */
+export function operations(): OperationInfo[];
 `);
 
 const resources = {};

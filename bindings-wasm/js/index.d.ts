@@ -292,8 +292,18 @@ export function init(input?: BufferSource | WebAssembly.Module | URL | string | 
 export function initSync(module: BufferSource | WebAssembly.Module): void;
 /** Reads an answer of an operation through the core's typed model. */
 export function normalize(operation: string, data: unknown): unknown;
-/** The core's operations, models and enums. */
-export function typeInfo(): Record<string, unknown>;
+export interface OperationInfo {
+  name: string;
+  summary: string;
+  method: 'GET' | 'PUT' | 'POST';
+  path: string;
+  pathParam: string | null;
+  query: string[];
+  request: string | null;
+  result: string | null;
+}
+/** The core's operations. */
+export function operations(): OperationInfo[];
 
 /** The `redsky` operations. */
 export interface RedskyApi {

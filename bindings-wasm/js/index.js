@@ -1,6 +1,6 @@
 // webex-emergency: the Rust core in WebAssembly. This file only turns the core's operation table
 // into methods and the core's errors into exported classes; every API rule lives in the core.
-import initWasm, { initSync as initWasmSync, NativeClient, normalize as nativeNormalize, typeInfo as nativeTypeInfo } from './webex_emergency_wasm.js';
+import initWasm, { initSync as initWasmSync, NativeClient, normalize as nativeNormalize, operations as nativeOperations } from './webex_emergency_wasm.js';
 
 /** Base class of every error thrown by this package. */
 export class WebexError extends Error {
@@ -96,11 +96,11 @@ export function initSync(module) {
   ready = Promise.resolve();
 }
 
-let info = null;
-/** The core's operations, models and enums. */
-export function typeInfo() {
-  info ??= nativeTypeInfo();
-  return info;
+let ops = null;
+/** The core's operations: name, summary, method, path, pathParam, query, request, result. */
+export function operations() {
+  ops ??= nativeOperations();
+  return ops;
 }
 
 /** Reads an answer of an operation through the core's typed model (unknown fields are kept). */
@@ -166,7 +166,7 @@ export class Client {
       throw convert(e);
     }
     Object.defineProperty(this, '_native', { value: native });
-    for (const op of typeInfo().operations) {
+    for (const op of operations()) {
       const [resource, name] = op.name.split('.');
       const key = camel(resource);
       this[key] ??= {};

@@ -374,10 +374,10 @@ impl PageIterator {
     }
 }
 
-/// The core's operations, models, fields, Rust types and enums (for generated declarations).
-#[wasm_bindgen(js_name = typeInfo)]
-pub fn type_info() -> JsValue {
-    to_js(&dynamic::type_info())
+/// The core's operations: name, summary, method, path, path parameter, query, models.
+#[wasm_bindgen]
+pub fn operations() -> JsValue {
+    to_js(&dynamic::operations())
 }
 
 /// Reads an answer of `operation` through the core's typed model (used by the shared vectors).

@@ -60,7 +60,7 @@ impl<R> std::fmt::Debug for Call<R> {
 impl<R> Call<R> {
     /// A call with validated path ID, query and body; broken rules are kept and reported when
     /// the call is sent or dry-run, so that nothing is sent.
-    pub(crate) fn new<B: RequestBody + ?Sized>(
+    pub(crate) fn new<B: RequestBody>(
         client: &Client,
         op: &'static Operation,
         path_id: Option<&str>,
@@ -75,7 +75,7 @@ impl<R> Call<R> {
         let mut bytes = None;
         if let Some(b) = body {
             b.validate(&mut v);
-            match serde_json::to_vec(b) {
+            match serde_json::to_vec(&crate::models::Json::into_json(b.clone())) {
                 Ok(json) => bytes = Some(json),
                 Err(e) => v.push("body", "serialize", e.to_string()),
             }

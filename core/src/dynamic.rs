@@ -2,12 +2,11 @@
 //! and JavaScript bindings and of the shared test vectors. Requests still go through the typed
 //! models (so the same rules apply) and answers are read through the typed models too.
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::call::Call;
-use crate::models::{Fields, NoContent, RequestBody};
+use crate::models::{Fields, Json, NoContent, RequestBody};
 use crate::ops::{self, Operation};
 use crate::{ecbn, notifications as notif, redsky};
 use crate::{Client, Error, FieldError, ValidationErrors};
@@ -38,7 +37,7 @@ pub struct Args {
 
 /// Reads a JSON body as `T`, first checking its shape against `T`'s fields so that every
 /// unknown field and every value of the wrong JSON type is reported with its path.
-pub fn parse_body<T: DeserializeOwned + Fields>(body: Option<Value>) -> Result<T, Vec<FieldError>> {
+pub fn parse_body<T: Json + Fields>(body: Option<Value>) -> Result<T, Vec<FieldError>> {
     let body = body.unwrap_or_else(|| Value::Object(Default::default()));
     let Value::Object(map) = &body else {
         return Err(vec![FieldError::new("body", "type", "must be an object with the API's field names")]);
@@ -48,7 +47,7 @@ pub fn parse_body<T: DeserializeOwned + Fields>(body: Option<Value>) -> Result<T
     if !errors.is_empty() {
         return Err(errors);
     }
-    serde_json::from_value(body).map_err(|e| vec![FieldError::new("body", "type", e.to_string())])
+    T::from_json(body).map_err(|e| vec![FieldError::new("body", "type", e.trim_start_matches(['.', ':', ' ']).to_string())])
 }
 
 /// Fields of the request models that appear nested in others.
@@ -90,7 +89,7 @@ fn check_shape(fields: &[(&str, &str)], body: &serde_json::Map<String, Value>, p
     }
 }
 
-fn with_body<B: RequestBody + DeserializeOwned + Fields>(
+fn with_body<B: RequestBody + Fields>(
     client: &Client,
     op: &'static Operation,
     id: Option<&str>,
@@ -171,8 +170,8 @@ pub fn call_op(client: &Client, op: &'static Operation, args: Args) -> Call<Valu
     call
 }
 
-fn via<T: DeserializeOwned + Serialize>(value: Value) -> Result<Value, serde_json::Error> {
-    serde_json::to_value(serde_json::from_value::<T>(value)?)
+fn via<T: Json>(value: Value) -> Result<Value, String> {
+    T::from_json(value).map(Json::into_json)
 }
 
 /// Reads an answer of the named operation through its typed model and gives it back as JSON
@@ -198,7 +197,7 @@ pub fn normalize(operation: &str, value: Value) -> Result<Value, Error> {
         Error::Decode(crate::DecodeError {
             operation: operation.to_string(),
             status: 200,
-            message: e.to_string(),
+            message: e.trim_start_matches(['.', ':', ' ']).to_string(),
             body_excerpt: String::new(),
             tracking_id: None,
         })
@@ -480,7 +479,12 @@ pub fn type_info() -> Value {
         "ComplianceStatusValue": redsky::ComplianceStatusValue::KNOWN,
         "LocationState": redsky::LocationState::KNOWN,
     });
-    let operations: Vec<Value> = ops::OPERATIONS
+    serde_json::json!({"requests": requests, "answers": answers, "enums": enums, "operations": operations()})
+}
+
+/// The operations table: name, summary, method, path, path parameter, query, request and answer models.
+pub fn operations() -> Value {
+    ops::OPERATIONS
         .iter()
         .map(|o| {
             serde_json::json!({
@@ -489,6 +493,5 @@ pub fn type_info() -> Value {
                 "request": request_model(o.name), "result": result_model(o.name),
             })
         })
-        .collect();
-    serde_json::json!({"requests": requests, "answers": answers, "enums": enums, "operations": operations})
+        .collect()
 }

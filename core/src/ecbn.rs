@@ -104,7 +104,6 @@ crate::response_model! {
         /// The member's own number.
         direct_line_info: EcbnInfo,
         /// The location's ECBN.
-        #[serde(rename = "locationECBNInfo")]
         location_ecbn_info: EcbnInfo,
         /// The other member whose number is used.
         location_member_info: EcbnInfo,
@@ -125,7 +124,6 @@ crate::response_model! {
         /// The member's number is its own default ECBN.
         is_self_ecbn_default: bool,
         /// How many members use this member's number as their ECBN.
-        #[serde(deserialize_with = "crate::models::lenient_count")]
         dependent_member_count: u64,
     }
 }

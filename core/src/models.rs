@@ -6,8 +6,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::validate::Validator;
 
-/// A request body: serializable, and able to check itself against the spec's rules.
-pub trait RequestBody: Serialize {
+/// A request body: JSON, and able to check itself against the spec's rules.
+pub trait RequestBody: Json {
     /// Records every rule this value breaks.
     fn validate(&self, v: &mut Validator);
 }
@@ -67,6 +67,14 @@ impl From<&str> for Secret {
     }
 }
 impl Inspect for Secret {}
+impl Json for Secret {
+    fn from_json(v: serde_json::Value) -> Result<Self, String> {
+        String::from_json(v).map(Secret)
+    }
+    fn into_json(self) -> serde_json::Value {
+        serde_json::Value::String(self.0)
+    }
+}
 
 /// The answer of operations that return no content (204, or 201 without a body).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -78,26 +86,103 @@ impl<'de> Deserialize<'de> for NoContent {
     }
 }
 impl Inspect for NoContent {}
-
-/// Reads a count the spec types as `number`: any non-negative JSON number, rounded down.
-pub fn lenient_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    Ok(Option::<serde_json::Number>::deserialize(d)?.map(|n| {
-        n.as_u64().unwrap_or_else(|| n.as_f64().map(|f| f.max(0.0) as u64).unwrap_or(0))
-    }))
+impl Json for NoContent {
+    fn from_json(_: serde_json::Value) -> Result<Self, String> {
+        Ok(NoContent)
+    }
+    fn into_json(self) -> serde_json::Value {
+        serde_json::Value::Null
+    }
 }
 
-/// Defines a response model: every field optional, camelCase, unknown fields kept in `extra`.
+/// Answer values from and to JSON: tolerant of unknown fields and enum values, strict on JSON
+/// types (a string where a number belongs is an error naming the field).
+pub trait Json: Sized + Clone {
+    /// Reads a value; errors start with `: ` or `.` so that enclosing models can prefix the path.
+    fn from_json(v: serde_json::Value) -> Result<Self, String>;
+    /// The value as the API's JSON.
+    fn into_json(self) -> serde_json::Value;
+}
+
+fn kind_of(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// The error for a value of the wrong JSON type.
+pub fn wrong_type(expected: &str, got: &serde_json::Value) -> String {
+    format!(": expected {expected}, got {}", kind_of(got))
+}
+
+impl Json for String {
+    fn from_json(v: serde_json::Value) -> Result<Self, String> {
+        match v {
+            serde_json::Value::String(s) => Ok(s),
+            other => Err(wrong_type("a string", &other)),
+        }
+    }
+    fn into_json(self) -> serde_json::Value {
+        serde_json::Value::String(self)
+    }
+}
+impl Json for bool {
+    fn from_json(v: serde_json::Value) -> Result<Self, String> {
+        v.as_bool().ok_or_else(|| wrong_type("a boolean", &v))
+    }
+    fn into_json(self) -> serde_json::Value {
+        serde_json::Value::Bool(self)
+    }
+}
+/// Counts, which the spec types as `number`: any non-negative number, rounded down.
+impl Json for u64 {
+    fn from_json(v: serde_json::Value) -> Result<Self, String> {
+        match &v {
+            serde_json::Value::Number(n) => Ok(n.as_u64().unwrap_or_else(|| n.as_f64().map(|f| f.max(0.0) as u64).unwrap_or(0))),
+            other => Err(wrong_type("a number", other)),
+        }
+    }
+    fn into_json(self) -> serde_json::Value {
+        serde_json::Value::from(self)
+    }
+}
+impl<T: Json> Json for Vec<T> {
+    fn from_json(v: serde_json::Value) -> Result<Self, String> {
+        match v {
+            serde_json::Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, x)| T::from_json(x).map_err(|e| format!("[{i}]{e}")))
+                .collect(),
+            other => Err(wrong_type("an array", &other)),
+        }
+    }
+    fn into_json(self) -> serde_json::Value {
+        serde_json::Value::Array(self.into_iter().map(Json::into_json).collect())
+    }
+}
+
+/// The API's JSON names of a model's fields, computed once.
+pub fn json_names(cell: &'static std::sync::OnceLock<Vec<String>>, fields: &[&str]) -> &'static [String] {
+    cell.get_or_init(|| fields.iter().map(|f| crate::dynamic::snake_to_camel(f)).collect())
+}
+
+/// Defines a response model: every field optional, the API's names, unknown fields kept in
+/// `extra`. It reads and writes JSON through [`Json`] (no per-model serde code).
 #[macro_export]
 #[doc(hidden)]
 macro_rules! response_model {
     ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-        #[serde(rename_all = "camelCase")]
+        #[derive(Debug, Clone, PartialEq, Default)]
         pub struct $name {
-            $($(#[$fm])* #[serde(default, skip_serializing_if = "Option::is_none")] pub $field: Option<$ty>,)+
+            $($(#[$fm])* pub $field: Option<$ty>,)+
             /// Fields this version of the library does not know, kept as received.
-            #[serde(flatten)]
             pub extra: serde_json::Map<String, serde_json::Value>,
         }
         impl $name {
@@ -106,6 +191,19 @@ macro_rules! response_model {
             /// The fields with their Rust types (for generated type stubs).
             pub const FIELD_TYPES: &'static [(&'static str, &'static str)] = &[$((stringify!($field), stringify!($ty))),+];
         }
+        $crate::json_impl!($name; extra; $($field: $ty),+);
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                serde::Serialize::serialize(&$crate::models::Json::into_json(self.clone()), s)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let v = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
+                <Self as $crate::models::Json>::from_json(v)
+                    .map_err(|e| <D::Error as serde::de::Error>::custom(e.trim_start_matches(['.', ':', ' '])))
+            }
+        }
         impl $crate::models::Inspect for $name {
             fn unknown_fields(&self, path: &str, out: &mut Vec<String>) {
                 for k in self.extra.keys() { out.push(format!("{path}.{k}")); }
@@ -113,6 +211,59 @@ macro_rules! response_model {
             }
         }
     };
+}
+
+/// Implements [`Json`] for a model: fields by their API names; the rest kept in `extra`, or
+/// refused (`strict`) for requests.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! json_impl {
+    ($name:ident; $mode:ident; $($field:ident : $ty:ty),+) => {
+        impl $crate::models::Json for $name {
+            #[allow(unused_assignments)]
+            fn from_json(v: serde_json::Value) -> Result<Self, String> {
+                static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+                let serde_json::Value::Object(mut rest) = v else {
+                    return Err($crate::models::wrong_type("an object", &v));
+                };
+                let names = $crate::models::json_names(&NAMES, &[$(stringify!($field)),+]);
+                let mut i = 0;
+                $(
+                    let $field = match rest.remove(&names[i]) {
+                        None | Some(serde_json::Value::Null) => None,
+                        Some(x) => Some(<$ty as $crate::models::Json>::from_json(x).map_err(|e| format!(".{}{}", names[i], e))?),
+                    };
+                    i += 1;
+                )+
+                $crate::json_impl!(@finish $name; $mode; rest; $($field),+)
+            }
+            #[allow(unused_assignments)]
+            fn into_json(self) -> serde_json::Value {
+                static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+                let names = $crate::models::json_names(&NAMES, &[$(stringify!($field)),+]);
+                let mut map = $crate::json_impl!(@start self; $mode);
+                let mut i = 0;
+                $(
+                    if let Some(x) = self.$field {
+                        map.insert(names[i].clone(), $crate::models::Json::into_json(x));
+                    }
+                    i += 1;
+                )+
+                serde_json::Value::Object(map)
+            }
+        }
+    };
+    (@finish $name:ident; extra; $rest:ident; $($field:ident),+) => {
+        Ok($name { $($field,)+ extra: $rest })
+    };
+    (@finish $name:ident; strict; $rest:ident; $($field:ident),+) => {
+        match $rest.keys().next() {
+            Some(k) => Err(format!(".{k}: is not a field of this request")),
+            None => Ok($name { $($field),+ }),
+        }
+    };
+    (@start $self:ident; extra) => { $self.extra };
+    (@start $self:ident; strict) => { serde_json::Map::new() };
 }
 
 /// Defines a request model: every field optional (the rules say which are required),
@@ -134,6 +285,7 @@ macro_rules! request_model {
         impl $crate::models::Fields for $name {
             const FIELD_TYPES: &'static [(&'static str, &'static str)] = $name::FIELD_TYPES;
         }
+        $crate::json_impl!($name; strict; $($field: $ty),+);
     };
 }
 

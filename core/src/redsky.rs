@@ -115,7 +115,6 @@ crate::response_model! {
         /// Least-advanced state among the locations (some answers only).
         state: LocationState,
         /// Number of locations in the organization (or in the list).
-        #[serde(deserialize_with = "crate::models::lenient_count")]
         count: u64,
         /// The locations.
         locations: Vec<RedSkyLocation>,

@@ -120,6 +120,17 @@ macro_rules! api_enum {
                 s.serialize_str($crate::validate::ApiEnum::as_str(self))
             }
         }
+        impl $crate::models::Json for $name {
+            fn from_json(v: serde_json::Value) -> Result<Self, String> {
+                match v {
+                    serde_json::Value::String(s) => Ok(Self::from(s.as_str())),
+                    other => Err($crate::models::wrong_type("a string", &other)),
+                }
+            }
+            fn into_json(self) -> serde_json::Value {
+                serde_json::Value::String($crate::validate::ApiEnum::as_str(&self).to_string())
+            }
+        }
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
