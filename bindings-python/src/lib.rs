@@ -651,6 +651,13 @@ fn normalize(py: Python<'_>, operation: &str, data: &Bound<'_, PyAny>) -> PyResu
     answer(py, dynamic::normalize(operation, v))
 }
 
+/// Reads the raw JSON body of an answer of `operation` (bytes) through the core's typed model.
+#[pyfunction]
+fn decode(py: Python<'_>, operation: &str, body: &[u8]) -> PyResult<Py<PyAny>> {
+    let v = core::http::decode_body::<Value>(operation, 200, body, None).map_err(|e| exception(py, &e))?;
+    answer(py, dynamic::normalize(operation, v))
+}
+
 /// The model type name of a nested answer field, if it has one.
 #[pyfunction]
 fn nested_model(field: &str) -> Option<&'static str> {
@@ -694,6 +701,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(nested_model, m)?)?;
     m.add_function(wrap_pyfunction!(models, m)?)?;
     m.add_function(wrap_pyfunction!(normalize, m)?)?;
+    m.add_function(wrap_pyfunction!(decode, m)?)?;
     m.add_function(wrap_pyfunction!(type_info, m)?)?;
     m.add_function(wrap_pyfunction!(snake_to_camel, m)?)?;
     m.add_function(wrap_pyfunction!(camel_to_snake, m)?)?;

@@ -1,0 +1,325 @@
+"""Benchmarks of webex-emergency against wxc_sdk and against wrk, in one run on one machine
+against one stateless local server (nginx with canned answers). Run through bench/run.sh.
+
+Prints a table with ratios and writes bench/results.md. `--quick` runs tiny sizes (a smoke run).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import pathlib
+import platform
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
+PERSON = base64.b64encode(b"ciscospark://us/PEOPLE/5f1c2a5e-1d8b-4a36-9d57-6a4f3f1e0a01").decode().rstrip("=")
+VLINE = base64.b64encode(b"ciscospark://us/VIRTUAL_LINE/7a7a7a7a-3333-4c4c-9d9d-000000000004").decode().rstrip("=")
+WORKSPACE = base64.b64encode(b"ciscospark://us/PLACE/0c0b3a2d-2222-4b7a-8c5e-000000000002").decode().rstrip("=")
+ANSWER = {
+    "selected": "LOCATION_MEMBER_NUMBER",
+    "directLineInfo": {"phoneNumber": "+12145550101", "firstName": "Ana", "lastName": "Silva",
+                       "effectiveLevel": "DIRECT_LINE", "effectiveValue": "+12145550101", "quality": "RECOMMENDED"},
+    "locationECBNInfo": {"phoneNumber": "+19725550100", "firstName": "Headquarters", "lastName": ".",
+                         "effectiveLevel": "LOCATION_NUMBER", "effectiveValue": "+19725550100", "quality": "RECOMMENDED"},
+    "locationMemberInfo": {"phoneNumber": "+12145550199", "firstName": "Lobby", "lastName": "Phone",
+                           "memberId": WORKSPACE, "memberType": "PLACE", "effectiveLevel": "LOCATION_MEMBER_NUMBER",
+                           "effectiveValue": "+12145550199", "quality": "NOT_RECOMMENDED"},
+    "defaultInfo": {"effectiveValue": "+19725550100", "quality": "RECOMMENDED"},
+    "elinEnabled": False,
+    "elinForWebexAppEnabled": False,
+}
+
+
+def free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Server:
+    """nginx, one worker, answering the two benchmarked endpoints with canned data."""
+
+    def __init__(self, answer: bytes) -> None:
+        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="we-bench-"))
+        self.port = free_port()
+        conf = (HERE / "nginx.conf").read_text().replace("@PORT@", str(self.port)).replace("@DIR@", str(self.dir))
+        conf = conf.replace("@ANSWER@", answer.decode())
+        (self.dir / "nginx.conf").write_text(conf)
+        self.proc = subprocess.Popen(["nginx", "-p", str(self.dir), "-c", str(self.dir / "nginx.conf")])
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        self.base_url = f"http://127.0.0.1:{self.port}/v1"
+
+    def cpu_seconds(self) -> float:
+        """CPU time of nginx's master and workers so far."""
+        total = 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        for pid in [self.proc.pid, *children(self.proc.pid)]:
+            try:
+                fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+            except OSError:
+                pass
+        return total
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(5)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in pathlib.Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+class Measure:
+    """Wall time and the server's CPU share over one measured block."""
+
+    def __init__(self, server: Server, n: int) -> None:
+        self.server, self.n = server, n
+
+    def __enter__(self) -> "Measure":
+        self.cpu0, self.t0 = self.server.cpu_seconds(), time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.t0
+        self.server_share = (self.server.cpu_seconds() - self.cpu0) / self.wall
+        self.rate = self.n / self.wall
+
+
+def wrk(server: Server, path: str, method: str, connections: int, seconds: int) -> tuple[float, float]:
+    script = HERE / ("put.lua" if method == "PUT" else "get.lua")
+    cpu0, t0 = server.cpu_seconds(), time.perf_counter()
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), server.base_url + path],
+                         capture_output=True, text=True, check=True).stdout
+    share = (server.cpu_seconds() - cpu0) / (time.perf_counter() - t0)
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return rate, share
+
+
+def ours(server: Server, n: int) -> dict[str, tuple[float, float]]:
+    import webex_emergency as we
+
+    c = we.Client("bench-token", base_url=server.base_url)
+    res = {}
+    with Measure(server, n) as m:
+        for _ in range(n):
+            c.virtual_lines.update_ecbn(VLINE, selected="LOCATION_ECBN")
+    res["ours sync PUT"] = (m.rate, m.server_share)
+    with Measure(server, n) as m:
+        for _ in range(n):
+            c.people.get_ecbn(PERSON)
+    res["ours sync GET"] = (m.rate, m.server_share)
+    with Measure(server, n) as m:
+        out = c.virtual_lines.bulk_update_ecbn(((VLINE, {"selected": "LOCATION_ECBN"}) for _ in range(n)), concurrency=10)
+    assert not out.failed
+    res["ours bulk PUT, 10 in flight"] = (m.rate, m.server_share)
+
+    async def gather() -> None:
+        ac = we.AsyncClient("bench-token", base_url=server.base_url)
+        sem = asyncio.Semaphore(10)
+
+        async def one() -> None:
+            async with sem:
+                await ac.virtual_lines.update_ecbn(VLINE, selected="LOCATION_ECBN")
+
+        await asyncio.gather(*(one() for _ in range(n)))
+
+    with Measure(server, n) as m:
+        asyncio.run(gather())
+    res["ours AsyncClient PUT, 10 in flight"] = (m.rate, m.server_share)
+    return res
+
+
+def wxc(server: Server, n: int) -> dict[str, tuple[float, float]]:
+    import wxc_sdk.as_rest
+    import wxc_sdk.rest
+    from wxc_sdk import WebexSimpleApi
+    from wxc_sdk.as_api import AsWebexSimpleApi
+    from wxc_sdk.person_settings.ecbn import SelectedECBN
+
+    wxc_sdk.rest.RestSession.BASE = server.base_url
+    wxc_sdk.as_rest.AsRestSession.BASE = server.base_url
+    res = {}
+    api = WebexSimpleApi(tokens="bench-token")
+    with Measure(server, n) as m:
+        for _ in range(n):
+            api.telephony.virtual_lines.ecbn.configure(VLINE, selected=SelectedECBN.location_ecbn)
+    res["wxc_sdk sync PUT"] = (m.rate, m.server_share)
+    with Measure(server, n) as m:
+        for _ in range(n):
+            api.person_settings.ecbn.read(PERSON)
+    res["wxc_sdk sync GET"] = (m.rate, m.server_share)
+
+    async def gather() -> None:
+        async with AsWebexSimpleApi(tokens="bench-token", concurrent_requests=10) as aapi:
+            await asyncio.gather(*(aapi.telephony.virtual_lines.ecbn.configure(VLINE, selected=SelectedECBN.location_ecbn)
+                                   for _ in range(n)))
+
+    with Measure(server, n) as m:
+        asyncio.run(gather())
+    res["wxc_sdk async PUT, concurrent_requests=10"] = (m.rate, m.server_share)
+    return res
+
+
+def import_ms(module: str, runs: int) -> float:
+    def median(code: str) -> float:
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True)
+            times.append(time.perf_counter() - t)
+        return statistics.median(times)
+
+    return (median(f"import {module}") - median("pass")) * 1000
+
+
+def python_cpu(n: int) -> tuple[float, float]:
+    """µs per PUT built + validated + serialized (a dry run), and per 800-byte answer parsed into objects."""
+    import webex_emergency as we
+    from webex_emergency import _native
+
+    c = we.Client("bench-token", base_url="https://webexapis.com/v1")
+    t = time.perf_counter()
+    for _ in range(n):
+        c.virtual_lines.update_ecbn(VLINE, selected="LOCATION_ECBN", dry_run=True)
+    build = (time.perf_counter() - t) / n * 1e6
+    body = json.dumps(ANSWER).encode()
+    t = time.perf_counter()
+    for _ in range(n):
+        e = we.Ecbn(_native.decode("people.get_ecbn", body))
+    parse = (time.perf_counter() - t) / n * 1e6
+    assert e.direct_line_info.quality == "RECOMMENDED"
+    return build, parse
+
+
+def bulk_rss(server: Server, n: int) -> float:
+    code = f"""
+import resource, webex_emergency as we
+c = we.Client("bench-token", base_url={server.base_url!r})
+out = c.virtual_lines.bulk_update_ecbn((({VLINE!r}, {{"selected": "LOCATION_ECBN"}}) for _ in range({n})), concurrency=10)
+assert len(out) == {n} and not out.failed
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return int(out.split()[-1]) / 1024
+
+
+def npm_size() -> str:
+    pkg = ROOT / "bindings-wasm" / "pkg"
+    wasm = pkg / "webex_emergency_wasm_bg.wasm"
+    if not wasm.exists():
+        return "not built (run bindings-wasm/build.sh)"
+    gz = lambda data: len(subprocess.run(["gzip", "-9", "-c"], input=data, capture_output=True, check=True).stdout)
+    w = gz(wasm.read_bytes())
+    js = gz((pkg / "webex_emergency_wasm.js").read_bytes() + (pkg / "index.js").read_bytes())
+    return f"{(w + js) / 1000:.1f} kB gzip -9 (.wasm {w / 1000:.1f} kB + JS {js / 1000:.1f} kB)"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
+    ap.add_argument("--rust-bin", required=True)
+    args = ap.parse_args()
+    n = 200 if args.quick else 3000
+    seconds = 1 if args.quick else 5
+    answer = json.dumps(ANSWER).encode()
+    server = Server(answer)
+    rows: list[tuple[str, float, str, float]] = []  # name, rate, baseline name, server share
+    try:
+        base = {}
+        for conns in (1, 10):
+            for method, path in (("PUT", f"/telephony/config/virtualLines/{VLINE}/emergencyCallbackNumber"),
+                                 ("GET", f"/telephony/config/people/{PERSON}/emergencyCallbackNumber")):
+                rate, share = wrk(server, path, method, conns, seconds)
+                name = f"wrk {method}, {conns} connection{'s' if conns > 1 else ''}"
+                base[(method, conns)] = rate
+                rows.append((name, rate, "", share))
+        results = {**ours(server, n)}
+        try:
+            results.update(wxc(server, n))
+        except ImportError:
+            print("wxc_sdk is not installed: skipped", file=sys.stderr)
+        with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as f:
+            f.write(answer)
+        cpu0, t0 = server.cpu_seconds(), time.perf_counter()
+        rust = json.loads(subprocess.run([args.rust_bin, server.base_url, PERSON, VLINE, str(n), f.name],
+                                         capture_output=True, text=True, check=True).stdout)
+        rust_share = (server.cpu_seconds() - cpu0) / (time.perf_counter() - t0)
+        results["Rust core sequential PUT"] = (rust["put_seq"], rust_share)
+        results["Rust core sequential GET"] = (rust["get_seq"], rust_share)
+        results["Rust core bulk PUT, 10 in flight"] = (rust["put_bulk10"], rust_share)
+        for name, (rate, share) in results.items():
+            conns = 10 if "10" in name else 1
+            method = "GET" if "GET" in name else "PUT"
+            rows.append((name, rate, f"wrk {method}, {conns} connection{'s' if conns > 1 else ''}", share))
+        import_ours = import_ms("webex_emergency", 5 if args.quick else 15)
+        try:
+            import_wxc = f"{import_ms('wxc_sdk', 3 if args.quick else 7):.0f} ms"
+        except subprocess.CalledProcessError:
+            import_wxc = "n/a"
+        build_us, parse_us = python_cpu(2000 if args.quick else 50000)
+        rss = bulk_rss(server, 2000 if args.quick else 100_000)
+    finally:
+        server.stop()
+
+    rates = {name: rate for name, rate, _, _ in rows}
+    lines = [
+        f"Run {time.strftime('%Y-%m-%d %H:%M')} on {platform.machine()}, {os.cpu_count()} cores, "
+        f"{platform.python_implementation()} {platform.python_version()}; N={n} requests per client row; "
+        f"server: nginx, 1 worker, canned answers on 127.0.0.1.",
+        "",
+        "| what | requests/s | vs wrk (same method, same concurrency) | vs wxc_sdk | server CPU |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, rate, baseline, share in rows:
+        ratio = f"{rate / rates[baseline] * 100:.0f}%" if baseline else ""
+        peer = ""
+        if name.startswith("ours") and "wxc_sdk sync PUT" in rates:
+            key = ("wxc_sdk async PUT, concurrent_requests=10" if "10" in name else
+                   "wxc_sdk sync GET" if "GET" in name else "wxc_sdk sync PUT")
+            peer = f"{rate / rates[key]:.1f}x"
+        lines.append(f"| {name} | {rate:,.0f} | {ratio} | {peer} | {share * 100:.0f}% |")
+    lines += [
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| import webex_emergency, over bare python (median) | {import_ours:.1f} ms |",
+        f"| import wxc_sdk, over bare python (median) | {import_wxc} |",
+        f"| Rust: build + validate + serialize a PUT | {rust['build_validate_serialize_ns'] / 1000:.2f} µs |",
+        f"| Rust: parse an {rust['answer_bytes']}-byte ECBN answer into the model | {rust['parse_ecbn_ns'] / 1000:.2f} µs |",
+        f"| Python: build + validate + serialize a PUT (dry run, from keyword arguments) | {build_us:.2f} µs |",
+        f"| Python: parse an {len(answer)}-byte ECBN answer into result objects | {parse_us:.2f} µs |",
+        f"| Python: peak RSS of a {'2,000' if args.quick else '100,000'}-item bulk run | {rss:.0f} MB |",
+        f"| npm package size | {npm_size()} |",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if not args.quick:
+        (HERE / "results.md").write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
