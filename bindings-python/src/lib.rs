@@ -181,20 +181,33 @@ fn invalid(py: Python<'_>, operation: &str, e: core::FieldError) -> PyErr {
 
 // ---------- runtime ----------
 
+/// The one Tokio runtime of the process, shared by the blocking and the asyncio clients. One
+/// worker: a request and its connection's task then run on the same thread, which is what
+/// request latency depends on (the I/O is not CPU-bound, and Python holds one core anyway).
 fn runtime() -> &'static tokio::runtime::Runtime {
+    static INIT: std::sync::Once = std::sync::Once::new();
+    INIT.call_once(|| {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(1).thread_name("webex-emergency").enable_all();
+        pyo3_async_runtimes::tokio::init(b);
+    });
     pyo3_async_runtimes::tokio::get_runtime()
 }
 
-/// Runs `fut` without the GIL, checking for Ctrl-C every 50 ms (a KeyboardInterrupt drops it).
-fn block_on<T: Send, F: Future<Output = T> + Send>(py: Python<'_>, fut: F) -> PyResult<T> {
+/// Runs `fut` on the runtime's worker without the GIL, checking for Ctrl-C every 50 ms (a
+/// KeyboardInterrupt cancels it).
+fn block_on<T: Send + 'static, F: Future<Output = T> + Send + 'static>(py: Python<'_>, fut: F) -> PyResult<T> {
+    let mut task = runtime().spawn(fut);
     py.detach(|| {
         runtime().block_on(async {
-            let mut fut = std::pin::pin!(fut);
             loop {
                 tokio::select! {
-                    out = &mut fut => return Ok(out),
+                    out = &mut task => return out.map_err(|e| PyRuntimeError::new_err(format!("the request task failed: {e}"))),
                     _ = tokio::time::sleep(Duration::from_millis(50)) => {
-                        Python::attach(|py| py.check_signals())?;
+                        if let Err(e) = Python::attach(|py| py.check_signals()) {
+                            task.abort();
+                            return Err(e);
+                        }
                     }
                 }
             }
@@ -311,6 +324,7 @@ impl NativeClient {
             let _guard = runtime().enter();
             b.build()
         });
+
         Ok(NativeClient { client: client.map_err(|e| exception(py, &e))? })
     }
 
