@@ -13,7 +13,7 @@ use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Value};
-use webex_emergency::{self as core, dynamic, ApiErrorKind, Error, TransportKind};
+use webex_emergency::{self as core, dynamic, Error};
 
 // ---------- values ----------
 
@@ -115,7 +115,7 @@ fn exception(py: Python<'_>, err: &Error) -> PyErr {
 fn build_exception(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
     let module = PyModule::import(py, "webex_emergency._errors")?;
     let kwargs = PyDict::new(py);
-    let class = match err {
+    match err {
         Error::Validation(v) => {
             let list = PyList::empty(py);
             for e in &v.errors {
@@ -127,7 +127,6 @@ fn build_exception(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             }
             kwargs.set_item("errors", list)?;
             kwargs.set_item("operation", &v.operation)?;
-            "ValidationError"
         }
         Error::Api(a) => {
             let list = PyList::empty(py);
@@ -144,33 +143,20 @@ fn build_exception(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             kwargs.set_item("retry_after", a.retry_after.map(|d| d.as_secs_f64()))?;
             kwargs.set_item("body_excerpt", &a.body_excerpt)?;
             kwargs.set_item("operation", &a.operation)?;
-            match a.kind {
-                ApiErrorKind::Authentication => "AuthenticationError",
-                ApiErrorKind::PermissionDenied => "PermissionDeniedError",
-                ApiErrorKind::NotFound => "NotFoundError",
-                ApiErrorKind::Conflict => "ConflictError",
-                ApiErrorKind::RateLimited => "RateLimitError",
-                ApiErrorKind::Server => "ServerError",
-                _ => "APIError",
-            }
         }
         Error::Transport(t) => {
             kwargs.set_item("operation", &t.operation)?;
-            kwargs.set_item("kind", format!("{:?}", t.kind).to_lowercase())?;
-            match t.kind {
-                TransportKind::Timeout => "APITimeoutError",
-                _ => "TransportError",
-            }
+            kwargs.set_item("kind", t.kind.as_str())?;
         }
         Error::Decode(d) => {
             kwargs.set_item("operation", &d.operation)?;
             kwargs.set_item("status", d.status)?;
             kwargs.set_item("body_excerpt", &d.body_excerpt)?;
             kwargs.set_item("tracking_id", &d.tracking_id)?;
-            "DecodeError"
         }
-        Error::Config(_) => "ConfigError",
-    };
+        Error::Config(_) => {}
+    }
+    let class = err.class_name();
     let instance = module.getattr(class)?.call((err.to_string(),), Some(&kwargs))?;
     Ok(PyErr::from_value(instance))
 }

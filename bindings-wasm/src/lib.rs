@@ -11,7 +11,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
-use webex_emergency::{self as core, dynamic, ApiErrorKind, Error, TransportKind};
+use webex_emergency::{self as core, dynamic, Error, TransportKind};
 
 // ---------- values ----------
 
@@ -58,32 +58,10 @@ fn set(obj: &Object, key: &str, value: &JsValue) {
 
 // ---------- errors ----------
 
-fn class_of(err: &Error) -> &'static str {
-    match err {
-        Error::Validation(_) => "ValidationError",
-        Error::Api(a) => match a.kind {
-            ApiErrorKind::Authentication => "AuthenticationError",
-            ApiErrorKind::PermissionDenied => "PermissionDeniedError",
-            ApiErrorKind::NotFound => "NotFoundError",
-            ApiErrorKind::Conflict => "ConflictError",
-            ApiErrorKind::RateLimited => "RateLimitError",
-            ApiErrorKind::Server => "ServerError",
-            _ => "APIError",
-        },
-        Error::Transport(t) => match t.kind {
-            TransportKind::Timeout => "APITimeoutError",
-            TransportKind::Aborted => "AbortError",
-            _ => "TransportError",
-        },
-        Error::Decode(_) => "DecodeError",
-        Error::Config(_) => "ConfigError",
-    }
-}
-
 /// A JS `Error` named after the class to throw, carrying the error's data.
 fn js_error(err: &Error) -> JsValue {
     let e = js_sys::Error::new(&err.to_string());
-    e.set_name(class_of(err));
+    e.set_name(err.class_name());
     let o: &Object = e.as_ref();
     match err {
         Error::Validation(v) => {
@@ -116,13 +94,7 @@ fn js_error(err: &Error) -> JsValue {
         }
         Error::Transport(t) => {
             set(o, "operation", &JsValue::from_str(&t.operation));
-            let kind = match t.kind {
-                TransportKind::Timeout => "timeout",
-                TransportKind::Connect => "connect",
-                TransportKind::Aborted => "aborted",
-                TransportKind::Other => "other",
-            };
-            set(o, "kind", &JsValue::from_str(kind));
+            set(o, "kind", &JsValue::from_str(t.kind.as_str()));
         }
         Error::Decode(d) => {
             set(o, "operation", &JsValue::from_str(&d.operation));

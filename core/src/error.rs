@@ -37,6 +37,29 @@ impl Error {
             _ => None,
         }
     }
+    /// The conventional SDK class name of this error, which both bindings use for their
+    /// exception classes: `ValidationError`, `NotFoundError`, `RateLimitError`, `APITimeoutError`, ...
+    pub fn class_name(&self) -> &'static str {
+        match self {
+            Error::Validation(_) => "ValidationError",
+            Error::Api(a) => match a.kind {
+                ApiErrorKind::Authentication => "AuthenticationError",
+                ApiErrorKind::PermissionDenied => "PermissionDeniedError",
+                ApiErrorKind::NotFound => "NotFoundError",
+                ApiErrorKind::Conflict => "ConflictError",
+                ApiErrorKind::RateLimited => "RateLimitError",
+                ApiErrorKind::Server => "ServerError",
+                _ => "APIError",
+            },
+            Error::Transport(t) => match t.kind {
+                TransportKind::Timeout => "APITimeoutError",
+                TransportKind::Aborted => "AbortError",
+                _ => "TransportError",
+            },
+            Error::Decode(_) => "DecodeError",
+            Error::Config(_) => "ConfigError",
+        }
+    }
     /// The field errors of a validation error.
     pub fn field_errors(&self) -> &[FieldError] {
         match self {
@@ -222,6 +245,18 @@ pub struct TransportError {
     pub message: String,
 }
 
+impl TransportKind {
+    /// The kind as a lower-case word: `timeout`, `connect`, `aborted`, `other`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransportKind::Timeout => "timeout",
+            TransportKind::Connect => "connect",
+            TransportKind::Aborted => "aborted",
+            TransportKind::Other => "other",
+        }
+    }
+}
+
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let advice = match self.kind {
@@ -230,13 +265,7 @@ impl fmt::Display for TransportError {
             TransportKind::Aborted => "the caller cancelled it",
             TransportKind::Other => "retry later",
         };
-        let kind = match self.kind {
-            TransportKind::Timeout => "timeout",
-            TransportKind::Connect => "connect",
-            TransportKind::Aborted => "aborted",
-            TransportKind::Other => "other",
-        };
-        write!(f, "{} got no answer ({kind}): {}; {}", self.operation, self.message, advice)
+        write!(f, "{} got no answer ({}): {}; {}", self.operation, self.kind.as_str(), self.message, advice)
     }
 }
 

@@ -2,7 +2,7 @@
 from ._client import (AsyncClient, AsyncHuntGroups, AsyncNotifications, AsyncPeople, AsyncRedSky,
                       AsyncVirtualLines, AsyncWorkspaces, Client, HuntGroups, Notifications, People,
                       RedSky, VirtualLines, Workspaces)
-from ._errors import (APIError, APITimeoutError, AuthenticationError, ConfigError, ConflictError,
+from ._errors import (AbortError, APIError, APITimeoutError, AuthenticationError, ConfigError, ConflictError,
                       DecodeError, NotFoundError, PermissionDeniedError, RateLimitError, ServerError,
                       TransportError, ValidationError, WebexError)
 from ._models import (Account, BulkResult, BulkResults, ComplianceStatus, Ecbn, EcbnDependencies,
@@ -18,7 +18,7 @@ __all__ = [
     "AsyncRedSky",
     "WebexError", "ConfigError", "ValidationError", "APIError", "AuthenticationError",
     "PermissionDeniedError", "NotFoundError", "ConflictError", "RateLimitError", "ServerError",
-    "TransportError", "APITimeoutError", "DecodeError",
+    "TransportError", "APITimeoutError", "AbortError", "DecodeError",
     "Model", "ModelList", "Ecbn", "EcbnInfo", "EcbnDependencies", "OrgNotification",
     "LocationNotification", "Account", "RedSkyLocation", "LocationsStatus", "ComplianceStatus",
     "LocationStatusUpdate", "LoginResult", "LocationParameters", "PreparedRequest", "BulkResult",

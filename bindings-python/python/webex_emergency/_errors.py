@@ -92,6 +92,10 @@ class APITimeoutError(TransportError, TimeoutError):
     """No complete answer within the timeout."""
 
 
+class AbortError(TransportError):
+    """The call was cancelled."""
+
+
 class DecodeError(WebexError):
     """A success answer whose body could not be read."""
 
