@@ -337,25 +337,29 @@ impl NativeClient {
         answer(py, r)
     }
 
-    /// Sends an operation; returns an awaitable of its answer.
-    #[pyo3(signature = (operation, id=None, body=None, fields=None, org_id=None, start=None, max=None, order=None))]
-    fn call_async<'py>(
+    /// Starts an operation for asyncio: its answer is handed to `completions` under `token`.
+    #[pyo3(signature = (completions, token, operation, id=None, body=None, fields=None, org_id=None, start=None, max=None, order=None))]
+    fn submit(
         &self,
-        py: Python<'py>,
+        py: Python<'_>,
+        completions: &Completions,
+        token: u64,
         operation: &str,
         id: Option<String>,
-        body: Option<&Bound<'py, PyAny>>,
-        fields: Option<&Bound<'py, PyDict>>,
+        body: Option<&Bound<'_, PyAny>>,
+        fields: Option<&Bound<'_, PyDict>>,
         org_id: Option<String>,
         start: Option<u32>,
         max: Option<u32>,
         order: Option<String>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> PyResult<()> {
         let call = self.prepare(py, operation, id, body, fields, org_id, (start, max, order))?;
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        let inner = completions.inner.clone();
+        runtime().spawn(async move {
             let r = send(call).await;
-            Python::attach(|py| answer(py, r))
-        })
+            inner.push(token, r);
+        });
+        Ok(())
     }
 
     /// Builds and validates an operation without sending it.
@@ -508,6 +512,76 @@ fn bulk_answer(py: Python<'_>, results: Vec<(usize, Result2)>) -> PyResult<Py<Py
         list.append(PyTuple::new(py, [i.into_pyobject(py)?.into_any(), ok, err])?)?;
     }
     Ok(list.into_any().unbind())
+}
+
+/// Answers of asyncio calls, handed to the event loop through a pipe: the loop reads the pipe
+/// (`loop.add_reader`) and takes the answers, so the Tokio worker never waits for the GIL.
+#[pyclass(frozen, module = "webex_emergency._native")]
+struct Completions {
+    inner: Arc<CompletionsInner>,
+}
+
+struct CompletionsInner {
+    done: std::sync::Mutex<Vec<(u64, Result2)>>,
+    signalled: std::sync::atomic::AtomicBool,
+    reader: std::sync::Mutex<std::io::PipeReader>,
+    writer: std::sync::Mutex<std::io::PipeWriter>,
+}
+
+impl CompletionsInner {
+    fn push(&self, token: u64, r: Result2) {
+        use std::io::Write;
+        if let Ok(mut done) = self.done.lock() {
+            done.push((token, r));
+        }
+        // One byte per wake-up: the loop consumes one per `take`.
+        if !self.signalled.swap(true, std::sync::atomic::Ordering::AcqRel) {
+            if let Ok(mut w) = self.writer.lock() {
+                let _ = w.write_all(b"x");
+            }
+        }
+    }
+}
+
+#[pymethods]
+impl Completions {
+    #[new]
+    fn new() -> PyResult<Self> {
+        let (reader, writer) = std::io::pipe()?;
+        Ok(Completions {
+            inner: Arc::new(CompletionsInner {
+                done: std::sync::Mutex::new(Vec::new()),
+                signalled: std::sync::atomic::AtomicBool::new(false),
+                reader: std::sync::Mutex::new(reader),
+                writer: std::sync::Mutex::new(writer),
+            }),
+        })
+    }
+    /// The file descriptor that becomes readable when answers are waiting.
+    fn fileno(&self) -> PyResult<i32> {
+        use std::os::fd::AsRawFd;
+        let r = self.inner.reader.lock().map_err(|_| PyRuntimeError::new_err("poisoned"))?;
+        Ok(r.as_raw_fd())
+    }
+    /// The waiting answers as `(token, answer, exception)`; call when `fileno()` is readable.
+    fn take(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        use std::io::Read;
+        self.inner.signalled.store(false, std::sync::atomic::Ordering::Release);
+        if let Ok(mut r) = self.inner.reader.lock() {
+            let mut byte = [0u8; 1];
+            let _ = r.read(&mut byte);
+        }
+        let items = std::mem::take(&mut *self.inner.done.lock().map_err(|_| PyRuntimeError::new_err("poisoned"))?);
+        let list = PyList::empty(py);
+        for (token, r) in items {
+            let (ok, err) = match r {
+                Ok(v) => (to_py(py, &v)?, py.None().into_bound(py)),
+                Err(e) => (py.None().into_bound(py), exception(py, &e).into_value(py).into_bound(py).into_any()),
+            };
+            list.append(PyTuple::new(py, [token.into_pyobject(py)?.into_any(), ok, err])?)?;
+        }
+        Ok(list.into_any().unbind())
+    }
 }
 
 type LocationStream = Pin<Box<dyn Stream<Item = Result2> + Send>>;
@@ -697,6 +771,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeClient>()?;
     m.add_class::<PageIterator>()?;
     m.add_class::<NativeSimulator>()?;
+    m.add_class::<Completions>()?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
     m.add_function(wrap_pyfunction!(nested_model, m)?)?;
     m.add_function(wrap_pyfunction!(models, m)?)?;

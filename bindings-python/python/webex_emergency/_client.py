@@ -3,6 +3,7 @@ the core's operation table, so both clients have exactly the core's 26 operation
 from __future__ import annotations
 
 import sys
+import weakref
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
 from . import _native
@@ -10,6 +11,7 @@ from ._models import MODELS, BulkResult, BulkResults, ModelList, PreparedRequest
 
 TokenSource = Union[str, Callable[[], str], Callable[[bool], str], None]
 _OPERATIONS: List[Dict[str, Any]] = _native.operations()
+_WAITERS: "weakref.WeakKeyDictionary[Any, _Waiter]" = weakref.WeakKeyDictionary()
 
 
 def _result(model: Optional[str], data: Any) -> Any:
@@ -33,7 +35,7 @@ def _make_method(op: Dict[str, Any], is_async: bool) -> Callable[..., Any]:
             "fields or None" if op["has_body"] else "None", "org_id"]
     args += list(op["query"])
     call = ", ".join(args)
-    send = f"await self._native.call_async({call})" if is_async else f"self._native.call({call})"
+    send = f"await self._submit({call})" if is_async else f"self._native.call({call})"
     src = (
         f"{'async ' if is_async else ''}def {meth}({', '.join(params)}):\n"
         f"    if dry_run:\n"
@@ -112,6 +114,43 @@ class _Resource:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} operations>"
+
+    def _submit(self, *args: Any) -> Any:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        waiter = _WAITERS.get(loop)
+        if waiter is None:
+            waiter = _WAITERS[loop] = _Waiter(loop)
+        return waiter.submit(self._native, args)
+
+
+class _Waiter:
+    """The answers of asyncio calls on one event loop, read from the core's pipe."""
+
+    def __init__(self, loop: Any) -> None:
+        self.completions = _native.Completions()
+        self.futures: Dict[int, Any] = {}
+        self.token = 0
+        self.loop = loop
+        loop.add_reader(self.completions.fileno(), self.drain)
+
+    def submit(self, native: Any, args: Any) -> Any:
+        self.token += 1
+        future = self.loop.create_future()
+        native.submit(self.completions, self.token, *args)
+        self.futures[self.token] = future
+        return future
+
+    def drain(self) -> None:
+        for token, value, error in self.completions.take():
+            future = self.futures.pop(token, None)
+            if future is None or future.done():
+                continue
+            if error is None:
+                future.set_result(value)
+            else:
+                future.set_exception(error)
 
 
 def _resource(resource: str, class_name: str, is_async: bool) -> type:

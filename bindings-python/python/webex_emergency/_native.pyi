@@ -1,7 +1,7 @@
 """The compiled core (Rust). Use the classes of `webex_emergency` instead."""
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, final
 
-__all__ = ['NativeClient', 'PageIterator', 'NativeSimulator', 'operations', 'nested_model', 'models',
+__all__ = ['NativeClient', 'PageIterator', 'NativeSimulator', 'Completions', 'operations', 'nested_model', 'models',
            'normalize', 'decode', 'type_info', 'snake_to_camel', 'camel_to_snake', 'DEFAULT_SIM_TOKEN', '__version__']
 
 DEFAULT_SIM_TOKEN: str
@@ -15,9 +15,9 @@ class NativeClient:
     def call(self, operation: str, id: Optional[str] = None, body: Any = None, fields: Optional[Dict[str, Any]] = None,
              org_id: Optional[str] = None, start: Optional[int] = None, max: Optional[int] = None,
              order: Optional[str] = None) -> Any: ...
-    def call_async(self, operation: str, id: Optional[str] = None, body: Any = None,
-                   fields: Optional[Dict[str, Any]] = None, org_id: Optional[str] = None, start: Optional[int] = None,
-                   max: Optional[int] = None, order: Optional[str] = None) -> Awaitable[Any]: ...
+    def submit(self, completions: Completions, token: int, operation: str, id: Optional[str] = None,
+               body: Any = None, fields: Optional[Dict[str, Any]] = None, org_id: Optional[str] = None,
+               start: Optional[int] = None, max: Optional[int] = None, order: Optional[str] = None) -> None: ...
     def dry_run(self, operation: str, id: Optional[str] = None, body: Any = None,
                 fields: Optional[Dict[str, Any]] = None, org_id: Optional[str] = None, start: Optional[int] = None,
                 max: Optional[int] = None, order: Optional[str] = None) -> Dict[str, Any]: ...
@@ -27,6 +27,12 @@ class NativeClient:
              org_id: Optional[str] = None, dry_run: bool = False) -> List[Any]: ...
     def bulk_async(self, operation: str, items: Iterable[Any], concurrency: int = 10, progress: Any = None,
                    org_id: Optional[str] = None) -> Awaitable[List[Any]]: ...
+
+@final
+class Completions:
+    def __new__(cls) -> Completions: ...
+    def fileno(self) -> int: ...
+    def take(self) -> List[Any]: ...
 
 @final
 class PageIterator:
