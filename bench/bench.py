@@ -211,7 +211,16 @@ def python_cpu(n: int) -> tuple[float, float]:
         e = we.Ecbn(_native.decode("people.get_ecbn", body))
     parse = (time.perf_counter() - t) / n * 1e6
     assert e.direct_line_info.quality == "RECOMMENDED"
-    return build, parse
+    t = time.perf_counter()
+    for _ in range(n):
+        d = we.Ecbn(_native.decode("people.get_ecbn", body)).to_dict()
+    full = (time.perf_counter() - t) / n * 1e6
+    assert d == ANSWER
+    t = time.perf_counter()
+    for _ in range(n):
+        json.loads(body)
+    loads = (time.perf_counter() - t) / n * 1e6
+    return build, parse, full, loads
 
 
 def bulk_rss(server: Server, n: int) -> float:
@@ -280,7 +289,7 @@ def main() -> None:
             import_wxc = f"{import_ms('wxc_sdk', 3 if args.quick else 7):.0f} ms"
         except subprocess.CalledProcessError:
             import_wxc = "n/a"
-        build_us, parse_us = python_cpu(2000 if args.quick else 50000)
+        build_us, parse_us, full_us, loads_us = python_cpu(2000 if args.quick else 50000)
         rss = bulk_rss(server, 2000 if args.quick else 100_000)
     finally:
         server.stop()
@@ -311,7 +320,9 @@ def main() -> None:
         f"| Rust: build + validate + serialize a PUT | {rust['build_validate_serialize_ns'] / 1000:.2f} µs |",
         f"| Rust: parse an {rust['answer_bytes']}-byte ECBN answer into the model | {rust['parse_ecbn_ns'] / 1000:.2f} µs |",
         f"| Python: build + validate + serialize a PUT (dry run, from keyword arguments) | {build_us:.2f} µs |",
-        f"| Python: parse an {len(answer)}-byte ECBN answer into result objects | {parse_us:.2f} µs |",
+        f"| Python: parse an {len(answer)}-byte ECBN answer into a result object (fields become Python objects when read) | {parse_us:.2f} µs |",
+        f"| Python: the same, then every field as Python objects (`to_dict()`) | {full_us:.2f} µs |",
+        f"| Python: `json.loads` of the same bytes, for scale | {loads_us:.2f} µs |",
         f"| Python: peak RSS of a {'2,000' if args.quick else '100,000'}-item bulk run | {rss:.0f} MB |",
         f"| npm package size | {npm_size()} |",
     ]

@@ -262,8 +262,89 @@ async fn send(call: core::Call<Value>) -> Result2 {
 
 fn answer(py: Python<'_>, r: Result2) -> PyResult<Py<PyAny>> {
     match r {
-        Ok(v) => Ok(to_py(py, &v)?.unbind()),
+        Ok(v) => lazy(py, v),
         Err(e) => Err(exception(py, &e)),
+    }
+}
+
+/// An answer for Python: objects stay in Rust as a [`JsonObject`] until a field is read.
+fn lazy(py: Python<'_>, v: Value) -> PyResult<Py<PyAny>> {
+    match v {
+        Value::Object(_) => Ok(Py::new(py, JsonObject { root: Arc::new(v), path: Vec::new() })?.into_any()),
+        other => Ok(to_py(py, &other)?.unbind()),
+    }
+}
+
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// A JSON object of an answer, kept in Rust: fields become Python objects when read.
+#[pyclass(frozen, module = "webex_emergency._native")]
+struct JsonObject {
+    root: Arc<Value>,
+    path: Vec<Step>,
+}
+
+impl JsonObject {
+    fn node(&self) -> &Value {
+        let mut v = &*self.root;
+        for step in &self.path {
+            v = match step {
+                Step::Key(k) => &v[k.as_str()],
+                Step::Index(i) => &v[*i],
+            };
+        }
+        v
+    }
+    fn child(&self, step: Step) -> JsonObject {
+        let mut path: Vec<Step> = self
+            .path
+            .iter()
+            .map(|s| match s {
+                Step::Key(k) => Step::Key(k.clone()),
+                Step::Index(i) => Step::Index(*i),
+            })
+            .collect();
+        path.push(step);
+        JsonObject { root: self.root.clone(), path }
+    }
+    fn wrap<'py>(&self, py: Python<'py>, v: &Value, step: Step) -> PyResult<Bound<'py, PyAny>> {
+        Ok(match v {
+            Value::Object(_) => Bound::new(py, self.child(step))?.into_any(),
+            Value::Array(items) => {
+                let base = self.child(step);
+                let list = PyList::empty(py);
+                for (i, item) in items.iter().enumerate() {
+                    list.append(base.wrap(py, item, Step::Index(i))?)?;
+                }
+                list.into_any()
+            }
+            scalar => to_py(py, scalar)?,
+        })
+    }
+}
+
+#[pymethods]
+impl JsonObject {
+    /// The field `key` (objects stay lazy), or None.
+    fn get<'py>(&self, py: Python<'py>, key: &str) -> PyResult<Bound<'py, PyAny>> {
+        match self.node().get(key) {
+            None => Ok(py.None().into_bound(py)),
+            Some(v) => self.wrap(py, v, Step::Key(key.to_string())),
+        }
+    }
+    /// The field names, as the API sent them.
+    fn keys(&self) -> Vec<String> {
+        self.node().as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default()
+    }
+    fn __contains__(&self, key: &str) -> bool {
+        self.node().get(key).is_some()
+    }
+    /// The whole object as plain Python values (the API's JSON).
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(to_py(py, self.node())?.unbind())
     }
 }
 
@@ -506,7 +587,7 @@ fn bulk_answer(py: Python<'_>, results: Vec<(usize, Result2)>) -> PyResult<Py<Py
     let list = PyList::empty(py);
     for (i, r) in results {
         let (ok, err) = match r {
-            Ok(v) => (to_py(py, &v)?, py.None().into_bound(py)),
+            Ok(v) => (lazy(py, v)?.into_bound(py), py.None().into_bound(py)),
             Err(e) => (py.None().into_bound(py), exception(py, &e).into_value(py).into_bound(py).into_any()),
         };
         list.append(PyTuple::new(py, [i.into_pyobject(py)?.into_any(), ok, err])?)?;
@@ -575,7 +656,7 @@ impl Completions {
         let list = PyList::empty(py);
         for (token, r) in items {
             let (ok, err) = match r {
-                Ok(v) => (to_py(py, &v)?, py.None().into_bound(py)),
+                Ok(v) => (lazy(py, v)?.into_bound(py), py.None().into_bound(py)),
                 Err(e) => (py.None().into_bound(py), exception(py, &e).into_value(py).into_bound(py).into_any()),
             };
             list.append(PyTuple::new(py, [token.into_pyobject(py)?.into_any(), ok, err])?)?;
@@ -722,7 +803,8 @@ fn operations(py: Python<'_>) -> PyResult<Py<PyAny>> {
 #[pyfunction]
 fn normalize(py: Python<'_>, operation: &str, data: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     let v = from_py(data, "").map_err(|e| invalid(py, operation, e))?;
-    answer(py, dynamic::normalize(operation, v))
+    let v = dynamic::normalize(operation, v).map_err(|e| exception(py, &e))?;
+    Ok(to_py(py, &v)?.unbind())
 }
 
 /// Reads the raw JSON body of an answer of `operation` (bytes) through the core's typed model.
@@ -772,6 +854,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PageIterator>()?;
     m.add_class::<NativeSimulator>()?;
     m.add_class::<Completions>()?;
+    m.add_class::<JsonObject>()?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
     m.add_function(wrap_pyfunction!(nested_model, m)?)?;
     m.add_function(wrap_pyfunction!(models, m)?)?;

@@ -15,7 +15,7 @@ _WAITERS: "weakref.WeakKeyDictionary[Any, _Waiter]" = weakref.WeakKeyDictionary(
 
 
 def _result(model: Optional[str], data: Any) -> Any:
-    return MODELS[model](data) if model and isinstance(data, dict) else None
+    return MODELS[model](data) if model and data is not None else None
 
 
 def _make_method(op: Dict[str, Any], is_async: bool) -> Callable[..., Any]:

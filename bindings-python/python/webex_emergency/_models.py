@@ -18,15 +18,21 @@ def _camel(name: str) -> str:
     return c
 
 
+_JsonObject = _native.JsonObject
+_NESTED: Dict[str, Optional[str]] = {}
+
+
 def _wrap(key: str, value: Any) -> Any:
-    model = _native.nested_model(key)
+    model = _NESTED.get(key, "")
+    if model == "":
+        model = _NESTED[key] = _native.nested_model(key)
     if model is None:
-        return value
+        return value.to_py() if isinstance(value, _JsonObject) else value
     cls = MODELS[model]
-    if isinstance(value, dict):
+    if isinstance(value, (dict, _JsonObject)):
         return cls(value)
     if isinstance(value, list):
-        return ModelList(cls(v) if isinstance(v, dict) else v for v in value)
+        return ModelList(cls(v) if isinstance(v, (dict, _JsonObject)) else v for v in value)
     return value
 
 
@@ -37,7 +43,11 @@ class Model:
     _fields: Tuple[str, ...] = ()
 
     def __init__(self, data: Optional[Mapping[str, Any]] = None, **fields: Any) -> None:
-        d: Dict[str, Any] = dict(data) if data else {}
+        if isinstance(data, _JsonObject) and not fields:
+            # An answer: fields stay in Rust until read.
+            object.__setattr__(self, "_data", data)
+            return
+        d: Dict[str, Any] = (data.to_py() if isinstance(data, _JsonObject) else dict(data)) if data else {}
         for k, v in fields.items():
             d[_camel(k)] = v
         object.__setattr__(self, "_data", d)
@@ -56,17 +66,20 @@ class Model:
     def extra(self) -> Dict[str, Any]:
         """Fields this version of the library does not know, as received."""
         known = {_camel(f) for f in self._fields}
-        return {k: v for k, v in self._data.items() if k not in known}
+        data = self.to_dict()
+        return {k: v for k, v in data.items() if k not in known}
 
     def to_dict(self) -> Dict[str, Any]:
         """The answer as the API sent it (camelCase keys, unknown fields included)."""
+        if isinstance(self._data, _JsonObject):
+            return self._data.to_py()  # type: ignore[no-any-return]
         return copy.deepcopy(self._data)
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._data == self._data  # type: ignore[attr-defined]
+        return type(other) is type(self) and other.to_dict() == self.to_dict()  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        return hash((type(self).__name__, repr(self._data)))
+        return hash((type(self).__name__, repr(self.to_dict())))
 
     def __dir__(self) -> Iterable[str]:
         return [*super().__dir__(), *self._fields]

@@ -1,7 +1,7 @@
 """The compiled core (Rust). Use the classes of `webex_emergency` instead."""
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, final
 
-__all__ = ['NativeClient', 'PageIterator', 'NativeSimulator', 'Completions', 'operations', 'nested_model', 'models',
+__all__ = ['NativeClient', 'PageIterator', 'NativeSimulator', 'Completions', 'JsonObject', 'operations', 'nested_model', 'models',
            'normalize', 'decode', 'type_info', 'snake_to_camel', 'camel_to_snake', 'DEFAULT_SIM_TOKEN', '__version__']
 
 DEFAULT_SIM_TOKEN: str
@@ -27,6 +27,13 @@ class NativeClient:
              org_id: Optional[str] = None, dry_run: bool = False) -> List[Any]: ...
     def bulk_async(self, operation: str, items: Iterable[Any], concurrency: int = 10, progress: Any = None,
                    org_id: Optional[str] = None) -> Awaitable[List[Any]]: ...
+
+@final
+class JsonObject:
+    def get(self, key: str) -> Any: ...
+    def keys(self) -> List[str]: ...
+    def __contains__(self, key: str, /) -> bool: ...
+    def to_py(self) -> Dict[str, Any]: ...
 
 @final
 class Completions:
