@@ -6,8 +6,10 @@ cd "$(dirname "$0")"
 export PATH="$PWD/node_modules/.bin:$PATH"
 [ -x node_modules/.bin/wasm-opt ] || npm ci --no-audit --no-fund
 
+# Shorter source paths in panic locations (they are data in the .wasm).
+export RUSTFLAGS="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src/=/ --remap-path-prefix=$(cd .. && pwd)/=/"
 wasm-pack build . --profile wasm-release --no-opt --target web --out-dir pkg --out-name webex_emergency_wasm
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+wasm-opt -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   pkg/webex_emergency_wasm_bg.wasm -o pkg/webex_emergency_wasm_bg.wasm
 cp js/index.js js/index.d.ts js/package.json pkg/
