@@ -46,3 +46,32 @@ def test_no_panic_reaches_python(sim, ids):
             c.notifications.update_org(bad)  # type: ignore[arg-type]
         except we.ValidationError as e:
             assert e.errors
+
+
+def test_progress_bar_on_a_terminal():
+    import os
+    import pty
+
+    code = (
+        "import webex_emergency as we\n"
+        "with we.Simulator(size=200) as sim:\n"
+        "    ids = sim.directory(50)['people']\n"
+        "    r = sim.client().people.bulk_update_ecbn([(p, {'elin_enabled': True}) for p in ids], progress=True)\n"
+        "    assert len(r) == len(ids) and not r.failed\n"
+    )
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-c", code], stderr=slave, stdout=subprocess.DEVNULL)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    assert proc.wait(30) == 0
+    os.close(master)
+    text = out.decode(errors="replace")
+    assert "#" * 30 in text and "50/50 failed 0" in text, text[-300:]
