@@ -176,7 +176,7 @@ for (const [res, ops] of Object.entries(resources)) {
     if (op.pathParam) params.push(`${op.pathParam}: string`);
     if (op.query.length) params.push('params?: PageParams');
     if (op.request) params.push(`body: ${op.request}`);
-    const doc = `  /** ${op.summary} (${op.method} ${op.path}). */`;
+    const doc = `  /** ${op.summary}. */`;
     out.push(doc, `  ${camel(name)}(${[...params, 'options?: CallOptions'].join(', ')}): Promise<${result}>;`);
     const dryParams = params.map((x) => x.replace('params?:', 'params:'));
     out.push(`  ${camel(name)}(${[...dryParams, 'options: DryRunOptions'].join(', ')}): Promise<PreparedRequest>;`);

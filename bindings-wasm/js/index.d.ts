@@ -307,44 +307,44 @@ export function operations(): OperationInfo[];
 
 /** The `redsky` operations. */
 export interface RedskyApi {
-  /** Update RedSky Service Settings (PUT /telephony/config/redSky/serviceSettings). */
+  /** Update RedSky Service Settings. */
   updateServiceSettings(body: ServiceSettingsUpdate, options?: CallOptions): Promise<void>;
   updateServiceSettings(body: ServiceSettingsUpdate, options: DryRunOptions): Promise<PreparedRequest>;
-  /** Create an Account and Admin in RedSky (POST /telephony/config/redSky). */
+  /** Create an Account and Admin in RedSky. */
   createAccount(body: AccountCreate, options?: CallOptions): Promise<void>;
   createAccount(body: AccountCreate, options: DryRunOptions): Promise<PreparedRequest>;
-  /** Retrieve RedSky Account Details for an Organization (GET /telephony/config/redSky). */
+  /** Retrieve RedSky Account Details for an Organization. */
   getAccount(options?: CallOptions): Promise<Account>;
   getAccount(options: DryRunOptions): Promise<PreparedRequest>;
-  /** Update the Organization RedSky Account's Compliance Status (PUT /telephony/config/redSky/status). */
+  /** Update the Organization RedSky Account's Compliance Status. */
   updateStatus(body: ComplianceStatusUpdate, options?: CallOptions): Promise<ComplianceStatus>;
   updateStatus(body: ComplianceStatusUpdate, options: DryRunOptions): Promise<PreparedRequest>;
-  /** Get the Organization Compliance Status and the Location Status List (GET /telephony/config/redSky/complianceStatus). */
+  /** Get the Organization Compliance Status and the Location Status List. */
   complianceStatusPage(params?: PageParams, options?: CallOptions): Promise<ComplianceStatus>;
   complianceStatusPage(params: PageParams, options: DryRunOptions): Promise<PreparedRequest>;
-  /** Get the Organization Compliance Status for a RedSky Account (GET /telephony/config/redSky/status). */
+  /** Get the Organization Compliance Status for a RedSky Account. */
   getStatus(options?: CallOptions): Promise<ComplianceStatus>;
   getStatus(options: DryRunOptions): Promise<PreparedRequest>;
-  /** Login to a RedSky Admin Account (POST /telephony/config/redSky/actions/login/invoke). */
+  /** Login to a RedSky Admin Account. */
   login(body: Login, options?: CallOptions): Promise<LoginResult>;
   login(body: Login, options: DryRunOptions): Promise<PreparedRequest>;
-  /** Get a Location's RedSky Emergency Calling Parameters (GET /telephony/config/locations/{locationId}/redSky). */
+  /** Get a Location's RedSky Emergency Calling Parameters. */
   locationParameters(locationId: string, options?: CallOptions): Promise<LocationParameters>;
   locationParameters(locationId: string, options: DryRunOptions): Promise<PreparedRequest>;
-  /** Get a Location's RedSky Compliance Status (GET /telephony/config/locations/{locationId}/redSky/status). */
+  /** Get a Location's RedSky Compliance Status. */
   locationStatus(locationId: string, options?: CallOptions): Promise<ComplianceStatus>;
   locationStatus(locationId: string, options: DryRunOptions): Promise<PreparedRequest>;
-  /** Update a Location's RedSky Compliance Status (PUT /telephony/config/locations/{locationId}/redSky/status). */
+  /** Update a Location's RedSky Compliance Status. */
   updateLocationStatus(locationId: string, body: ComplianceStatusUpdate, options?: CallOptions): Promise<LocationStatusUpdate>;
   updateLocationStatus(locationId: string, body: ComplianceStatusUpdate, options: DryRunOptions): Promise<PreparedRequest>;
   /** Runs updateLocationStatus for every item, with at most `concurrency` requests in flight. */
   bulkUpdateLocationStatus(items: Iterable<({ locationId?: string; id?: string } & ComplianceStatusUpdate) | [string, ComplianceStatusUpdate]>, options?: BulkOptions): Promise<BulkResult<LocationStatusUpdate>[]>;
-  /** Create a RedSky Building Address and Alert Email for a Location (POST /telephony/config/locations/{locationId}/redSky/building). */
+  /** Create a RedSky Building Address and Alert Email for a Location. */
   createBuilding(locationId: string, body: BuildingCreate, options?: CallOptions): Promise<void>;
   createBuilding(locationId: string, body: BuildingCreate, options: DryRunOptions): Promise<PreparedRequest>;
   /** Runs createBuilding for every item, with at most `concurrency` requests in flight. */
   bulkCreateBuilding(items: Iterable<({ locationId?: string; id?: string } & BuildingCreate) | [string, BuildingCreate]>, options?: BulkOptions): Promise<BulkResult<void>[]>;
-  /** Update a RedSky Building Address for a Location (PUT /telephony/config/locations/{locationId}/redSky/building). */
+  /** Update a RedSky Building Address for a Location. */
   updateBuilding(locationId: string, body: BuildingUpdate, options?: CallOptions): Promise<void>;
   updateBuilding(locationId: string, body: BuildingUpdate, options: DryRunOptions): Promise<PreparedRequest>;
   /** Runs updateBuilding for every item, with at most `concurrency` requests in flight. */
@@ -354,16 +354,16 @@ export interface RedskyApi {
 }
 /** The `notifications` operations. */
 export interface NotificationsApi {
-  /** Get an Organization Emergency Call Notification (GET /telephony/config/emergencyCallNotification). */
+  /** Get an Organization Emergency Call Notification. */
   getOrg(options?: CallOptions): Promise<OrgNotification>;
   getOrg(options: DryRunOptions): Promise<PreparedRequest>;
-  /** Update an Organization Emergency Call Notification (PUT /telephony/config/emergencyCallNotification). */
+  /** Update an Organization Emergency Call Notification. */
   updateOrg(body: OrgNotificationUpdate, options?: CallOptions): Promise<void>;
   updateOrg(body: OrgNotificationUpdate, options: DryRunOptions): Promise<PreparedRequest>;
-  /** Get a Location Emergency Call Notification (GET /telephony/config/locations/{locationId}/emergencyCallNotification). */
+  /** Get a Location Emergency Call Notification. */
   getLocation(locationId: string, options?: CallOptions): Promise<LocationNotification>;
   getLocation(locationId: string, options: DryRunOptions): Promise<PreparedRequest>;
-  /** Update a Location Emergency Call Notification (PUT /telephony/config/locations/{locationId}/emergencyCallNotification). */
+  /** Update a Location Emergency Call Notification. */
   updateLocation(locationId: string, body: LocationNotificationUpdate, options?: CallOptions): Promise<void>;
   updateLocation(locationId: string, body: LocationNotificationUpdate, options: DryRunOptions): Promise<PreparedRequest>;
   /** Runs updateLocation for every item, with at most `concurrency` requests in flight. */
@@ -371,47 +371,47 @@ export interface NotificationsApi {
 }
 /** The `huntGroups` operations. */
 export interface HuntGroupsApi {
-  /** Get Dependencies for a Hunt Group Emergency Callback Number (GET /telephony/config/huntGroups/{huntGroupId}/emergencyCallbackNumber/dependencies). */
+  /** Get Dependencies for a Hunt Group Emergency Callback Number. */
   ecbnDependencies(huntGroupId: string, options?: CallOptions): Promise<EcbnDependencies>;
   ecbnDependencies(huntGroupId: string, options: DryRunOptions): Promise<PreparedRequest>;
 }
 /** The `people` operations. */
 export interface PeopleApi {
-  /** Get a Person's Emergency Callback Number (GET /telephony/config/people/{personId}/emergencyCallbackNumber). */
+  /** Get a Person's Emergency Callback Number. */
   getEcbn(personId: string, options?: CallOptions): Promise<Ecbn>;
   getEcbn(personId: string, options: DryRunOptions): Promise<PreparedRequest>;
-  /** Update a Person's Emergency Callback Number (PUT /telephony/config/people/{personId}/emergencyCallbackNumber). */
+  /** Update a Person's Emergency Callback Number. */
   updateEcbn(personId: string, body: PersonEcbnUpdate, options?: CallOptions): Promise<void>;
   updateEcbn(personId: string, body: PersonEcbnUpdate, options: DryRunOptions): Promise<PreparedRequest>;
   /** Runs updateEcbn for every item, with at most `concurrency` requests in flight. */
   bulkUpdateEcbn(items: Iterable<({ personId?: string; id?: string } & PersonEcbnUpdate) | [string, PersonEcbnUpdate]>, options?: BulkOptions): Promise<BulkResult<void>[]>;
-  /** Retrieve A Person's Emergency Callback Number Dependencies (GET /telephony/config/people/{personId}/emergencyCallbackNumber/dependencies). */
+  /** Retrieve A Person's Emergency Callback Number Dependencies. */
   ecbnDependencies(personId: string, options?: CallOptions): Promise<EcbnDependencies>;
   ecbnDependencies(personId: string, options: DryRunOptions): Promise<PreparedRequest>;
 }
 /** The `workspaces` operations. */
 export interface WorkspacesApi {
-  /** Get a Workspace Emergency Callback Number (GET /telephony/config/workspaces/{workspaceId}/emergencyCallbackNumber). */
+  /** Get a Workspace Emergency Callback Number. */
   getEcbn(workspaceId: string, options?: CallOptions): Promise<Ecbn>;
   getEcbn(workspaceId: string, options: DryRunOptions): Promise<PreparedRequest>;
-  /** Update a Workspace Emergency Callback Number (PUT /telephony/config/workspaces/{workspaceId}/emergencyCallbackNumber). */
+  /** Update a Workspace Emergency Callback Number. */
   updateEcbn(workspaceId: string, body: WorkspaceEcbnUpdate, options?: CallOptions): Promise<void>;
   updateEcbn(workspaceId: string, body: WorkspaceEcbnUpdate, options: DryRunOptions): Promise<PreparedRequest>;
   /** Runs updateEcbn for every item, with at most `concurrency` requests in flight. */
   bulkUpdateEcbn(items: Iterable<({ workspaceId?: string; id?: string } & WorkspaceEcbnUpdate) | [string, WorkspaceEcbnUpdate]>, options?: BulkOptions): Promise<BulkResult<void>[]>;
-  /** Retrieve Workspace Emergency Callback Number Dependencies (GET /telephony/config/workspaces/{workspaceId}/emergencyCallbackNumber/dependencies). */
+  /** Retrieve Workspace Emergency Callback Number Dependencies. */
   ecbnDependencies(workspaceId: string, options?: CallOptions): Promise<EcbnDependencies>;
   ecbnDependencies(workspaceId: string, options: DryRunOptions): Promise<PreparedRequest>;
 }
 /** The `virtualLines` operations. */
 export interface VirtualLinesApi {
-  /** Get Dependencies for a Virtual Line Emergency Callback Number (GET /telephony/config/virtualLines/{virtualLineId}/emergencyCallbackNumber/dependencies). */
+  /** Get Dependencies for a Virtual Line Emergency Callback Number. */
   ecbnDependencies(virtualLineId: string, options?: CallOptions): Promise<EcbnDependencies>;
   ecbnDependencies(virtualLineId: string, options: DryRunOptions): Promise<PreparedRequest>;
-  /** Get the Virtual Line's Emergency Callback Settings (GET /telephony/config/virtualLines/{virtualLineId}/emergencyCallbackNumber). */
+  /** Get the Virtual Line's Emergency Callback Settings. */
   getEcbn(virtualLineId: string, options?: CallOptions): Promise<Ecbn>;
   getEcbn(virtualLineId: string, options: DryRunOptions): Promise<PreparedRequest>;
-  /** Update a Virtual Line's Emergency Callback settings (PUT /telephony/config/virtualLines/{virtualLineId}/emergencyCallbackNumber). */
+  /** Update a Virtual Line's Emergency Callback settings. */
   updateEcbn(virtualLineId: string, body: VirtualLineEcbnUpdate, options?: CallOptions): Promise<void>;
   updateEcbn(virtualLineId: string, body: VirtualLineEcbnUpdate, options: DryRunOptions): Promise<PreparedRequest>;
   /** Runs updateEcbn for every item, with at most `concurrency` requests in flight. */

@@ -61,7 +61,7 @@ fn nested_fields(rust_type: &str) -> Option<&'static [(&'static str, &'static st
 fn check_shape(fields: &[(&str, &str)], body: &serde_json::Map<String, Value>, prefix: &str, errors: &mut Vec<FieldError>) {
     for (key, value) in body {
         let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
-        let Some((_, rust_type)) = fields.iter().find(|(name, _)| snake_to_camel(name) == *key) else {
+        let Some((_, rust_type)) = fields.iter().find(|(name, _)| is_camel_of(key, name)) else {
             let known: Vec<String> = fields.iter().map(|(n, _)| snake_to_camel(n)).collect();
             errors.push(FieldError::new(path, "unknown_field", format!("is not a field of this request; expected one of {}", known.join(", "))));
             continue;
@@ -215,6 +215,26 @@ pub async fn send(client: &Client, operation: &str, args: Args) -> Result<Value,
 /// The validation error for a request that could not even be read.
 pub fn invalid(operation: &str, errors: Vec<FieldError>) -> Error {
     Error::Validation(ValidationErrors { operation: operation.to_string(), errors })
+}
+
+/// Whether `camel` is the API's JSON name of the snake_case `snake`, without allocating.
+fn is_camel_of(camel: &str, snake: &str) -> bool {
+    if let Some((_, json)) = ALIASES.iter().find(|(s, _)| *s == snake) {
+        return *json == camel;
+    }
+    let mut expected = snake.split('_').enumerate().flat_map(|(i, part)| {
+        let mut chars = part.chars();
+        let first = chars.next().map(|c| if i == 0 { c } else { c.to_ascii_uppercase() });
+        first.into_iter().chain(chars)
+    });
+    let mut got = camel.chars();
+    loop {
+        match (expected.next(), got.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a == b => {}
+            _ => return false,
+        }
+    }
 }
 
 /// JSON names that plain snake_case to camelCase conversion gets wrong.
@@ -494,4 +514,20 @@ pub fn operations() -> Value {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camel_names_match_without_allocating() {
+        for (snake, camel) in [("location_member_id", "locationMemberId"), ("address_line1", "addressLine1"), ("enabled", "enabled"), ("location_ecbn_info", "locationECBNInfo")] {
+            assert!(is_camel_of(camel, snake), "{snake}");
+            assert_eq!(snake_to_camel(snake), camel);
+        }
+        for (snake, camel) in [("location_member_id", "locationMemberID"), ("enabled", "enable"), ("email", "emailAddress")] {
+            assert!(!is_camel_of(camel, snake), "{snake} {camel}");
+        }
+    }
 }
