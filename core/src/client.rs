@@ -96,6 +96,7 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     user_agent: Option<String>,
     org_id: Option<String>,
+    proxy: Option<String>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -140,6 +141,13 @@ impl ClientBuilder {
         self.user_agent = Some(ua.into());
         self
     }
+    /// HTTP proxy for every request on native targets, `http://[user:password@]host:port`,
+    /// reached with CONNECT. Without it, https requests use `HTTPS_PROXY` unless the host is
+    /// listed in `NO_PROXY`. Browsers and Node's fetch use their own settings.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
     /// Default `orgId` for every call (a call's own `orgId` wins).
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
@@ -174,7 +182,7 @@ impl ClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| format!("webex-emergency-rust/{}", env!("CARGO_PKG_VERSION")));
-        let http = crate::transport::build(&user_agent)?;
+        let http = crate::transport::build(&user_agent, self.proxy.as_deref())?;
         // In the browser nothing is Send: the client is single-threaded there.
         #[allow(clippy::arc_with_non_send_sync)]
         Ok(Client {
@@ -213,6 +221,9 @@ fn check_base_url(url: &str) -> Result<(), Error> {
     };
     if host_only.is_empty() {
         return Err(Error::Config(format!("base URL `{url}` has no host")));
+    }
+    if !host.is_ascii() {
+        return Err(Error::Config(format!("base URL `{url}`: write the host in its ASCII (punycode) form")));
     }
     let loopback = host_only == "localhost"
         || host_only == "::1"
