@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
-use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration, PyTypeError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Value};
@@ -167,33 +167,88 @@ fn invalid(py: Python<'_>, operation: &str, e: core::FieldError) -> PyErr {
 
 // ---------- runtime ----------
 
-/// The one Tokio runtime of the process, shared by the blocking and the asyncio clients. One
-/// worker: a request and its connection's task then run on the same thread, which is what
-/// request latency depends on (the I/O is not CPU-bound, and Python holds one core anyway).
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static INIT: std::sync::Once = std::sync::Once::new();
-    INIT.call_once(|| {
-        let mut b = tokio::runtime::Builder::new_multi_thread();
-        b.worker_threads(1).thread_name("webex-emergency").enable_all();
-        pyo3_async_runtimes::tokio::init(b);
-    });
-    pyo3_async_runtimes::tokio::get_runtime()
+/// The Tokio runtime of the process: a single-threaded one. A blocking call drives it on the
+/// calling thread, so its request, its connection and the answer all run there with no hand-off
+/// between threads. While asyncio calls are in flight a background thread drives it instead (a
+/// blocking call made meanwhile waits for that thread's wake-ups).
+struct Runtime {
+    rt: tokio::runtime::Runtime,
+    in_flight: std::sync::Mutex<usize>,
+    work: std::sync::Condvar,
+    idle: tokio::sync::Notify,
 }
 
-/// Runs `fut` on the runtime's worker without the GIL, checking for Ctrl-C every 50 ms (a
+fn runtime() -> PyResult<&'static Runtime> {
+    static RT: std::sync::OnceLock<Result<Runtime, String>> = std::sync::OnceLock::new();
+    let rt = RT.get_or_init(|| {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+        Ok(Runtime { rt, in_flight: Default::default(), work: Default::default(), idle: Default::default() })
+    });
+    let rt = rt.as_ref().map_err(|e| PyRuntimeError::new_err(format!("cannot start the I/O runtime: {e}")))?;
+    static DRIVER: std::sync::Once = std::sync::Once::new();
+    let mut started = Ok(());
+    DRIVER.call_once(|| started = std::thread::Builder::new().name("webex-emergency".into()).spawn(|| rt.drive()).map(drop));
+    started.map_err(|e| PyRuntimeError::new_err(format!("cannot start the I/O thread: {e}")))?;
+    Ok(rt)
+}
+
+impl Runtime {
+    /// The background thread: drives the runtime whenever asyncio calls are in flight.
+    fn drive(&'static self) {
+        loop {
+            {
+                let mut n = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+                while *n == 0 {
+                    n = self.work.wait(n).unwrap_or_else(|e| e.into_inner());
+                }
+            }
+            self.rt.block_on(async {
+                while *self.in_flight.lock().unwrap_or_else(|e| e.into_inner()) > 0 {
+                    self.idle.notified().await;
+                }
+            });
+        }
+    }
+
+    /// Starts `fut` for asyncio; the background thread drives it until it is done.
+    fn spawn(&'static self, fut: impl Future<Output = ()> + Send + 'static) {
+        struct Done(&'static Runtime);
+        impl Drop for Done {
+            fn drop(&mut self) {
+                let mut n = self.0.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+                *n -= 1;
+                if *n == 0 {
+                    self.0.idle.notify_one();
+                }
+            }
+        }
+        *self.in_flight.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        let done = Done(self);
+        self.work.notify_one();
+        self.rt.spawn(async move {
+            let _done = done;
+            fut.await
+        });
+    }
+}
+
+/// Runs `fut` on the calling thread without the GIL, checking for Ctrl-C every 50 ms (a
 /// KeyboardInterrupt cancels it).
-fn block_on<T: Send + 'static, F: Future<Output = T> + Send + 'static>(py: Python<'_>, fut: F) -> PyResult<T> {
-    let mut task = runtime().spawn(fut);
+fn block_on<T: Send, F: Future<Output = T> + Send>(py: Python<'_>, fut: F) -> PyResult<T> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(PyRuntimeError::new_err(
+            "a blocking call cannot be made from a callback of a running call (use the AsyncClient or call after it returns)",
+        ));
+    }
+    let rt = runtime()?;
     py.detach(|| {
-        runtime().block_on(async {
+        rt.rt.block_on(async {
+            tokio::pin!(fut);
             loop {
                 tokio::select! {
-                    out = &mut task => return out.map_err(|e| PyRuntimeError::new_err(format!("the request task failed: {e}"))),
+                    out = &mut fut => return Ok(out),
                     _ = tokio::time::sleep(Duration::from_millis(50)) => {
-                        if let Err(e) = Python::attach(|py| py.check_signals()) {
-                            task.abort();
-                            return Err(e);
-                        }
+                        Python::attach(|py| py.check_signals())?;
                     }
                 }
             }
@@ -387,8 +442,9 @@ impl NativeClient {
         if let Some(ua) = user_agent {
             b = b.user_agent(ua);
         }
+        let rt = runtime()?;
         let client = py.detach(|| {
-            let _guard = runtime().enter();
+            let _guard = rt.rt.enter();
             b.build()
         });
 
@@ -436,9 +492,9 @@ impl NativeClient {
     ) -> PyResult<()> {
         let call = self.prepare(py, operation, id, body, fields, org_id, (start, max, order))?;
         let inner = completions.inner.clone();
-        runtime().spawn(async move {
+        runtime()?.spawn(async move {
             let r = send(call).await;
-            inner.push(token, r);
+            inner.push(token, Outcome::Answer(r));
         });
         Ok(())
     }
@@ -497,22 +553,26 @@ impl NativeClient {
         bulk_answer(py, results)
     }
 
-    /// [`bulk`] for asyncio: an awaitable of the same list.
-    #[pyo3(signature = (operation, items, concurrency=10, progress=None, org_id=None))]
-    fn bulk_async<'py>(
+    /// [`bulk`] for asyncio: the same list is handed to `completions` under `token`.
+    #[pyo3(signature = (completions, token, operation, items, concurrency=10, progress=None, org_id=None))]
+    fn submit_bulk(
         &self,
-        py: Python<'py>,
+        py: Python<'_>,
+        completions: &Completions,
+        token: u64,
         operation: &str,
-        items: &Bound<'py, PyAny>,
+        items: &Bound<'_, PyAny>,
         concurrency: usize,
         progress: Option<Py<PyAny>>,
         org_id: Option<String>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> PyResult<()> {
         let calls = self.item_calls(py, operation, items, org_id)?;
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        let inner = completions.inner.clone();
+        runtime()?.spawn(async move {
             let results = run_bulk(calls, concurrency, progress).await;
-            Python::attach(|py| bulk_answer(py, results))
-        })
+            inner.push(token, Outcome::Bulk(results));
+        });
+        Ok(())
     }
 }
 
@@ -602,15 +662,23 @@ struct Completions {
     inner: Arc<CompletionsInner>,
 }
 
+/// What an asyncio call hands back: an answer, a bulk run's list, or the next page item (None
+/// at the end).
+enum Outcome {
+    Answer(Result2),
+    Bulk(Vec<(usize, Result2)>),
+    Next(Option<Result2>),
+}
+
 struct CompletionsInner {
-    done: std::sync::Mutex<Vec<(u64, Result2)>>,
+    done: std::sync::Mutex<Vec<(u64, Outcome)>>,
     signalled: std::sync::atomic::AtomicBool,
     reader: std::sync::Mutex<std::io::PipeReader>,
     writer: std::sync::Mutex<std::io::PipeWriter>,
 }
 
 impl CompletionsInner {
-    fn push(&self, token: u64, r: Result2) {
+    fn push(&self, token: u64, r: Outcome) {
         use std::io::Write;
         if let Ok(mut done) = self.done.lock() {
             done.push((token, r));
@@ -656,8 +724,12 @@ impl Completions {
         let list = PyList::empty(py);
         for (token, r) in items {
             let (ok, err) = match r {
-                Ok(v) => (lazy(py, v)?.into_bound(py), py.None().into_bound(py)),
-                Err(e) => (py.None().into_bound(py), exception(py, &e).into_value(py).into_bound(py).into_any()),
+                Outcome::Answer(Ok(v)) | Outcome::Next(Some(Ok(v))) => (lazy(py, v)?.into_bound(py), py.None().into_bound(py)),
+                Outcome::Answer(Err(e)) | Outcome::Next(Some(Err(e))) => {
+                    (py.None().into_bound(py), exception(py, &e).into_value(py).into_bound(py).into_any())
+                }
+                Outcome::Bulk(results) => (bulk_answer(py, results)?.into_bound(py), py.None().into_bound(py)),
+                Outcome::Next(None) => (py.None().into_bound(py), py.None().into_bound(py)),
             };
             list.append(PyTuple::new(py, [token.into_pyobject(py)?.into_any(), ok, err])?)?;
         }
@@ -683,18 +755,15 @@ impl PageIterator {
         let next = block_on(py, async move { stream.lock().await.next().await })?;
         next.map(|r| answer(py, r)).transpose()
     }
-    fn __aiter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
-        slf
-    }
-    fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    /// For asyncio: the next item is handed to `completions` under `token` (None at the end).
+    fn submit_next(&self, completions: &Completions, token: u64) -> PyResult<()> {
         let stream = self.stream.clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        let inner = completions.inner.clone();
+        runtime()?.spawn(async move {
             let next = stream.lock().await.next().await;
-            Python::attach(|py| match next {
-                None => Err(PyStopAsyncIteration::new_err(())),
-                Some(r) => answer(py, r),
-            })
-        })
+            inner.push(token, Outcome::Next(next));
+        });
+        Ok(())
     }
 }
 

@@ -112,3 +112,35 @@ def test_ctrl_c_interrupts_a_blocking_call(sim, ids):
     with pytest.raises(KeyboardInterrupt):
         c.people.get_ecbn(ids["people"][0])
     assert time.monotonic() - t < 1.5
+
+
+def test_blocking_calls_from_threads_while_asyncio_calls_run(sim, ids):
+    people = ids["people"][:20]
+    client = sim.client()
+
+    async def main():
+        async with sim.async_client() as ac:
+            with ThreadPoolExecutor(4) as pool:
+                blocking = pool.map(lambda p: client.people.get_ecbn(p).selected, people * 5)
+                answers = await asyncio.gather(*(ac.people.get_ecbn(p) for p in people * 10))
+                return list(blocking), answers
+
+    blocking, answers = asyncio.run(main())
+    assert len(blocking) == 100 and all(blocking)
+    assert len(answers) == 200 and all(isinstance(a, we.Ecbn) for a in answers)
+    assert len(sim.journal()) == 300
+
+
+def test_blocking_call_inside_a_progress_callback_is_refused(sim, ids):
+    c = sim.client()
+    refused = []
+
+    def progress(done, ok, failed):
+        try:
+            c.people.get_ecbn(ids["people"][0])
+        except RuntimeError as e:
+            refused.append(str(e))
+
+    out = c.people.bulk_update_ecbn([(p, {"elin_enabled": True}) for p in ids["people"][:3]], progress=progress)
+    assert all(r.ok for r in out)
+    assert len(refused) == 3 and "callback" in refused[0]

@@ -171,6 +171,9 @@ pub fn call_op(client: &Client, op: &'static Operation, args: Args) -> Call<Valu
 }
 
 fn via<T: Json>(value: Value) -> Result<Value, String> {
+    if T::is_canonical(&value) {
+        return Ok(value);
+    }
     T::from_json(value).map(Json::into_json)
 }
 

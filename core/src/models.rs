@@ -74,6 +74,9 @@ impl Json for Secret {
     fn into_json(self) -> serde_json::Value {
         serde_json::Value::String(self.0)
     }
+    fn is_canonical(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
 }
 
 /// The answer of operations that return no content (204, or 201 without a body).
@@ -102,6 +105,11 @@ pub trait Json: Sized + Clone {
     fn from_json(v: serde_json::Value) -> Result<Self, String>;
     /// The value as the API's JSON.
     fn into_json(self) -> serde_json::Value;
+    /// Whether `v` reads as this type and writes back exactly as it is, so that it can be
+    /// passed on without being rebuilt (false when unsure; `from_json` then decides).
+    fn is_canonical(_v: &serde_json::Value) -> bool {
+        false
+    }
 }
 
 fn kind_of(v: &serde_json::Value) -> &'static str {
@@ -130,6 +138,9 @@ impl Json for String {
     fn into_json(self) -> serde_json::Value {
         serde_json::Value::String(self)
     }
+    fn is_canonical(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
 }
 impl Json for bool {
     fn from_json(v: serde_json::Value) -> Result<Self, String> {
@@ -137,6 +148,9 @@ impl Json for bool {
     }
     fn into_json(self) -> serde_json::Value {
         serde_json::Value::Bool(self)
+    }
+    fn is_canonical(v: &serde_json::Value) -> bool {
+        v.is_boolean()
     }
 }
 /// Counts, which the spec types as `number`: any non-negative number, rounded down.
@@ -149,6 +163,9 @@ impl Json for u64 {
     }
     fn into_json(self) -> serde_json::Value {
         serde_json::Value::from(self)
+    }
+    fn is_canonical(v: &serde_json::Value) -> bool {
+        v.is_u64()
     }
 }
 impl<T: Json> Json for Vec<T> {
@@ -164,6 +181,9 @@ impl<T: Json> Json for Vec<T> {
     }
     fn into_json(self) -> serde_json::Value {
         serde_json::Value::Array(self.into_iter().map(Json::into_json).collect())
+    }
+    fn is_canonical(v: &serde_json::Value) -> bool {
+        v.as_array().is_some_and(|items| items.iter().all(T::is_canonical))
     }
 }
 
@@ -251,8 +271,27 @@ macro_rules! json_impl {
                 )+
                 serde_json::Value::Object(map)
             }
+            fn is_canonical(v: &serde_json::Value) -> bool {
+                static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+                let Some(map) = v.as_object() else { return false };
+                let names = $crate::models::json_names(&NAMES, &[$(stringify!($field)),+]);
+                let mut known = 0;
+                let mut i = 0;
+                $(
+                    match map.get(&names[i]) {
+                        None => {}
+                        Some(x) if !x.is_null() && <$ty as $crate::models::Json>::is_canonical(x) => known += 1,
+                        Some(_) => return false,
+                    }
+                    i += 1;
+                )+
+                let _ = i;
+                $crate::json_impl!(@all_known $mode; map; known)
+            }
         }
     };
+    (@all_known extra; $map:ident; $known:ident) => { { let _ = $known; true } };
+    (@all_known strict; $map:ident; $known:ident) => { $known == $map.len() };
     (@finish $name:ident; extra; $rest:ident; $($field:ident),+) => {
         Ok($name { $($field,)+ extra: $rest })
     };

@@ -130,6 +130,9 @@ macro_rules! api_enum {
             fn into_json(self) -> serde_json::Value {
                 serde_json::Value::String($crate::validate::ApiEnum::as_str(&self).to_string())
             }
+            fn is_canonical(v: &serde_json::Value) -> bool {
+                v.is_string()
+            }
         }
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -330,6 +330,35 @@ proptest! {
     }
 
     #[test]
+    fn canonical_answers_pass_unchanged(v in arb_json(), null_at in 0usize..4) {
+        use webex_emergency::models::Json;
+        fn check<T: Json>(v: &Value) -> Result<(), TestCaseError> {
+            if T::is_canonical(v) {
+                let back = T::from_json(v.clone()).map(Json::into_json);
+                prop_assert_eq!(back.as_ref(), Ok(v));
+            }
+            Ok(())
+        }
+        // A well-formed answer with one field broken in turn (null, float count, wrong type).
+        let mut answer = json!({"selected": "DIRECT_LINE", "directLineInfo": {"quality": "RECOMMENDED", "x": v.clone()},
+                                "dependencies": {"dependentMemberCount": 3}, "extra": v.clone()});
+        match null_at {
+            0 => answer["selected"] = Value::Null,
+            1 => answer["dependencies"]["dependentMemberCount"] = json!(2.5),
+            2 => answer["directLineInfo"]["quality"] = v.clone(),
+            _ => {}
+        }
+        for x in [&v, &answer, &answer["dependencies"]] {
+            check::<Ecbn>(x)?;
+            check::<EcbnDependencies>(x)?;
+            check::<ComplianceStatus>(x)?;
+            check::<LocationNotification>(x)?;
+            check::<PersonEcbnUpdate>(x)?;
+        }
+        prop_assert_eq!(Ecbn::is_canonical(&answer), null_at == 3 || (null_at == 2 && v.is_string()) || null_at == 1);
+    }
+
+    #[test]
     fn ids_round_trip(cluster in "[a-z:_A-Z0-9-]{1,20}", kind in "[A-Z_]{1,12}", inner in "[a-z0-9-]{1,36}") {
         let id = ids::WebexId::encode(&cluster, &kind, &inner);
         let d = ids::decode(&id).unwrap();

@@ -1,7 +1,6 @@
 //! Measures the core crate: sequential GET and PUT, bulk with 10 in flight, and the CPU cost of
 //! building + validating + serializing a PUT and of parsing an 800-byte ECBN answer.
 //! Usage: webex-emergency-bench <base-url> <person-id> <virtual-line-id> <n> <answer-file>
-use std::future::IntoFuture;
 use std::time::Instant;
 
 use futures_util::StreamExt;

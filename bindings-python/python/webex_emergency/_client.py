@@ -92,7 +92,7 @@ def _make_bulk(op: Dict[str, Any], is_async: bool) -> Callable[..., Any]:
             if dry_run:
                 raw = self._native.bulk(name, items, concurrency, None, org_id, True)
             else:
-                raw = await self._native.bulk_async(name, items, concurrency, cb, org_id)
+                raw = await _waiter().submit(self._native.submit_bulk, name, items, concurrency, cb, org_id)
             return _bulk_results(model, raw, dry_run)
     else:
         def bulk(self: Any, items: Iterable[Any], *, concurrency: int = 10, progress: Any = None,
@@ -116,13 +116,17 @@ class _Resource:
         return f"<{type(self).__name__} operations>"
 
     def _submit(self, *args: Any) -> Any:
-        import asyncio
+        return _waiter().submit(self._native.submit, *args)
 
-        loop = asyncio.get_running_loop()
-        waiter = _WAITERS.get(loop)
-        if waiter is None:
-            waiter = _WAITERS[loop] = _Waiter(loop)
-        return waiter.submit(self._native, args)
+
+def _waiter() -> "_Waiter":
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    waiter = _WAITERS.get(loop)
+    if waiter is None:
+        waiter = _WAITERS[loop] = _Waiter(loop)
+    return waiter
 
 
 class _Waiter:
@@ -135,10 +139,11 @@ class _Waiter:
         self.loop = loop
         loop.add_reader(self.completions.fileno(), self.drain)
 
-    def submit(self, native: Any, args: Any) -> Any:
+    def submit(self, start: Callable[..., None], *args: Any) -> Any:
+        """Calls ``start(completions, token, *args)``; the future gets what it hands back."""
         self.token += 1
         future = self.loop.create_future()
-        native.submit(self.completions, self.token, *args)
+        start(self.completions, self.token, *args)
         self.futures[self.token] = future
         return future
 
@@ -179,7 +184,11 @@ def _statuses(self: Any, *, page_size: Optional[int] = None, order: Optional[str
 async def _async_statuses(self: Any, *, page_size: Optional[int] = None, order: Optional[str] = None,
                           org_id: Optional[str] = None) -> Any:
     """Every location's compliance status, fetching pages of ``page_size`` as needed."""
-    async for item in self._native.pages(page_size, order, org_id):
+    pages = self._native.pages(page_size, order, org_id)
+    while True:
+        item = await _waiter().submit(pages.submit_next)
+        if item is None:
+            return
         yield RedSkyLocation(item)
 
 
