@@ -148,7 +148,11 @@ impl<R> Call<R> {
     pub(crate) fn path_and_query(&self) -> (String, Vec<(String, String)>) {
         let mut path = self.op.path.to_string();
         if let (Some((name, _)), Some(id)) = (self.op.path_param, &self.path_id) {
-            path = path.replace(&format!("{{{name}}}"), &encode_segment(id));
+            // The parameter is the one `{name}` segment of the path.
+            let is_param = |at: &usize| path[at + 1..].strip_prefix(name).is_some_and(|r| r.starts_with('}'));
+            if let Some(at) = path.find('{').filter(is_param) {
+                path.replace_range(at..at + name.len() + 2, &encode_segment(id));
+            }
         }
         let mut query: Vec<(String, String)> =
             self.query.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
@@ -217,12 +221,13 @@ impl<R: DeserializeOwned + MaybeSend + 'static> IntoFuture for Call<R> {
 
 /// Percent-encodes one path segment (everything but RFC 3986 unreserved characters).
 pub fn encode_segment(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.extend(['%', HEX[(b >> 4) as usize] as char, HEX[(b & 0xf) as usize] as char]);
         }
     }
     out

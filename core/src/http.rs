@@ -19,15 +19,20 @@ pub(crate) struct Answer {
 
 /// A unique tracking ID for one call.
 pub fn new_tracking_id() -> String {
-    let r = rt::random_u64();
-    format!(
-        "WEBEX-EMERGENCY_{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        (r >> 32) as u32,
-        (r >> 16) as u16,
-        (r & 0xfff) as u16,
-        0x8000 | ((rt::random_u64() >> 48) as u16 & 0x3fff),
-        rt::random_u64() & 0xffff_ffff_ffff
-    )
+    // A random UUID (version 4) after the prefix, written without the formatting machinery.
+    let (a, b) = (rt::random_u64(), rt::random_u64());
+    let b = (b & !0xc000_0000_0000_0000) | 0x8000_0000_0000_0000;
+    let a = (a & !0xf000) | 0x4000;
+    let mut out = String::with_capacity(52);
+    out.push_str("WEBEX-EMERGENCY_");
+    for (i, shift) in (0..32).rev().map(|n| n * 4).enumerate() {
+        if matches!(i, 8 | 12 | 16 | 20) {
+            out.push('-');
+        }
+        let word = if shift >= 64 { a >> (shift - 64) } else { b >> shift };
+        out.push(char::from(b"0123456789abcdef"[(word & 0xf) as usize]));
+    }
+    out
 }
 
 /// Reads Retry-After: delay-seconds (fractions tolerated) or an HTTP-date relative to `now_ms`.
@@ -73,7 +78,8 @@ async fn attempt(
     if body.is_some() {
         headers.push(("Content-Type", "application/json"));
     }
-    let exchange = transport::exchange(&client.inner.http, op.method, url, &headers, body);
+    // Boxed: the exchange's state is several kB, and futures holding it inline get copied.
+    let exchange = Box::pin(transport::exchange(&client.inner.http, op.method, url, &headers, body));
     match rt::timeout(limit, exchange).await {
         None => Attempt::Failed(
             TransportKind::Timeout,

@@ -297,6 +297,18 @@ fn config_errors() {
     assert!(Client::builder().token("t").org_id(ids::WebexId::encode("us", "PEOPLE", "1")).build().is_err());
 }
 
+#[test]
+fn tracking_ids_are_prefixed_random_uuids() {
+    let a = http::new_tracking_id();
+    let uuid = a.strip_prefix("WEBEX-EMERGENCY_").unwrap();
+    let groups: Vec<&str> = uuid.split('-').collect();
+    assert_eq!(groups.iter().map(|g| g.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12], "{a}");
+    assert!(uuid.chars().all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()), "{a}");
+    assert!(groups[2].starts_with('4') && matches!(&groups[3][..1], "8" | "9" | "a" | "b"), "{a}");
+    assert_ne!(a, http::new_tracking_id());
+    assert_eq!(call::encode_segment("a b/é~"), "a%20b%2F%C3%A9~");
+}
+
 proptest! {
     #[test]
     fn decoders_never_panic_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
