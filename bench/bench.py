@@ -247,43 +247,53 @@ def npm_size() -> str:
     return f"{(w + js) / 1000:.1f} kB gzip -9 (.wasm {w / 1000:.1f} kB + JS {js / 1000:.1f} kB)"
 
 
+def rust_rows(server: Server, rust_bin: str, n: int, answer_file: str) -> tuple[dict[str, tuple[float, float]], dict]:
+    cpu0, t0 = server.cpu_seconds(), time.perf_counter()
+    rust = json.loads(subprocess.run([rust_bin, server.base_url, PERSON, VLINE, str(n), answer_file],
+                                     capture_output=True, text=True, check=True).stdout)
+    share = (server.cpu_seconds() - cpu0) / (time.perf_counter() - t0)
+    return {"Rust core sequential PUT": (rust["put_seq"], share), "Rust core sequential GET": (rust["get_seq"], share),
+            "Rust core bulk PUT, 10 in flight": (rust["put_bulk10"], share)}, rust
+
+
+def baseline(name: str) -> str:
+    conns = 10 if "10" in name else 1
+    return f"wrk {'GET' if 'GET' in name else 'PUT'}, {conns} connection{'s' if conns > 1 else ''}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
     ap.add_argument("--rust-bin", required=True)
     args = ap.parse_args()
     n = 200 if args.quick else 3000
-    seconds = 1 if args.quick else 5
+    seconds = 1 if args.quick else 3
+    # Rounds: every round measures wrk and then our clients back to back, and ratios are taken
+    # within a round, so that a slow spell of a shared machine hits both sides of a ratio.
+    rounds = 1 if args.quick else 3
     answer = json.dumps(ANSWER).encode()
+    with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as f:
+        f.write(answer)
     server = Server(answer)
-    rows: list[tuple[str, float, str, float]] = []  # name, rate, baseline name, server share
+    measured: list[dict[str, tuple[float, float]]] = []
+    rust_cpu: list[dict] = []
     try:
-        base = {}
-        for conns in (1, 10):
-            for method, path in (("PUT", f"/telephony/config/virtualLines/{VLINE}/emergencyCallbackNumber"),
-                                 ("GET", f"/telephony/config/people/{PERSON}/emergencyCallbackNumber")):
-                rate, share = wrk(server, path, method, conns, seconds)
-                name = f"wrk {method}, {conns} connection{'s' if conns > 1 else ''}"
-                base[(method, conns)] = rate
-                rows.append((name, rate, "", share))
-        results = {**ours(server, n)}
+        for _ in range(rounds):
+            res: dict[str, tuple[float, float]] = {}
+            for conns in (1, 10):
+                for method, path in (("PUT", f"/telephony/config/virtualLines/{VLINE}/emergencyCallbackNumber"),
+                                     ("GET", f"/telephony/config/people/{PERSON}/emergencyCallbackNumber")):
+                    res[f"wrk {method}, {conns} connection{'s' if conns > 1 else ''}"] = wrk(server, path, method, conns, seconds)
+            res.update(ours(server, n))
+            rows, cpu = rust_rows(server, args.rust_bin, n, f.name)
+            res.update(rows)
+            rust_cpu.append(cpu)
+            measured.append(res)
         try:
-            results.update(wxc(server, n))
+            peers = wxc(server, n)
         except ImportError:
             print("wxc_sdk is not installed: skipped", file=sys.stderr)
-        with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as f:
-            f.write(answer)
-        cpu0, t0 = server.cpu_seconds(), time.perf_counter()
-        rust = json.loads(subprocess.run([args.rust_bin, server.base_url, PERSON, VLINE, str(n), f.name],
-                                         capture_output=True, text=True, check=True).stdout)
-        rust_share = (server.cpu_seconds() - cpu0) / (time.perf_counter() - t0)
-        results["Rust core sequential PUT"] = (rust["put_seq"], rust_share)
-        results["Rust core sequential GET"] = (rust["get_seq"], rust_share)
-        results["Rust core bulk PUT, 10 in flight"] = (rust["put_bulk10"], rust_share)
-        for name, (rate, share) in results.items():
-            conns = 10 if "10" in name else 1
-            method = "GET" if "GET" in name else "PUT"
-            rows.append((name, rate, f"wrk {method}, {conns} connection{'s' if conns > 1 else ''}", share))
+            peers = {}
         import_ours = import_ms("webex_emergency", 5 if args.quick else 15)
         try:
             import_wxc = f"{import_ms('wxc_sdk', 3 if args.quick else 7):.0f} ms"
@@ -293,32 +303,46 @@ def main() -> None:
         rss = bulk_rss(server, 2000 if args.quick else 100_000)
     finally:
         server.stop()
+        os.unlink(f.name)
 
-    rates = {name: rate for name, rate, _, _ in rows}
+    med = statistics.median
+    names = list(measured[0])
+    rate = {k: med(r[k][0] for r in measured) for k in names}
+    share = {k: med(r[k][1] for r in measured) for k in names}
+    for k, (r, sh) in peers.items():
+        rate[k], share[k] = r, sh
     lines = [
         f"Run {time.strftime('%Y-%m-%d %H:%M')} on {platform.machine()}, {os.cpu_count()} cores, "
-        f"{platform.python_implementation()} {platform.python_version()}; N={n} requests per client row; "
-        f"server: nginx, 1 worker, canned answers on 127.0.0.1.",
+        f"{platform.python_implementation()} {platform.python_version()}; N={n} requests per client row, "
+        f"{rounds} round{'s' if rounds > 1 else ''} (requests/s and server CPU: median; vs wrk: median of the "
+        f"per-round ratios, range in brackets); wxc_sdk measured once; server: nginx, 1 worker, canned "
+        f"answers on 127.0.0.1.",
         "",
         "| what | requests/s | vs wrk (same method, same concurrency) | vs wxc_sdk | server CPU |",
         "|---|---:|---:|---:|---:|",
     ]
-    for name, rate, baseline, share in rows:
-        ratio = f"{rate / rates[baseline] * 100:.0f}%" if baseline else ""
+    for name in names + list(peers):
+        ratio = ""
+        if not name.startswith("wrk"):
+            base = baseline(name)
+            rs = [r[name][0] / r[base][0] * 100 for r in measured] if name in names else [rate[name] / rate[base] * 100]
+            ratio = f"{med(rs):.0f}%" + (f" ({min(rs):.0f}-{max(rs):.0f})" if len(rs) > 1 else "")
         peer = ""
-        if name.startswith("ours") and "wxc_sdk sync PUT" in rates:
+        if name.startswith("ours") and peers:
             key = ("wxc_sdk async PUT, concurrent_requests=10" if "10" in name else
                    "wxc_sdk sync GET" if "GET" in name else "wxc_sdk sync PUT")
-            peer = f"{rate / rates[key]:.1f}x"
-        lines.append(f"| {name} | {rate:,.0f} | {ratio} | {peer} | {share * 100:.0f}% |")
+            peer = f"{rate[name] / rate[key]:.1f}x"
+        lines.append(f"| {name} | {rate[name]:,.0f} | {ratio} | {peer} | {share[name] * 100:.0f}% |")
+    build_ns = med(c["build_validate_serialize_ns"] for c in rust_cpu)
+    parse_ns = med(c["parse_ecbn_ns"] for c in rust_cpu)
     lines += [
         "",
         "| measure | value |",
         "|---|---|",
         f"| import webex_emergency, over bare python (median) | {import_ours:.1f} ms |",
         f"| import wxc_sdk, over bare python (median) | {import_wxc} |",
-        f"| Rust: build + validate + serialize a PUT | {rust['build_validate_serialize_ns'] / 1000:.2f} µs |",
-        f"| Rust: parse an {rust['answer_bytes']}-byte ECBN answer into the model | {rust['parse_ecbn_ns'] / 1000:.2f} µs |",
+        f"| Rust: build + validate + serialize a PUT | {build_ns / 1000:.2f} µs |",
+        f"| Rust: parse an {rust_cpu[0]['answer_bytes']}-byte ECBN answer into the model | {parse_ns / 1000:.2f} µs |",
         f"| Python: build + validate + serialize a PUT (dry run, from keyword arguments) | {build_us:.2f} µs |",
         f"| Python: parse an {len(answer)}-byte ECBN answer into a result object (fields become Python objects when read) | {parse_us:.2f} µs |",
         f"| Python: the same, then every field as Python objects (`to_dict()`) | {full_us:.2f} µs |",
