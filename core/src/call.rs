@@ -222,15 +222,16 @@ impl<R: DeserializeOwned + MaybeSend + 'static> IntoFuture for Call<R> {
 /// Percent-encodes one path segment (everything but RFC 3986 unreserved characters).
 pub fn encode_segment(s: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(s.len());
+    let mut out = Vec::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
+            out.push(b);
         } else {
-            out.extend(['%', HEX[(b >> 4) as usize] as char, HEX[(b & 0xf) as usize] as char]);
+            out.extend_from_slice(&[b'%', HEX[(b >> 4) as usize], HEX[(b & 0xf) as usize]]);
         }
     }
-    out
+    // Only ASCII was written.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// `base + path + ?k=v&...` with encoded query values.

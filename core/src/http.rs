@@ -72,7 +72,7 @@ async fn attempt(
     tracking_id: &str,
     limit: Duration,
 ) -> Attempt {
-    let auth = format!("Bearer {token}");
+    let auth = ["Bearer ", token].concat();
     let mut headers: Vec<(&str, &str)> =
         vec![("Authorization", &auth), ("TrackingID", tracking_id), ("Accept", "application/json")];
     if body.is_some() {

@@ -280,19 +280,32 @@ mod imp {
         headers: &[(&str, &str)],
         body: Option<&[u8]>,
     ) -> Result<Exchange, Failure> {
+        use hyper::header::{self, HeaderName, HeaderValue};
         let t = target(url)?;
-        let mut req = hyper::Request::builder()
-            .method(method.as_str())
-            .uri(t.path)
-            .header(hyper::header::HOST, t.authority)
-            .header(hyper::header::USER_AGENT, http.user_agent.clone());
+        // The http crate's messages name no value; say which inputs can cause them.
+        let bad = || (TransportKind::Other, "a header value or the path has characters HTTP does not allow".to_string());
+        // Built in place (the request builder moves a large value at every step).
+        let mut req = hyper::Request::new(Full::new(body.map(Bytes::copy_from_slice).unwrap_or_default()));
+        *req.method_mut() = match method {
+            Method::Get => hyper::Method::GET,
+            Method::Put => hyper::Method::PUT,
+            Method::Post => hyper::Method::POST,
+        };
+        *req.uri_mut() = t.path.parse().map_err(|_| bad())?;
+        let h = req.headers_mut();
+        h.reserve(headers.len() + 2);
+        h.insert(header::HOST, HeaderValue::from_str(t.authority).map_err(|_| bad())?);
+        h.insert(header::USER_AGENT, http.user_agent.clone());
         for (k, v) in headers {
-            req = req.header(*k, *v);
+            let name = match *k {
+                "Authorization" => header::AUTHORIZATION,
+                "Accept" => header::ACCEPT,
+                "Content-Type" => header::CONTENT_TYPE,
+                "TrackingID" => HeaderName::from_static("trackingid"),
+                other => HeaderName::from_bytes(other.as_bytes()).map_err(|_| bad())?,
+            };
+            h.append(name, HeaderValue::from_str(v).map_err(|_| bad())?);
         }
-        let mut req = req.body(Full::new(body.map(Bytes::copy_from_slice).unwrap_or_default())).map_err(|_| {
-            // The http crate's message names no value; say which inputs can cause it.
-            (TransportKind::Other, "a header value or the path has characters HTTP does not allow".to_string())
-        })?;
         // A pooled connection the server closed gives the request back unsent: try the next one.
         loop {
             let (mut conn, reused) = match http.take_idle(t.origin) {
