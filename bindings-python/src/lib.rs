@@ -53,9 +53,48 @@ fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
     })
 }
 
+/// Where a value sits in what was passed, spelled out only when an error names it.
+#[derive(Clone, Copy)]
+enum Place<'a> {
+    Root(&'a str),
+    Key(&'a Place<'a>, &'a str),
+    Index(&'a Place<'a>, usize),
+}
+
+impl Place<'_> {
+    fn spell(&self) -> String {
+        match self {
+            Place::Root(p) => p.to_string(),
+            Place::Key(parent, key) => match parent.spell() {
+                p if p.is_empty() => key.to_string(),
+                p => format!("{p}.{key}"),
+            },
+            Place::Index(parent, i) => format!("{}[{i}]", parent.spell()),
+        }
+    }
+}
+
 /// A Python value as JSON; `path` names the place for error messages.
 fn from_py(obj: &Bound<'_, PyAny>, path: &str) -> Result<Value, core::FieldError> {
-    let bad = |what: &str| core::FieldError::new(path, "type", what.to_string());
+    value_of(obj, Place::Root(path))
+}
+
+fn value_of(obj: &Bound<'_, PyAny>, place: Place<'_>) -> Result<Value, core::FieldError> {
+    let bad = |what: &str| core::FieldError::new(place.spell(), "type", what.to_string());
+    // Most common first: text, then objects.
+    if let Ok(s) = obj.cast::<PyString>() {
+        return s.to_cow().map(|s| Value::String(s.into_owned())).map_err(|_| bad("must be valid text"));
+    }
+    if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = Map::new();
+        for (k, v) in d.iter() {
+            let key = k.cast::<PyString>().ok().and_then(|k| k.to_cow().ok().map(|k| k.into_owned()));
+            let key = key.ok_or_else(|| bad("keys must be strings"))?;
+            let item = value_of(&v, Place::Key(&place, &key))?;
+            map.insert(key, item);
+        }
+        return Ok(Value::Object(map));
+    }
     if obj.is_none() {
         return Ok(Value::Null);
     }
@@ -71,28 +110,16 @@ fn from_py(obj: &Bound<'_, PyAny>, path: &str) -> Result<Value, core::FieldError
     if let Ok(f) = obj.cast::<PyFloat>() {
         return serde_json::Number::from_f64(f.value()).map(Value::Number).ok_or_else(|| bad("must be a finite number"));
     }
-    if obj.is_instance_of::<PyString>() {
-        return obj.extract::<String>().map(Value::String).map_err(|_| bad("must be valid text"));
-    }
-    if let Ok(d) = obj.cast::<PyDict>() {
-        let mut map = Map::new();
-        for (k, v) in d.iter() {
-            let key: String = k.extract().map_err(|_| bad("keys must be strings"))?;
-            let sub = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
-            map.insert(key, from_py(&v, &sub)?);
-        }
-        return Ok(Value::Object(map));
-    }
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
         let mut out = Vec::new();
         for (i, item) in obj.try_iter().map_err(|_| bad("must be a list"))?.enumerate() {
             let item = item.map_err(|_| bad("could not be read"))?;
-            out.push(from_py(&item, &format!("{path}[{i}]"))?);
+            out.push(value_of(&item, Place::Index(&place, i))?);
         }
         return Ok(Value::Array(out));
     }
     if let Ok(d) = obj.call_method0("to_dict") {
-        return from_py(&d, path);
+        return value_of(&d, place);
     }
     let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
     Err(bad(&format!("a value of type {type_name} cannot be sent as JSON")))
