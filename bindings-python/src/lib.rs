@@ -5,6 +5,8 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::Ordering::SeqCst;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -205,16 +207,29 @@ fn invalid(py: Python<'_>, operation: &str, e: core::FieldError) -> PyErr {
 /// blocking call made meanwhile waits for that thread's wake-ups).
 struct Runtime {
     rt: tokio::runtime::Runtime,
-    in_flight: std::sync::Mutex<usize>,
+    /// asyncio calls started and not yet finished.
+    in_flight: AtomicUsize,
+    lock: std::sync::Mutex<()>,
     work: std::sync::Condvar,
     idle: tokio::sync::Notify,
+    /// asyncio calls waiting to be spawned by the next pump (see [`Runtime::spawn`]).
+    outbox: std::sync::Mutex<Vec<Pin<Box<dyn Future<Output = ()> + Send>>>>,
+    pump_queued: AtomicBool,
 }
 
 fn runtime() -> PyResult<&'static Runtime> {
     static RT: std::sync::OnceLock<Result<Runtime, String>> = std::sync::OnceLock::new();
     let rt = RT.get_or_init(|| {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
-        Ok(Runtime { rt, in_flight: Default::default(), work: Default::default(), idle: Default::default() })
+        Ok(Runtime {
+            rt,
+            in_flight: AtomicUsize::new(0),
+            lock: Default::default(),
+            work: Default::default(),
+            idle: Default::default(),
+            outbox: Default::default(),
+            pump_queued: AtomicBool::new(false),
+        })
     });
     let rt = rt.as_ref().map_err(|e| PyRuntimeError::new_err(format!("cannot start the I/O runtime: {e}")))?;
     static DRIVER: std::sync::Once = std::sync::Once::new();
@@ -224,43 +239,59 @@ fn runtime() -> PyResult<&'static Runtime> {
     Ok(rt)
 }
 
+/// Counts an asyncio call as finished when dropped.
+struct Done(&'static Runtime);
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        if self.0.in_flight.fetch_sub(1, SeqCst) == 1 {
+            self.0.idle.notify_one();
+        }
+    }
+}
+
 impl Runtime {
     /// The background thread: drives the runtime whenever asyncio calls are in flight.
     fn drive(&'static self) {
         loop {
             {
-                let mut n = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
-                while *n == 0 {
-                    n = self.work.wait(n).unwrap_or_else(|e| e.into_inner());
+                let mut guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+                while self.in_flight.load(SeqCst) == 0 {
+                    guard = self.work.wait(guard).unwrap_or_else(|e| e.into_inner());
                 }
             }
             self.rt.block_on(async {
-                while *self.in_flight.lock().unwrap_or_else(|e| e.into_inner()) > 0 {
+                while self.in_flight.load(SeqCst) > 0 {
                     self.idle.notified().await;
                 }
             });
         }
     }
 
-    /// Starts `fut` for asyncio; the background thread drives it until it is done.
+    /// Starts `fut` for asyncio; the background thread drives it until it is done. Calls started
+    /// close together are handed over in one batch: waking the runtime from another thread costs
+    /// a system call, so only the first call of a batch does it (its pump spawns the others).
     fn spawn(&'static self, fut: impl Future<Output = ()> + Send + 'static) {
-        struct Done(&'static Runtime);
-        impl Drop for Done {
-            fn drop(&mut self) {
-                let mut n = self.0.in_flight.lock().unwrap_or_else(|e| e.into_inner());
-                *n -= 1;
-                if *n == 0 {
-                    self.0.idle.notify_one();
-                }
-            }
+        if self.in_flight.fetch_add(1, SeqCst) == 0 {
+            let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+            self.work.notify_one();
         }
-        *self.in_flight.lock().unwrap_or_else(|e| e.into_inner()) += 1;
         let done = Done(self);
-        self.work.notify_one();
-        self.rt.spawn(async move {
+        let job = Box::pin(async move {
             let _done = done;
             fut.await
         });
+        self.outbox.lock().unwrap_or_else(|e| e.into_inner()).push(job);
+        if !self.pump_queued.swap(true, SeqCst) {
+            self.rt.spawn(async move {
+                // Cleared before taking: a call queued after this point queues another pump.
+                self.pump_queued.store(false, SeqCst);
+                let jobs = std::mem::take(&mut *self.outbox.lock().unwrap_or_else(|e| e.into_inner()));
+                for job in jobs {
+                    tokio::spawn(job);
+                }
+            });
+        }
     }
 }
 
