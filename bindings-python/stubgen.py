@@ -180,7 +180,8 @@ def client_stub() -> str:
                 lines.append(f"    def compliance_statuses(self, *, page_size: Optional[int] = None, order: Optional[str] = None, org_id: Optional[str] = None) -> {ret}: ...")
             lines.append("")
     opts = ("token: TokenSource = None, *, base_url: Optional[str] = None, timeout: Optional[float] = None, "
-            "max_retries: Optional[int] = None, org_id: Optional[str] = None, user_agent: Optional[str] = None")
+            "max_retries: Optional[int] = None, org_id: Optional[str] = None, user_agent: Optional[str] = None, "
+            "proxy: Optional[str] = None")
     for is_async in (False, True):
         p = "Async" if is_async else ""
         lines.append(f"class {p}Client:")

@@ -469,7 +469,7 @@ impl JsonObject {
 #[pymethods]
 impl NativeClient {
     #[new]
-    #[pyo3(signature = (token=None, token_provider=None, base_url=None, timeout=None, max_retries=None, org_id=None, user_agent=None))]
+    #[pyo3(signature = (token=None, token_provider=None, base_url=None, timeout=None, max_retries=None, org_id=None, user_agent=None, proxy=None))]
     fn new(
         py: Python<'_>,
         token: Option<String>,
@@ -479,6 +479,7 @@ impl NativeClient {
         max_retries: Option<u32>,
         org_id: Option<String>,
         user_agent: Option<String>,
+        proxy: Option<String>,
     ) -> PyResult<Self> {
         let mut b = core::Client::builder();
         if let Some(t) = token {
@@ -504,6 +505,9 @@ impl NativeClient {
         }
         if let Some(ua) = user_agent {
             b = b.user_agent(ua);
+        }
+        if let Some(p) = proxy {
+            b = b.proxy(p);
         }
         let rt = runtime()?;
         let client = py.detach(|| {

@@ -144,3 +144,89 @@ def test_blocking_call_inside_a_progress_callback_is_refused(sim, ids):
     out = c.people.bulk_update_ecbn([(p, {"elin_enabled": True}) for p in ids["people"][:3]], progress=progress)
     assert all(r.ok for r in out)
     assert len(refused) == 3 and "callback" in refused[0]
+
+
+class _ConnectProxy:
+    """A tunnelling HTTP proxy (CONNECT only) on 127.0.0.1 that records what it was asked."""
+
+    def __init__(self, refuse: bool = False) -> None:
+        import socket
+
+        self.requests: list = []
+        self.refuse = refuse
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(16)
+        self.url = f"http://user:s3cret@127.0.0.1:{self.server.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            head = b""
+            while b"\r\n\r\n" not in head:
+                chunk = client.recv(1)
+                if not chunk:
+                    break
+                head += chunk
+            self.requests.append(head.decode())
+            if self.refuse:
+                client.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+                client.close()
+                continue
+            host, port = head.split(b" ")[1].decode().rsplit(":", 1)
+            upstream = socket.create_connection((host, int(port)))
+            client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(src, dst) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def test_proxy_option_tunnels_every_request(sim, ids):
+    proxy = _ConnectProxy()
+    try:
+        c = sim.client(proxy=proxy.url)
+        assert "s3cret" not in repr(c)
+        assert c.people.get_ecbn(ids["people"][0]).selected
+        assert len(proxy.requests) == 1
+        target = sim.base_url.split("//")[1].split("/")[0]
+        assert proxy.requests[0].startswith(f"CONNECT {target} HTTP/1.1\r\n")
+        assert "Proxy-Authorization: Basic dXNlcjpzM2NyZXQ=" in proxy.requests[0]
+        assert len(sim.journal()) == 1
+    finally:
+        proxy.close()
+
+
+def test_a_refusing_proxy_is_a_transport_error_without_its_password(sim, ids):
+    proxy = _ConnectProxy(refuse=True)
+    try:
+        c = sim.client(proxy=proxy.url, max_retries=0)
+        with pytest.raises(we.TransportError) as info:
+            c.people.get_ecbn(ids["people"][0])
+        assert "407" in str(info.value) and "s3cret" not in str(info.value)
+        assert sim.journal() == []
+    finally:
+        proxy.close()
+    with pytest.raises(we.ConfigError):
+        sim.client(proxy="socks5://127.0.0.1:1080")

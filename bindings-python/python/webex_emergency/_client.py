@@ -204,18 +204,20 @@ assert {op["name"].split(".")[0] for op in _OPERATIONS} == set(_NAMES)
 
 
 def _native_client(token: TokenSource, base_url: Optional[str], timeout: Optional[float],
-                   max_retries: Optional[int], org_id: Optional[str], user_agent: Optional[str]) -> Any:
+                   max_retries: Optional[int], org_id: Optional[str], user_agent: Optional[str],
+                   proxy: Optional[str]) -> Any:
     if callable(token):
-        return _native.NativeClient(None, token, base_url, timeout, max_retries, org_id, user_agent)
-    return _native.NativeClient(token, None, base_url, timeout, max_retries, org_id, user_agent)
+        return _native.NativeClient(None, token, base_url, timeout, max_retries, org_id, user_agent, proxy)
+    return _native.NativeClient(token, None, base_url, timeout, max_retries, org_id, user_agent, proxy)
 
 
 class _ClientBase:
     def __init__(self, token: TokenSource = None, *, base_url: Optional[str] = None,
                  timeout: Optional[float] = None, max_retries: Optional[int] = None,
-                 org_id: Optional[str] = None, user_agent: Optional[str] = None) -> None:
+                 org_id: Optional[str] = None, user_agent: Optional[str] = None,
+                 proxy: Optional[str] = None) -> None:
         self._native = _native_client(token, base_url, timeout, max_retries, org_id,
-                                      user_agent or f"webex-emergency-python/{_version()}")
+                                      user_agent or f"webex-emergency-python/{_version()}", proxy)
 
     def __repr__(self) -> str:
         return repr(self._native).replace("Client(", f"{type(self).__name__}(", 1)
@@ -223,13 +225,16 @@ class _ClientBase:
 
 class Client(_ClientBase):
     """Blocking client; safe to share between threads. Token from ``token=`` (a string or a
-    callable returning one, asked again once after a 401) or ``WEBEX_ACCESS_TOKEN``."""
+    callable returning one, asked again once after a 401) or ``WEBEX_ACCESS_TOKEN``. ``proxy=``
+    (``http://[user:password@]host:port``) is used for every request; without it https requests
+    use ``HTTPS_PROXY`` unless the host is in ``NO_PROXY``."""
 
     def __init__(self, token: TokenSource = None, *, base_url: Optional[str] = None,
                  timeout: Optional[float] = None, max_retries: Optional[int] = None,
-                 org_id: Optional[str] = None, user_agent: Optional[str] = None) -> None:
+                 org_id: Optional[str] = None, user_agent: Optional[str] = None,
+                 proxy: Optional[str] = None) -> None:
         super().__init__(token, base_url=base_url, timeout=timeout, max_retries=max_retries,
-                         org_id=org_id, user_agent=user_agent)
+                         org_id=org_id, user_agent=user_agent, proxy=proxy)
         n = self._native
         self.people = People(n)
         self.workspaces = Workspaces(n)
@@ -253,9 +258,10 @@ class AsyncClient(_ClientBase):
 
     def __init__(self, token: TokenSource = None, *, base_url: Optional[str] = None,
                  timeout: Optional[float] = None, max_retries: Optional[int] = None,
-                 org_id: Optional[str] = None, user_agent: Optional[str] = None) -> None:
+                 org_id: Optional[str] = None, user_agent: Optional[str] = None,
+                 proxy: Optional[str] = None) -> None:
         super().__init__(token, base_url=base_url, timeout=timeout, max_retries=max_retries,
-                         org_id=org_id, user_agent=user_agent)
+                         org_id=org_id, user_agent=user_agent, proxy=proxy)
         n = self._native
         self.people = AsyncPeople(n)
         self.workspaces = AsyncWorkspaces(n)
