@@ -149,6 +149,23 @@ def ours(server: Server, n: int) -> dict[str, tuple[float, float]]:
     with Measure(server, n) as m:
         asyncio.run(gather())
     res["ours AsyncClient PUT, 10 in flight"] = (m.rate, m.server_share)
+
+    async def bare() -> None:
+        loop = asyncio.get_running_loop()
+        sem = asyncio.Semaphore(10)
+
+        async def one() -> None:
+            async with sem:
+                f = loop.create_future()
+                loop.call_soon(f.set_result, None)
+                await f
+
+        await asyncio.gather(*(one() for _ in range(n)))
+
+    # The same asyncio pattern with no client and no I/O: the ceiling of any asyncio client.
+    with Measure(server, n) as m:
+        asyncio.run(bare())
+    res["asyncio alone, same pattern, no I/O, 10 in flight"] = (m.rate, m.server_share)
     return res
 
 

@@ -217,26 +217,46 @@ struct Runtime {
     pump_queued: AtomicBool,
 }
 
+/// Set in a child process right after `fork()` (see `_after_fork`): the parent's runtime, its
+/// thread and its connections are not the child's.
+static FORKED: AtomicBool = AtomicBool::new(false);
+
 fn runtime() -> PyResult<&'static Runtime> {
-    static RT: std::sync::OnceLock<Result<Runtime, String>> = std::sync::OnceLock::new();
-    let rt = RT.get_or_init(|| {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
-        Ok(Runtime {
-            rt,
-            in_flight: AtomicUsize::new(0),
-            lock: Default::default(),
-            work: Default::default(),
-            idle: Default::default(),
-            outbox: Default::default(),
-            pump_queued: AtomicBool::new(false),
-        })
-    });
-    let rt = rt.as_ref().map_err(|e| PyRuntimeError::new_err(format!("cannot start the I/O runtime: {e}")))?;
-    static DRIVER: std::sync::Once = std::sync::Once::new();
-    let mut started = Ok(());
-    DRIVER.call_once(|| started = std::thread::Builder::new().name("webex-emergency".into()).spawn(|| rt.drive()).map(drop));
-    started.map_err(|e| PyRuntimeError::new_err(format!("cannot start the I/O thread: {e}")))?;
+    static CURRENT: std::sync::Mutex<Option<&'static Runtime>> = std::sync::Mutex::new(None);
+    let mut current = CURRENT.lock().unwrap_or_else(|e| e.into_inner());
+    if FORKED.swap(false, SeqCst) {
+        // The parent's runtime stays as it is in this process's memory (never dropped: its
+        // threads do not exist here); a new one takes over.
+        *current = None;
+    }
+    if let Some(rt) = *current {
+        return Ok(rt);
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the I/O runtime: {e}")))?;
+    let rt: &'static Runtime = Box::leak(Box::new(Runtime {
+        rt,
+        in_flight: AtomicUsize::new(0),
+        lock: Default::default(),
+        work: Default::default(),
+        idle: Default::default(),
+        outbox: Default::default(),
+        pump_queued: AtomicBool::new(false),
+    }));
+    std::thread::Builder::new()
+        .name("webex-emergency".into())
+        .spawn(|| rt.drive())
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the I/O thread: {e}")))?;
+    *current = Some(rt);
     Ok(rt)
+}
+
+/// Called in a child process after `fork()` (registered with `os.register_at_fork`).
+#[pyfunction]
+fn _after_fork() {
+    FORKED.store(true, SeqCst);
 }
 
 /// Counts an asyncio call as finished when dropped.
@@ -999,6 +1019,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(type_info, m)?)?;
     m.add_function(wrap_pyfunction!(snake_to_camel, m)?)?;
     m.add_function(wrap_pyfunction!(camel_to_snake, m)?)?;
+    m.add_function(wrap_pyfunction!(_after_fork, m)?)?;
     m.add("DEFAULT_SIM_TOKEN", webex_emergency_sim::DEFAULT_TOKEN)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

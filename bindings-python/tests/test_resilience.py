@@ -230,3 +230,33 @@ def test_a_refusing_proxy_is_a_transport_error_without_its_password(sim, ids):
         proxy.close()
     with pytest.raises(we.ConfigError):
         sim.client(proxy="socks5://127.0.0.1:1080")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_forked_children_get_their_own_runtime_and_connections(sim, ids):
+    person = ids["people"][0]
+    c = sim.client(timeout=5, max_retries=0)
+    assert c.people.get_ecbn(person).selected  # the parent now has a runtime and a pooled connection
+
+    async def one():
+        async with sim.async_client(timeout=5, max_retries=0) as ac:
+            return (await ac.people.get_ecbn(person)).selected
+
+    assert asyncio.run(one())
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: blocking calls on the inherited client, then asyncio
+        code = 1
+        try:
+            ok = all(c.people.get_ecbn(person).selected for _ in range(20))
+            ok = ok and asyncio.run(asyncio.wait_for(one(), 5)) is not None
+            code = 0 if ok else 1
+        finally:
+            os.write(write, bytes([code]))
+            os._exit(0)
+    for _ in range(20):  # the parent keeps using its connection meanwhile
+        assert c.people.get_ecbn(person).selected
+    _, status = os.waitpid(pid, 0)
+    assert os.read(read, 1) == b"\x00"
+    # 2 before the fork, 20 + 1 from the child, 20 from the parent: each answered once.
+    assert len(sim.journal()) == 43

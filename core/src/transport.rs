@@ -40,10 +40,12 @@ mod imp {
     /// Idle connections kept at most.
     const MAX_IDLE: usize = 64;
 
-    /// A keep-alive connection and the origin (`scheme://host:port`) it leads to.
+    /// A keep-alive connection, the origin (`scheme://host:port`) it leads to, and the process
+    /// that opened it: after `fork()` a child must not write to its parent's sockets.
     struct Conn {
         origin: Arc<str>,
         sender: SendRequest<Full<Bytes>>,
+        pid: u32,
     }
 
     /// The HTTP side of a client: options and the idle connections.
@@ -170,7 +172,14 @@ mod imp {
 
         fn take_idle(&self, origin: &str) -> Option<Conn> {
             let mut idle = self.idle.lock().ok()?;
-            let now = Instant::now();
+            let (now, pid) = (Instant::now(), std::process::id());
+            if idle.iter().any(|(c, _)| c.pid != pid) {
+                // A forked child: the parent's connections are left alone, not even closed (their
+                // tasks belong to the parent's runtime).
+                let (ours, parents): (Vec<_>, Vec<_>) = idle.drain(..).partition(|(c, _)| c.pid == pid);
+                std::mem::forget(parents);
+                *idle = ours;
+            }
             idle.retain(|(c, since)| now.duration_since(*since) < IDLE_FOR && !c.sender.is_closed());
             let at = idle.iter().rposition(|(c, _)| &*c.origin == origin)?;
             Some(idle.swap_remove(at).0)
@@ -219,7 +228,7 @@ mod imp {
             } else {
                 handshake(tcp).await?
             };
-            Ok(Conn { origin: Arc::from(t.origin), sender })
+            Ok(Conn { origin: Arc::from(t.origin), sender, pid: std::process::id() })
         }
     }
 

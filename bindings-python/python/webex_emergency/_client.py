@@ -2,6 +2,7 @@
 the core's operation table, so both clients have exactly the core's 26 operations."""
 from __future__ import annotations
 
+import os
 import sys
 import weakref
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
@@ -10,6 +11,9 @@ from . import _native
 from ._models import MODELS, BulkResult, BulkResults, ModelList, PreparedRequest, RedSkyLocation
 
 TokenSource = Union[str, Callable[[], str], Callable[[bool], str], None]
+# A forked child gets its own I/O runtime and connections (the parent's are not its own).
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_native._after_fork)
 _OPERATIONS: List[Dict[str, Any]] = _native.operations()
 _WAITERS: "weakref.WeakKeyDictionary[Any, _Waiter]" = weakref.WeakKeyDictionary()
 
