@@ -1,15 +1,11 @@
 // The admin page and the package in real headless Chromium (Debian's), across origins.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { readFile, mkdir } from 'node:fs/promises';
-import { extname, normalize, join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startSim, ROOT } from './helpers.mjs';
+import { startSim, ROOT, serveDir, launchChromium } from './helpers.mjs';
 
 const SERVE = fileURLToPath(new URL('..', import.meta.url));
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 let sim;
 let ids;
 let server;
@@ -19,24 +15,9 @@ let browser;
 before(async () => {
   sim = await startSim('--size', '200');
   ids = await sim.directory();
-  server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    try {
-      const body = await readFile(join(SERVE, path));
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  server = await serveDir(SERVE);
   pageUrl = `http://localhost:${server.address().port}/examples/admin-page/index.html`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

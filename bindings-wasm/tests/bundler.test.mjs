@@ -3,17 +3,14 @@
 // asset and found by `init()` without help).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
-import { chromium } from 'playwright-core';
-import { startSim } from './helpers.mjs';
+import { startSim, serveDir, launchChromium } from './helpers.mjs';
 
 const PKG = fileURLToPath(new URL('../pkg/', import.meta.url));
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 let dir;
 let sim;
 let server;
@@ -49,23 +46,8 @@ before(async () => {
     build: { outDir: join(dir, 'dist'), target: 'es2022' },
   });
   sim = await startSim('--size', '50');
-  server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    try {
-      const body = await readFile(join(dir, 'dist', path === '/' ? 'index.html' : path));
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'text/html' });
-      res.end(body);
-    } catch {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  server = await serveDir(join(dir, 'dist'));
+  browser = await launchChromium();
 });
 
 after(async () => {
