@@ -273,9 +273,13 @@ def rust_rows(server: Server, rust_bin: str, n: int, answer_file: str) -> tuple[
             "Rust core bulk PUT, 10 in flight": (rust["put_bulk10"], share)}, rust
 
 
+def wrk_name(method: str, conns: int) -> str:
+    return f"wrk {method}, {conns} connection{'s' if conns > 1 else ''}"
+
+
 def baseline(name: str) -> str:
-    conns = 10 if "10" in name else 1
-    return f"wrk {'GET' if 'GET' in name else 'PUT'}, {conns} connection{'s' if conns > 1 else ''}"
+    """The wrk row a client row is compared with: same method, same concurrency."""
+    return wrk_name("GET" if "GET" in name else "PUT", 10 if "10" in name else 1)
 
 
 def main() -> None:
@@ -300,7 +304,7 @@ def main() -> None:
             for conns in (1, 10):
                 for method, path in (("PUT", f"/telephony/config/virtualLines/{VLINE}/emergencyCallbackNumber"),
                                      ("GET", f"/telephony/config/people/{PERSON}/emergencyCallbackNumber")):
-                    res[f"wrk {method}, {conns} connection{'s' if conns > 1 else ''}"] = wrk(server, path, method, conns, seconds)
+                    res[wrk_name(method, conns)] = wrk(server, path, method, conns, seconds)
             res.update(ours(server, n))
             rows, cpu = rust_rows(server, args.rust_bin, n, f.name)
             res.update(rows)

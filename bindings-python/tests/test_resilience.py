@@ -257,6 +257,6 @@ def test_forked_children_get_their_own_runtime_and_connections(sim, ids):
     for _ in range(20):  # the parent keeps using its connection meanwhile
         assert c.people.get_ecbn(person).selected
     _, status = os.waitpid(pid, 0)
-    assert os.read(read, 1) == b"\x00"
+    assert status == 0 and os.read(read, 1) == b"\x00"
     # 2 before the fork, 20 + 1 from the child, 20 from the parent: each answered once.
     assert len(sim.journal()) == 43
