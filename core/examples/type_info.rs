@@ -1,5 +1,5 @@
 //! Prints the core's operations, models, fields, Rust types and enums as JSON: what the Python
 //! stubs and the TypeScript declarations are generated from.
 fn main() {
-    println!("{}", serde_json::to_string_pretty(&webex_emergency::dynamic::type_info()).unwrap_or_default());
+    println!("{}", serde_json::to_string_pretty(&webex_emergency::bindings_api::type_info()).unwrap_or_default());
 }

@@ -4,11 +4,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use futures_util::{Stream, StreamExt};
-use serde::de::DeserializeOwned;
 
 use crate::call::Call;
-use crate::rt::MaybeSend;
-use crate::Error;
+use crate::platform::MaybeSend;
+use crate::wire::Json;
+use crate::error::Error;
 
 /// Counts reported after each finished item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -63,7 +63,7 @@ pub struct BulkItem<R> {
 /// their validation error without a request; a failure never stops the run.
 pub fn run<R, S>(calls: S, options: BulkOptions) -> impl Stream<Item = BulkItem<R>> + MaybeSend
 where
-    R: DeserializeOwned + MaybeSend + 'static,
+    R: Json + MaybeSend + 'static,
     S: Stream<Item = Call<R>> + MaybeSend,
 {
     let concurrency = options.concurrency.max(1);
@@ -94,7 +94,7 @@ where
 /// [`run`] over an iterator.
 pub fn run_iter<R, I>(calls: I, options: BulkOptions) -> impl Stream<Item = BulkItem<R>> + MaybeSend
 where
-    R: DeserializeOwned + MaybeSend + 'static,
+    R: Json + MaybeSend + 'static,
     I: IntoIterator<Item = Call<R>>,
     I::IntoIter: MaybeSend,
 {

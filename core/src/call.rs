@@ -4,15 +4,15 @@ use std::future::IntoFuture;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::api::{encode_body, EncodedBody, Op, Operation, Paging};
+use crate::client::Client;
+use crate::error::{Error, FieldError, ValidationErrors};
 use crate::ids::{self, IdKind};
-use crate::models::RequestBody;
-use crate::ops::Operation;
-use crate::rt::{BoxFuture, MaybeSend};
-use crate::validate::Validator;
-use crate::{Client, Error, FieldError, ValidationErrors};
+use crate::platform::{BoxFuture, MaybeSend};
+use crate::retry::{self, Request};
+use crate::wire::Json;
 
 /// What would be sent, without the token: the result of a dry run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -58,26 +58,13 @@ impl<R> std::fmt::Debug for Call<R> {
 }
 
 impl<R> Call<R> {
-    /// A call with validated path ID, query and body; broken rules are kept and reported when
-    /// the call is sent or dry-run, so that nothing is sent.
-    pub(crate) fn new<B: RequestBody>(
-        client: &Client,
-        op: &'static Operation,
-        path_id: Option<&str>,
-        body: Option<&B>,
-    ) -> Self {
-        let mut v = Validator::default();
-        if let (Some((name, kind)), Some(id)) = (op.path_param, path_id) {
-            if let Some(e) = ids::check(name, id, kind) {
-                v.errors.push(e);
-            }
-        }
-        let mut bytes = None;
-        if let Some(b) = body {
-            b.validate(&mut v);
-            match serde_json::to_vec(&crate::models::Json::into_json(b.clone())) {
-                Ok(json) => bytes = Some(json),
-                Err(e) => v.push("body", "serialize", e.to_string()),
+    /// A call of `op` with its path ID and an encoded body; broken rules (the body's and the
+    /// path ID's) are kept and reported when the call is sent or dry-run, so that nothing is sent.
+    pub(crate) fn new(client: &Client, op: &'static Operation, path_id: Option<&str>, body: EncodedBody) -> Self {
+        let (bytes, mut errors) = body;
+        if let (Some(param), Some(id)) = (op.path_param, path_id) {
+            if let Some(e) = ids::check(param.name, id, param.kind) {
+                errors.insert(0, e);
             }
         }
         Call {
@@ -87,7 +74,7 @@ impl<R> Call<R> {
             query: Vec::new(),
             body: bytes,
             org_id: None,
-            errors: v.errors,
+            errors,
             gate: None,
             _r: PhantomData,
         }
@@ -99,6 +86,23 @@ impl<R> Call<R> {
             self.query.push((name, v));
         }
         self
+    }
+
+    /// Adds the paging parameters, checked against the operation's paging.
+    pub(crate) fn with_page(mut self, start: Option<u32>, max: Option<u32>, order: Option<String>) -> Self {
+        match self.op.paging {
+            Paging::Offset(paging) => {
+                self.errors.extend(paging.check(max, order.as_deref()));
+                self.with_query("start", start.map(|s| s.to_string()))
+                    .with_query("max", max.map(|m| m.to_string()))
+                    .with_query("order", order)
+            }
+            Paging::None if start.is_some() || max.is_some() || order.is_some() => {
+                self.errors.push(FieldError::new("start/max/order", "unexpected", "only list operations take paging parameters"));
+                self
+            }
+            Paging::None => self,
+        }
     }
 
     /// Adds a broken rule found by the caller (e.g. on query parameters).
@@ -147,7 +151,8 @@ impl<R> Call<R> {
     /// The percent-encoded path and the query, as sent.
     pub(crate) fn path_and_query(&self) -> (String, Vec<(String, String)>) {
         let mut path = self.op.path.to_string();
-        if let (Some((name, _)), Some(id)) = (self.op.path_param, &self.path_id) {
+        if let (Some(param), Some(id)) = (self.op.path_param, &self.path_id) {
+            let name = param.name;
             // The parameter is the one `{name}` segment of the path.
             let is_param = |at: &usize| path[at + 1..].strip_prefix(name).is_some_and(|r| r.starts_with('}'));
             if let Some(at) = path.find('{').filter(is_param) {
@@ -179,12 +184,8 @@ impl<R> Call<R> {
             Some(b) => {
                 headers.push(("Content-Type".into(), "application/json".into()));
                 let mut value: serde_json::Value = serde_json::from_slice(b).unwrap_or_default();
-                if let serde_json::Value::Object(map) = &mut value {
-                    for field in self.op.secret_fields {
-                        if let Some(v) = map.get_mut(*field) {
-                            *v = serde_json::Value::String("***".into());
-                        }
-                    }
+                if let Some(model) = self.op.request_model() {
+                    model.mask_secrets(&mut value);
                 }
                 Some(value)
             }
@@ -200,18 +201,48 @@ impl<R> Call<R> {
             body,
         })
     }
-}
 
-impl<R: DeserializeOwned + MaybeSend + 'static> Call<R> {
-    /// Sends the call (same as `.await`).
-    pub async fn send(self) -> Result<R, Error> {
-        self.check()?;
-        let body = crate::http::execute(&self).await?;
-        crate::http::decode(self.op, &body)
+    /// The client and the request as the retry engine sends it (checked or not: see
+    /// [`Call::check`]).
+    pub fn into_request(self) -> (Client, Request) {
+        let (path, query) = self.path_and_query();
+        let url = build_url(&self.client.inner.base_url, &path, &query);
+        let request = Request { operation: self.op.name, method: self.op.method, url, body: self.body, gate: self.gate };
+        (self.client, request)
     }
 }
 
-impl<R: DeserializeOwned + MaybeSend + 'static> IntoFuture for Call<R> {
+impl<R> Call<R> {
+    /// A typed call of operation `O`, validated (broken rules are reported when it is sent).
+    pub fn of<O: Op<Answer = R>>(client: &Client, path_id: Option<&str>, body: Option<&O::Request>) -> Self {
+        let encoded = match body {
+            Some(b) => encode_body(b),
+            None => (None, Vec::new()),
+        };
+        Call::new(client, O::operation(), path_id, encoded)
+    }
+}
+
+impl<R: Json + MaybeSend + 'static> Call<R> {
+    /// Sends the call (same as `.await`).
+    pub async fn send(self) -> Result<R, Error> {
+        self.check()?;
+        let (client, request) = self.into_request();
+        let answer = retry::execute(&client, &request).await?;
+        retry::decode(request.operation, &answer)
+    }
+}
+
+impl Call<serde_json::Value> {
+    /// Sends a call of the JSON entry point and reads its answer through the operation's
+    /// answer model (`null` for no content).
+    pub async fn send_json(self) -> Result<serde_json::Value, Error> {
+        let op = self.op;
+        op.read_answer(self.send().await?)
+    }
+}
+
+impl<R: Json + MaybeSend + 'static> IntoFuture for Call<R> {
     type Output = Result<R, Error>;
     type IntoFuture = BoxFuture<'static, Result<R, Error>>;
     fn into_future(self) -> Self::IntoFuture {

@@ -4,8 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::rt::{BoxFuture, MaybeSync};
-use crate::Error;
+use crate::platform::{BoxFuture, MaybeSync};
+use crate::error::Error;
 
 /// Default base URL of the Webex API.
 pub const DEFAULT_BASE_URL: &str = "https://webexapis.com/v1";
@@ -164,11 +164,7 @@ impl ClientBuilder {
             None => env_token().map(|t| TokenSource::Static(Arc::from(t))),
         };
         if let Some(TokenSource::Static(t)) = &token {
-            if t.trim().is_empty() || t.chars().any(|c| c.is_control() || c == ' ') {
-                return Err(Error::Config(
-                    "the access token is empty or has spaces or control characters".into(),
-                ));
-            }
+            check_token(t, "the access token")?;
         }
         if let Some(org) = &self.org_id {
             if let Some(e) = crate::ids::check("orgId", org, crate::ids::IdKind::Organization) {
@@ -197,6 +193,15 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// A token must be non-empty printable ASCII without spaces (it goes into a header); the
+/// message never shows it.
+fn check_token(token: &str, what: &str) -> Result<(), Error> {
+    if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::Config(format!("{what} is empty or has spaces, control or non-ASCII characters")));
+    }
+    Ok(())
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -263,9 +268,7 @@ impl Client {
             Some(TokenSource::Static(t)) => Ok(t.clone()),
             Some(TokenSource::Provider(p)) => {
                 let t = p.token(refresh).await?;
-                if t.trim().is_empty() {
-                    return Err(Error::Config("the token provider returned an empty token".into()));
-                }
+                check_token(&t, "the token provider's token")?;
                 Ok(Arc::from(t))
             }
             None => Err(Error::Config(format!(

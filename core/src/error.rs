@@ -37,28 +37,54 @@ impl Error {
             _ => None,
         }
     }
-    /// The conventional SDK class name of this error, which both bindings use for their
-    /// exception classes: `ValidationError`, `NotFoundError`, `RateLimitError`, `APITimeoutError`, ...
-    pub fn class_name(&self) -> &'static str {
+    /// The stable code of this error (`validation`, `not_found`, `rate_limit`, `timeout`, ...):
+    /// one row of [`ERROR_CLASSES`], which both bindings map to their error classes.
+    pub fn code(&self) -> &'static str {
         match self {
-            Error::Validation(_) => "ValidationError",
+            Error::Validation(_) => "validation",
             Error::Api(a) => match a.kind {
-                ApiErrorKind::Authentication => "AuthenticationError",
-                ApiErrorKind::PermissionDenied => "PermissionDeniedError",
-                ApiErrorKind::NotFound => "NotFoundError",
-                ApiErrorKind::Conflict => "ConflictError",
-                ApiErrorKind::RateLimited => "RateLimitError",
-                ApiErrorKind::Server => "ServerError",
-                _ => "APIError",
+                ApiErrorKind::Authentication => "authentication",
+                ApiErrorKind::PermissionDenied => "permission_denied",
+                ApiErrorKind::NotFound => "not_found",
+                ApiErrorKind::Conflict => "conflict",
+                ApiErrorKind::RateLimited => "rate_limit",
+                ApiErrorKind::Server => "server",
+                _ => "api",
             },
             Error::Transport(t) => match t.kind {
-                TransportKind::Timeout => "APITimeoutError",
-                TransportKind::Aborted => "AbortError",
-                _ => "TransportError",
+                TransportKind::Timeout => "timeout",
+                TransportKind::Aborted => "aborted",
+                _ => "transport",
             },
-            Error::Decode(_) => "DecodeError",
-            Error::Config(_) => "ConfigError",
+            Error::Decode(_) => "decode",
+            Error::Config(_) => "config",
         }
+    }
+    /// The SDK class name of this error, which both bindings use for their exception classes:
+    /// `ValidationError`, `NotFoundError`, `RateLimitError`, `APITimeoutError`, ...
+    pub fn class_name(&self) -> &'static str {
+        let code = self.code();
+        ERROR_CLASSES.iter().find(|c| c.code == code).map_or("WebexError", |c| c.class)
+    }
+    /// This error as one structured value, with the API's camelCase names: `code`, `message`
+    /// (the whole text), `operation` and what the kind of error carries (`errors`, `status`,
+    /// `apiMessage`, `trackingId`, `retryAfter` in seconds, `bodyExcerpt`, `kind`).
+    pub fn data(&self) -> serde_json::Value {
+        use serde_json::json;
+        let mut data = match self {
+            Error::Validation(v) => json!({"operation": v.operation, "errors": v.errors.iter().map(|e| json!({"field": e.field, "rule": e.rule, "message": e.message})).collect::<Vec<_>>()}),
+            Error::Api(a) => json!({
+                "operation": a.operation, "status": a.status, "apiMessage": a.message,
+                "errors": a.errors.iter().map(|e| json!({"description": e.description, "errorCode": e.error_code})).collect::<Vec<_>>(),
+                "trackingId": a.tracking_id, "retryAfter": a.retry_after.map(|d| d.as_secs_f64()), "bodyExcerpt": a.body_excerpt,
+            }),
+            Error::Transport(t) => json!({"operation": t.operation, "kind": t.kind.as_str()}),
+            Error::Decode(d) => json!({"operation": d.operation, "status": d.status, "bodyExcerpt": d.body_excerpt, "trackingId": d.tracking_id}),
+            Error::Config(_) => json!({}),
+        };
+        data["code"] = json!(self.code());
+        data["message"] = json!(self.to_string());
+        data
     }
     /// The field errors of a validation error.
     pub fn field_errors(&self) -> &[FieldError] {
@@ -69,8 +95,40 @@ impl Error {
     }
 }
 
+/// One error class of the SDK: both bindings define exactly these classes (checked by their
+/// tests), and pick one by the error's [`Error::code`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorClass {
+    /// Class name, e.g. `NotFoundError`.
+    pub class: &'static str,
+    /// The class it derives from (`None` for the base class).
+    pub parent: Option<&'static str>,
+    /// The stable code of the errors of this class.
+    pub code: &'static str,
+    /// What it means.
+    pub doc: &'static str,
+}
+
+/// Every error class, parents before children.
+pub static ERROR_CLASSES: &[ErrorClass] = &[
+    ErrorClass { class: "WebexError", parent: None, code: "error", doc: "Base class of every error of this package." },
+    ErrorClass { class: "ConfigError", parent: Some("WebexError"), code: "config", doc: "The client was configured wrongly (no token, bad base URL, bad option)." },
+    ErrorClass { class: "ValidationError", parent: Some("WebexError"), code: "validation", doc: "The request broke the API's rules; nothing was sent. `errors` lists every broken rule." },
+    ErrorClass { class: "APIError", parent: Some("WebexError"), code: "api", doc: "The API answered with an error status." },
+    ErrorClass { class: "AuthenticationError", parent: Some("APIError"), code: "authentication", doc: "401: the token is missing, expired or wrong." },
+    ErrorClass { class: "PermissionDeniedError", parent: Some("APIError"), code: "permission_denied", doc: "403: the token lacks a scope or an admin role." },
+    ErrorClass { class: "NotFoundError", parent: Some("APIError"), code: "not_found", doc: "404: unknown resource or ID." },
+    ErrorClass { class: "ConflictError", parent: Some("APIError"), code: "conflict", doc: "409: the change conflicts with the current settings." },
+    ErrorClass { class: "RateLimitError", parent: Some("APIError"), code: "rate_limit", doc: "429: rate limited, and retrying did not help." },
+    ErrorClass { class: "ServerError", parent: Some("APIError"), code: "server", doc: "5xx: the service failed." },
+    ErrorClass { class: "TransportError", parent: Some("WebexError"), code: "transport", doc: "No answer arrived (connection refused or broken, CORS refusal, ...)." },
+    ErrorClass { class: "APITimeoutError", parent: Some("TransportError"), code: "timeout", doc: "No complete answer within the timeout or the total deadline." },
+    ErrorClass { class: "AbortError", parent: Some("TransportError"), code: "aborted", doc: "The caller cancelled the call." },
+    ErrorClass { class: "DecodeError", parent: Some("WebexError"), code: "decode", doc: "A success answer whose body could not be read." },
+];
+
 /// One broken rule in a request: which field, which rule, and what to do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     /// Path of the field as the API names it, e.g. `locationMemberId` or `address.city`.
     pub field: String,

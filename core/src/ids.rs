@@ -88,15 +88,15 @@ pub fn decode(id: &str) -> Option<WebexId> {
 
 /// Checks an ID given for `field`: not empty, and if it decodes, of the `expected` kind.
 /// Returns the field error to report, if any.
-pub fn check(field: &str, id: &str, expected: IdKind) -> Option<crate::FieldError> {
+pub fn check(field: &str, id: &str, expected: IdKind) -> Option<crate::error::FieldError> {
     if id.trim().is_empty() {
-        return Some(crate::FieldError::new(field, "required", "must be a non-empty Webex ID"));
+        return Some(crate::error::FieldError::new(field, "required", "must be a non-empty Webex ID"));
     }
     let decoded = decode(id)?;
     if expected.accepts(&decoded.kind) {
         return None;
     }
-    Some(crate::FieldError::new(
+    Some(crate::error::FieldError::new(
         field,
         "id_kind",
         format!("expected a {} ID but got a {} ID", expected.expected(), decoded.kind),

@@ -4,32 +4,47 @@
 //! returns a [`Call`]: `.await` it to send it, or [`Call::dry_run`] to see what would be sent.
 //! Requests are validated before anything is sent; answers keep fields and enum values this
 //! version does not know.
+//!
+//! Layers, each using only those above it in this list: [`platform`] (timers, clock, random
+//! numbers), [`wire`] (JSON names, reading and writing, field kinds), [`error`], [`ids`],
+//! [`validate`], [`api`] (models, rules and operation declarations per area), `transport`,
+//! [`client`], [`retry`], [`call`], [`bulk`], [`paging`], [`resources`] (typed facades), and
+//! [`bindings_api`] (the JSON entry point of the bindings).
 #![warn(missing_docs)]
 
-pub mod bulk;
-pub mod call;
-pub mod client;
-pub mod dynamic;
-pub mod ecbn;
+pub mod platform;
+pub mod wire;
 pub mod error;
-pub mod http;
 pub mod ids;
-pub mod models;
-pub mod notifications;
-pub mod ops;
-pub mod redsky;
-pub mod rt;
-mod transport;
 pub mod validate;
+pub mod api;
+mod transport;
+pub mod client;
+pub mod retry;
+pub mod call;
+pub mod bulk;
+pub mod paging;
+pub mod resources;
+pub mod bindings_api;
 
+pub use api::ecbn::{
+    CallbackSelection, Ecbn, EcbnDependencies, EcbnInfo, EcbnQuality, EcbnSelection, EffectiveLevel, MemberType,
+    PersonEcbnUpdate, VirtualLineEcbnUpdate, WorkspaceEcbnUpdate,
+};
+pub use api::notifications::{LocationNotification, LocationNotificationUpdate, OrgNotification, OrgNotificationUpdate};
+pub use api::redsky::{
+    Account, AccountCreate, Address, BuildingCreate, BuildingUpdate, ComplianceStage, ComplianceStatus,
+    ComplianceStatusUpdate, ComplianceStatusValue, LocationParameters, LocationState, LocationStatusUpdate,
+    LocationsStatus, Login, LoginResult, OrgPrefix, OrgStatus, RedSkyLocation, ServiceSettingsUpdate,
+};
+pub use api::{Method, Op, Operation};
 pub use bulk::{BulkItem, BulkOptions, BulkProgress};
 pub use call::{Call, PreparedRequest};
 pub use client::{Client, ClientBuilder, RetryPolicy, TokenProvider};
-pub use ecbn::*;
 pub use error::{
-    ApiError, ApiErrorItem, ApiErrorKind, DecodeError, Error, FieldError, TransportError,
-    TransportKind, ValidationErrors,
+    ApiError, ApiErrorItem, ApiErrorKind, DecodeError, Error, FieldError, TransportError, TransportKind,
+    ValidationErrors,
 };
-pub use models::{NoContent, Secret};
-pub use notifications::*;
-pub use redsky::*;
+pub use resources::{HuntGroups, Notifications, People, RedSky, VirtualLines, Workspaces};
+pub use validate::ApiEnum;
+pub use wire::{Json, NoContent, Secret};

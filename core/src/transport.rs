@@ -1,8 +1,8 @@
 //! One HTTP exchange: hyper (HTTP/1.1, rustls) on native targets, the fetch API in browsers
 //! and Node.
 
-use crate::ops::Method;
-use crate::{Error, TransportKind};
+use crate::api::Method;
+use crate::error::{Error, TransportKind};
 
 /// Largest answer the client reads; a larger one fails with a decode error.
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;

@@ -1,7 +1,55 @@
-//! Field rules shared by all request models, and the enum type that keeps unknown values.
+//! Checks of what is sent: the shape of a JSON body against its model, the field rules
+//! shared by all request models, and the enum type that keeps unknown values.
 
+use serde_json::{Map, Value};
+
+use crate::error::FieldError;
 use crate::ids::{self, IdKind};
-use crate::FieldError;
+use crate::wire::{snake_to_camel, FieldKind, ModelInfo, NoContent};
+
+/// A request body's own rules (required fields, cross-field rules, ID kinds, ...), on top of
+/// its JSON shape.
+pub trait Validate {
+    /// Records every rule this value breaks.
+    fn validate(&self, v: &mut Validator);
+}
+
+impl Validate for NoContent {
+    fn validate(&self, _v: &mut Validator) {}
+}
+
+/// Checks a JSON body against `model`: every unknown field and every value of the wrong JSON
+/// type is reported with its path (e.g. `address.city`), before the body is read.
+pub fn check_shape(model: &ModelInfo, body: &Map<String, Value>, prefix: &str, errors: &mut Vec<FieldError>) {
+    for (key, value) in body {
+        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let Some(field) = model.field(key) else {
+            let known: Vec<String> = model.fields.iter().map(|f| snake_to_camel(f.name)).collect();
+            errors.push(FieldError::new(path, "unknown_field", format!("is not a field of this request; expected one of {}", known.join(", "))));
+            continue;
+        };
+        check_value(&field.kind, value, path, errors);
+    }
+}
+
+fn check_value(kind: &FieldKind, value: &Value, path: String, errors: &mut Vec<FieldError>) {
+    if value.is_null() {
+        return;
+    }
+    if !kind.accepts(value) {
+        errors.push(FieldError::new(path, "type", kind.expectation()));
+        return;
+    }
+    match (kind, value) {
+        (FieldKind::Object(model), Value::Object(map)) => check_shape(model(), map, &path, errors),
+        (FieldKind::List(item), Value::Array(items)) => {
+            for (i, v) in items.iter().enumerate() {
+                check_value(item, v, format!("{path}[{i}]"), errors);
+            }
+        }
+        _ => {}
+    }
+}
 
 /// Collects every broken rule of one request.
 #[derive(Debug, Default)]
@@ -115,16 +163,18 @@ macro_rules! api_enum {
                 f.write_str($crate::validate::ApiEnum::as_str(self))
             }
         }
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str($crate::validate::ApiEnum::as_str(self))
-            }
+        impl $crate::wire::HasKind for $name {
+            const KIND: $crate::wire::FieldKind = $crate::wire::FieldKind::Enum(&$crate::wire::EnumInfo {
+                name: stringify!($name),
+                values: <$name as $crate::validate::ApiEnum>::KNOWN,
+            });
         }
-        impl $crate::models::Json for $name {
+        impl $crate::wire::Inspect for $name {}
+        impl $crate::wire::Json for $name {
             fn from_json(v: serde_json::Value) -> Result<Self, String> {
                 match v {
                     serde_json::Value::String(s) => Ok(Self::from(s.as_str())),
-                    other => Err($crate::models::wrong_type("a string", &other)),
+                    other => Err($crate::wire::wrong_type("a string", &other)),
                 }
             }
             fn into_json(self) -> serde_json::Value {
@@ -132,12 +182,6 @@ macro_rules! api_enum {
             }
             fn is_canonical(v: &serde_json::Value) -> bool {
                 v.is_string()
-            }
-        }
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-                Ok(Self::from(s.as_ref()))
             }
         }
     };

@@ -82,7 +82,7 @@ async fn idle_connections_are_reused() {
 async fn connections_the_server_closed_are_replaced_even_for_post() {
     let (base, accepted) = json_server(true).await;
     let c = client_for(&base).clone();
-    let login = redsky::Login {
+    let login = Login {
         email: Some("admin@example.org".into()),
         password: Some("S3cret!pass".into()),
         red_sky_org_id: None,

@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use webex_emergency::models::Inspect;
+use webex_emergency::wire::Inspect;
 use webex_emergency::*;
 
 fn spec() -> Value {
@@ -33,25 +33,97 @@ fn full_example(spec: &Value, schema: &Value) -> Value {
     }
 }
 
-fn unknown<T: serde::de::DeserializeOwned + Inspect>(v: Value) -> Vec<String> {
-    let t: T = serde_json::from_value(v).expect("decodes");
+fn unknown<T: Json + Inspect>(v: Value) -> Vec<String> {
+    let t = T::from_json(v).expect("decodes");
     let mut out = Vec::new();
     t.unknown_fields("", &mut out);
     out
 }
 
-fn request_ok<T: serde::de::DeserializeOwned + serde::Serialize>(v: Value) -> Vec<String> {
-    match serde_json::from_value::<T>(v.clone()) {
-        // Round trip: nothing dropped.
+/// Read and written back by the one serializer that sends requests: nothing dropped.
+fn request_ok<T: Json>(v: Value) -> Vec<String> {
+    match T::from_json(v.clone()) {
         Ok(t) => {
-            if serde_json::to_value(&t).unwrap() == v {
+            if t.into_json() == v {
                 vec![]
             } else {
                 vec!["round trip changed the value".into()]
             }
         }
-        Err(e) => vec![e.to_string()],
+        Err(e) => vec![e],
     }
+}
+
+webex_emergency::request_model! {
+    /// A request model with a field of every kind.
+    AllKinds {
+        /// Text.
+        text: String,
+        /// A secret.
+        secret: Secret,
+        /// A flag.
+        flag: bool,
+        /// A whole number.
+        count: i64,
+        /// Any number.
+        ratio: f64,
+        /// An enum.
+        choice: CallbackSelection,
+        /// A nested model.
+        nested: Address,
+        /// A list of text.
+        list: Vec<String>,
+        /// A list of models.
+        objects: Vec<Address>,
+    }
+}
+impl validate::Validate for AllKinds {
+    fn validate(&self, _v: &mut validate::Validator) {}
+}
+
+#[test]
+fn shape_check_reads_the_field_kinds() {
+    use webex_emergency::wire::Model;
+    let good = json!({"text": "a", "secret": "s", "flag": true, "count": 3, "ratio": 2.5, "choice": "DIRECT_LINE",
+                      "nested": {"city": "x"}, "list": ["a"], "objects": [{"city": "y"}]});
+    let mut errors = Vec::new();
+    validate::check_shape(AllKinds::info(), good.as_object().unwrap(), "", &mut errors);
+    assert!(errors.is_empty(), "{errors:?}");
+    // Read and written by the one serializer, and sent as such.
+    assert_eq!(AllKinds::from_json(good.clone()).unwrap().into_json(), good);
+    let (bytes, errors) = api::read_body::<AllKinds>(Some(good.clone()));
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(serde_json::from_slice::<Value>(&bytes.unwrap()).unwrap(), good);
+    for (field, bad, path) in [
+        ("text", json!(1), "text"),
+        ("secret", json!(true), "secret"),
+        ("flag", json!("true"), "flag"),
+        ("count", json!(2.5), "count"),
+        ("count", json!("3"), "count"),
+        ("ratio", json!("2"), "ratio"),
+        ("choice", json!(1), "choice"),
+        ("nested", json!([]), "nested"),
+        ("nested", json!({"city": 1}), "nested.city"),
+        ("list", json!("a"), "list"),
+        ("list", json!([1]), "list[0]"),
+        ("objects", json!([{"town": "y"}]), "objects[0].town"),
+    ] {
+        let mut body = good.clone();
+        body[field] = bad;
+        let (bytes, errors) = api::read_body::<AllKinds>(Some(body));
+        assert!(bytes.is_none(), "{field}");
+        let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.rule.as_str())).collect();
+        let rule = if path.ends_with("town") { "unknown_field" } else { "type" };
+        assert_eq!(got, [(path, rule)], "{field}");
+    }
+    // The kinds as the type information gives them; secrets masked at any depth.
+    let kinds: Vec<Value> = AllKinds::info().fields.iter().map(|f| f.kind.describe()).collect();
+    assert_eq!(kinds[3], json!({"type": "integer"}));
+    assert_eq!(kinds[5], json!({"type": "enum", "name": "CallbackSelection"}));
+    assert_eq!(kinds[8], json!({"type": "list", "of": {"type": "object", "model": "Address"}}));
+    let mut shown = good.clone();
+    AllKinds::info().mask_secrets(&mut shown);
+    assert_eq!((shown["secret"].as_str(), shown["text"].as_str()), (Some("***"), Some("a")));
 }
 
 #[test]
@@ -150,15 +222,15 @@ fn every_spec_enum_value_is_known() {
 fn operations_table_matches_the_spec() {
     let spec = spec();
     let mut n = 0;
-    for op in ops::OPERATIONS {
+    for op in api::operations() {
         let o = &spec["paths"][op.path][op.method.as_str().to_ascii_lowercase()];
         assert!(o.is_object(), "{} {} not in spec", op.method.as_str(), op.path);
         assert_eq!(o["summary"].as_str().unwrap().to_lowercase(), op.summary.to_lowercase(), "{}", op.name);
-        assert_eq!(o.get("requestBody").is_some(), op.has_body, "{}", op.name);
+        assert_eq!(o.get("requestBody").is_some(), op.has_body(), "{}", op.name);
         let params: Vec<&str> = o["parameters"].as_array().unwrap().iter().filter(|p| p["in"] == "path").map(|p| p["name"].as_str().unwrap()).collect();
-        assert_eq!(params, op.path_param.iter().map(|p| p.0).collect::<Vec<_>>(), "{}", op.name);
+        assert_eq!(params, op.path_param.iter().map(|p| p.name).collect::<Vec<_>>(), "{}", op.name);
         let query: Vec<&str> = o["parameters"].as_array().unwrap().iter().filter(|p| p["in"] == "query" && p["name"] != "orgId").map(|p| p["name"].as_str().unwrap()).collect();
-        assert_eq!(query, op.query.to_vec(), "{}", op.name);
+        assert_eq!(query, op.query().to_vec(), "{}", op.name);
         n += 1;
     }
     let in_spec: usize = spec["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().len()).sum();
@@ -200,15 +272,15 @@ fn webex_ids_decode_in_real_world_forms() {
 #[test]
 fn retry_after_both_forms() {
     let now = 1_700_000_000_000.0;
-    assert_eq!(http::parse_retry_after("120", now), Some(std::time::Duration::from_secs(120)));
-    assert_eq!(http::parse_retry_after(" 1.5 ", now), Some(std::time::Duration::from_millis(1500)));
+    assert_eq!(retry::parse_retry_after("120", now), Some(std::time::Duration::from_secs(120)));
+    assert_eq!(retry::parse_retry_after(" 1.5 ", now), Some(std::time::Duration::from_millis(1500)));
     let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_030);
     let date = httpdate::fmt_http_date(at);
-    assert_eq!(http::parse_retry_after(&date, now), Some(std::time::Duration::from_secs(30)));
+    assert_eq!(retry::parse_retry_after(&date, now), Some(std::time::Duration::from_secs(30)));
     let past = httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000));
-    assert_eq!(http::parse_retry_after(&past, now), Some(std::time::Duration::ZERO));
+    assert_eq!(retry::parse_retry_after(&past, now), Some(std::time::Duration::ZERO));
     for bad in ["", "-1", "soon", "NaN", "inf"] {
-        assert_eq!(http::parse_retry_after(bad, now), None, "{bad}");
+        assert_eq!(retry::parse_retry_after(bad, now), None, "{bad}");
     }
 }
 
@@ -268,7 +340,7 @@ fn validation_messages_name_field_and_rule() {
 fn json_entry_point_reports_reader_errors_with_paths() {
     let c = Client::builder().token("t").base_url("http://127.0.0.1:9/v1").build().unwrap();
     let person = ids::WebexId::encode("us", "PEOPLE", "1");
-    let call = dynamic::call(&c, "people.update_ecbn", dynamic::Args {
+    let call = bindings_api::call(&c, "people.update_ecbn", bindings_api::Args {
         id: Some(person.clone()),
         body: Some(json!({"selected": "DIRECT_LINE", "locationMemberID": "x"})),
         ..Default::default()
@@ -277,7 +349,7 @@ fn json_entry_point_reports_reader_errors_with_paths() {
     let err = call.dry_run().unwrap_err();
     assert_eq!(err.field_errors()[0].field, "locationMemberID");
     assert_eq!(err.field_errors()[0].rule, "unknown_field");
-    let call = dynamic::call(&c, "redsky.create_building", dynamic::Args {
+    let call = bindings_api::call(&c, "redsky.create_building", bindings_api::Args {
         id: Some(ids::WebexId::encode("us", "LOCATION", "1")),
         body: Some(json!({"alertingEmail": "a@b.co", "address": {"city": 5}})),
         ..Default::default()
@@ -285,7 +357,7 @@ fn json_entry_point_reports_reader_errors_with_paths() {
     .unwrap();
     let err = call.dry_run().unwrap_err();
     assert_eq!((err.field_errors()[0].field.as_str(), err.field_errors()[0].rule.as_str()), ("address.city", "type"));
-    assert!(dynamic::call(&c, "people.delete", dynamic::Args::default()).is_err());
+    assert!(bindings_api::call(&c, "people.delete", bindings_api::Args::default()).is_err());
 }
 
 #[test]
@@ -299,30 +371,30 @@ fn config_errors() {
 
 #[test]
 fn tracking_ids_are_prefixed_random_uuids() {
-    let a = http::new_tracking_id();
+    let a = retry::new_tracking_id();
     let uuid = a.strip_prefix("WEBEX-EMERGENCY_").unwrap();
     let groups: Vec<&str> = uuid.split('-').collect();
     assert_eq!(groups.iter().map(|g| g.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12], "{a}");
     assert!(uuid.chars().all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()), "{a}");
     assert!(groups[2].starts_with('4') && matches!(&groups[3][..1], "8" | "9" | "a" | "b"), "{a}");
-    assert_ne!(a, http::new_tracking_id());
+    assert_ne!(a, retry::new_tracking_id());
     assert_eq!(call::encode_segment("a b/é~"), "a%20b%2F%C3%A9~");
 }
 
 proptest! {
     #[test]
     fn decoders_never_panic_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-        for op in ops::OPERATIONS {
+        for op in api::operations() {
             if let Ok(v) = serde_json::from_slice::<Value>(&bytes) {
-                let _ = dynamic::normalize(op.name, v);
+                let _ = bindings_api::normalize(op.name, v);
             }
         }
-        let _ = http::decode_body::<Ecbn>("x", 200, &bytes, None);
-        let _ = http::decode_body::<ComplianceStatus>("x", 200, &bytes, None);
+        let _ = retry::decode_body::<Ecbn>("x", 200, &bytes, None);
+        let _ = retry::decode_body::<ComplianceStatus>("x", 200, &bytes, None);
         let _ = error::parse_error_body(&bytes);
         let _ = error::excerpt(&bytes);
         let text = String::from_utf8_lossy(&bytes);
-        let _ = http::parse_retry_after(&text, 0.0);
+        let _ = retry::parse_retry_after(&text, 0.0);
         let _ = ids::decode(&text);
         let _ = ids::check("personId", &text, ids::IdKind::Person);
     }
@@ -330,20 +402,20 @@ proptest! {
     #[test]
     fn decoders_never_panic_on_json(v in arb_json()) {
         let bytes = serde_json::to_vec(&v).unwrap();
-        for op in ops::OPERATIONS {
-            let _ = dynamic::normalize(op.name, v.clone());
+        for op in api::operations() {
+            let _ = bindings_api::normalize(op.name, v.clone());
         }
-        let _ = http::decode_body::<Ecbn>("x", 200, &bytes, None);
-        let _ = http::decode_body::<EcbnDependencies>("x", 200, &bytes, None);
-        let _ = http::decode_body::<LocationNotification>("x", 200, &bytes, None);
+        let _ = retry::decode_body::<Ecbn>("x", 200, &bytes, None);
+        let _ = retry::decode_body::<EcbnDependencies>("x", 200, &bytes, None);
+        let _ = retry::decode_body::<LocationNotification>("x", 200, &bytes, None);
         let _ = error::parse_error_body(&bytes);
-        let _ = dynamic::parse_body::<PersonEcbnUpdate>(Some(v.clone()));
-        let _ = dynamic::parse_body::<BuildingCreate>(Some(v));
+        let _ = api::read_body::<PersonEcbnUpdate>(Some(v.clone()));
+        let _ = api::read_body::<BuildingCreate>(Some(v));
     }
 
     #[test]
     fn canonical_answers_pass_unchanged(v in arb_json(), null_at in 0usize..4) {
-        use webex_emergency::models::Json;
+        use webex_emergency::wire::Json;
         fn check<T: Json>(v: &Value) -> Result<(), TestCaseError> {
             if T::is_canonical(v) {
                 let back = T::from_json(v.clone()).map(Json::into_json);
@@ -404,7 +476,7 @@ fn arb_json() -> impl Strategy<Value = Value> {
 #[test]
 fn readme_lists_every_operation() {
     let readme = include_str!("../../README.md");
-    for op in ops::OPERATIONS {
+    for op in api::operations() {
         let row = readme
             .lines()
             .find(|l| l.contains(&format!("| `{}` |", op.name)))

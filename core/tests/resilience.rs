@@ -149,7 +149,7 @@ struct Rotating {
 }
 
 impl TokenProvider for Rotating {
-    fn token(&self, refresh: bool) -> rt::BoxFuture<'_, Result<String, Error>> {
+    fn token(&self, refresh: bool) -> platform::BoxFuture<'_, Result<String, Error>> {
         self.asked.lock().unwrap().push(refresh);
         Box::pin(async move { Ok(if refresh { "fresh-token" } else { "stale-token" }.to_string()) })
     }
@@ -393,4 +393,32 @@ async fn bulk_of_10000_with_faults_accounts_for_every_item() {
     assert!(ok > n * 95 / 100, "ok {ok}, failed {}", failed.len());
     // Every valid item reached the server at least once.
     assert!(j.iter().filter(|e| e.method == "PUT").count() >= n - 10);
+}
+
+/// The retry engine on its own: a prepared request (no `Call`, no operation table) against the
+/// simulator, retried through two 5xx answers; a POST is sent once whatever the answer.
+#[tokio::test]
+async fn retry_engine_sends_a_prepared_request() {
+    let sim = sim(20);
+    let c = client(&sim);
+    let d = dir(&sim);
+    sim.set_faults(script(vec![status_fault(503, None), status_fault(502, None)]));
+    let url = format!("{}/telephony/config/people/{}/emergencyCallbackNumber", sim.base_url, d.people[0]);
+    let request = retry::Request { operation: "engine.get", method: Method::Get, url, body: None, gate: None };
+    let answer = retry::execute(&c, &request).await.unwrap();
+    assert_eq!(answer.status, 200);
+    let ecbn: Ecbn = retry::decode(request.operation, &answer).unwrap();
+    assert!(ecbn.selected.is_some(), "{ecbn:?}");
+    let journal = sim.journal();
+    assert_eq!(journal.iter().map(|e| e.status).collect::<Vec<_>>(), [503, 502, 200]);
+    assert!(journal.iter().all(|e| e.method == "GET" && e.path.ends_with("/emergencyCallbackNumber")));
+
+    sim.reset();
+    sim.set_faults(script(vec![status_fault(503, None)]));
+    let url = format!("{}/telephony/config/redSky/actions/login/invoke", sim.base_url);
+    let body = br#"{"email":"admin@example.org","password":"pw"}"#.to_vec();
+    let request = retry::Request { operation: "engine.post", method: Method::Post, url, body: Some(body), gate: None };
+    let err = retry::execute(&c, &request).await.unwrap_err();
+    assert_eq!((err.status(), err.code(), err.class_name()), (Some(503), "server", "ServerError"));
+    assert_eq!(sim.journal_len(), 1);
 }

@@ -47,7 +47,7 @@ async fn main() {
     let body = std::fs::read(answer).unwrap();
     let t = Instant::now();
     for _ in 0..iters {
-        let e: Ecbn = http::decode_body("people.get_ecbn", 200, &body, None).unwrap();
+        let e: Ecbn = retry::decode_body("people.get_ecbn", 200, &body, None).unwrap();
         std::hint::black_box(&e);
     }
     let parse_ns = t.elapsed().as_nanos() as f64 / iters as f64;

@@ -1,4 +1,4 @@
-//! What differs between native and browser targets: timers, clocks, randomness and boxed futures.
+//! The per-target layer (lowest): timers, clocks, randomness and boxed futures.
 
 use std::future::Future;
 use std::pin::Pin;

@@ -1,13 +1,9 @@
 //! RedSky (RAY BAUM's Act dispatchable location): account, login, compliance stages, buildings.
 
-use futures_util::Stream;
-
-use crate::call::Call;
-use crate::models::{NoContent, RequestBody, Secret};
-use crate::rt::MaybeSend;
-use crate::ops;
-use crate::validate::Validator;
-use crate::{Client, Error, FieldError};
+use super::{param, OffsetPaging, Paging};
+use crate::ids::IdKind;
+use crate::validate::{Validate, Validator};
+use crate::wire::{NoContent, Secret};
 
 crate::api_enum! {
     /// Whether the customer is Webex Calling or wholesale (`orgPrefixObject`).
@@ -80,8 +76,6 @@ crate::api_enum! {
         Compliant = "COMPLIANT",
     }
 }
-
-crate::inspect_leaf!(OrgPrefix, ComplianceStage, OrgStatus, ComplianceStatusValue, LocationState);
 
 crate::response_model! {
     /// The organization's RedSky account (`RedSkyGetObject`).
@@ -270,7 +264,7 @@ fn check_address(v: &mut Validator, address: &Option<Address>) {
     }
 }
 
-impl RequestBody for ServiceSettingsUpdate {
+impl Validate for ServiceSettingsUpdate {
     fn validate(&self, v: &mut Validator) {
         v.required("enabled", &self.enabled);
         v.email("email", &self.email);
@@ -284,191 +278,61 @@ impl RequestBody for ServiceSettingsUpdate {
         }
     }
 }
-impl RequestBody for AccountCreate {
+impl Validate for AccountCreate {
     fn validate(&self, v: &mut Validator) {
         v.required("email", &self.email);
         v.email("email", &self.email);
         v.known("orgPrefix", &self.org_prefix);
     }
 }
-impl RequestBody for Login {
+impl Validate for Login {
     fn validate(&self, v: &mut Validator) {
         v.required("email", &self.email);
         v.email("email", &self.email);
         v.required("password", &self.password);
     }
 }
-impl RequestBody for ComplianceStatusUpdate {
+impl Validate for ComplianceStatusUpdate {
     fn validate(&self, v: &mut Validator) {
         v.required("complianceStatus", &self.compliance_status);
         v.known("complianceStatus", &self.compliance_status);
     }
 }
-impl RequestBody for BuildingCreate {
+impl Validate for BuildingCreate {
     fn validate(&self, v: &mut Validator) {
         v.required("alertingEmail", &self.alerting_email);
         v.email("alertingEmail", &self.alerting_email);
         check_address(v, &self.address);
     }
 }
-impl RequestBody for BuildingUpdate {
+impl Validate for BuildingUpdate {
     fn validate(&self, v: &mut Validator) {
         check_address(v, &self.address);
     }
 }
 
-/// Largest page the API serves (the spec's default for `max`).
-pub const MAX_PAGE_SIZE: u32 = 2000;
+const LOCATION: Option<super::PathParam> = param("locationId", IdKind::Location);
 
-/// Checks the paging parameters of the compliance status list.
-pub fn check_page(max: Option<u32>, order: Option<&str>) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    if let Some(m) = max {
-        if m == 0 || m > MAX_PAGE_SIZE {
-            errors.push(FieldError::new("max", "range", format!("must be between 1 and {MAX_PAGE_SIZE}")));
-        }
-    }
-    if let Some(o) = order {
-        let (key, dir) = o.rsplit_once('-').unwrap_or((o, "asc"));
-        if !matches!(key, "locationName" | "locationState") || !matches!(dir, "asc" | "desc") {
-            errors.push(FieldError::new(
-                "order",
-                "enum",
-                format!("`{o}` is not one of locationName, locationState, optionally with -asc or -desc"),
-            ));
-        }
-    }
-    errors
-}
+/// Paging of the compliance status list.
+pub static COMPLIANCE_PAGING: OffsetPaging = OffsetPaging {
+    default_size: 100,
+    max_size: 2000,
+    orders: &["locationName", "locationState"],
+    items: &["locationsStatus", "locations"],
+    count: &["locationsStatus", "count"],
+};
 
-/// RedSky operations.
-#[derive(Debug, Clone)]
-pub struct RedSky {
-    client: Client,
-}
-
-impl RedSky {
-    /// The organization's RedSky account.
-    pub fn get_account(&self) -> Call<Account> {
-        Call::new::<NoContent>(&self.client, &ops::REDSKY_GET_ACCOUNT, None, None)
-    }
-    /// Creates the RedSky account and its admin (never retried).
-    pub fn create_account(&self, req: &AccountCreate) -> Call<NoContent> {
-        Call::new(&self.client, &ops::REDSKY_CREATE_ACCOUNT, None, Some(req))
-    }
-    /// Logs in to the RedSky admin account (never retried).
-    pub fn login(&self, req: &Login) -> Call<LoginResult> {
-        Call::new(&self.client, &ops::REDSKY_LOGIN, None, Some(req))
-    }
-    /// Changes the RedSky service settings.
-    pub fn update_service_settings(&self, req: &ServiceSettingsUpdate) -> Call<NoContent> {
-        Call::new(&self.client, &ops::REDSKY_UPDATE_SERVICE_SETTINGS, None, Some(req))
-    }
-    /// The organization's compliance status.
-    pub fn get_status(&self) -> Call<ComplianceStatus> {
-        Call::new::<NoContent>(&self.client, &ops::REDSKY_GET_STATUS, None, None)
-    }
-    /// Reports a completed setup stage for the organization.
-    pub fn update_status(&self, req: &ComplianceStatusUpdate) -> Call<ComplianceStatus> {
-        Call::new(&self.client, &ops::REDSKY_UPDATE_STATUS, None, Some(req))
-    }
-    /// One page of the organization's compliance status and location list.
-    pub fn compliance_status_page(
-        &self,
-        start: Option<u32>,
-        max: Option<u32>,
-        order: Option<&str>,
-    ) -> Call<ComplianceStatus> {
-        Call::new::<NoContent>(&self.client, &ops::REDSKY_COMPLIANCE_STATUS_PAGE, None, None)
-            .with_errors(check_page(max, order))
-            .with_query("start", start.map(|s| s.to_string()))
-            .with_query("max", max.map(|m| m.to_string()))
-            .with_query("order", order.map(str::to_string))
-    }
-    /// Every location's compliance status, fetching pages of `page_size` as needed.
-    pub fn compliance_statuses(
-        &self,
-        page_size: Option<u32>,
-        order: Option<&str>,
-        org_id: Option<&str>,
-    ) -> impl Stream<Item = Result<RedSkyLocation, Error>> + MaybeSend + 'static {
-        struct State {
-            api: RedSky,
-            order: Option<String>,
-            org_id: Option<String>,
-            max: u32,
-            start: u32,
-            buffer: std::vec::IntoIter<RedSkyLocation>,
-            done: bool,
-        }
-        let state = State {
-            api: self.clone(),
-            order: order.map(str::to_string),
-            org_id: org_id.map(str::to_string),
-            max: page_size.unwrap_or(100),
-            start: 0,
-            buffer: Vec::new().into_iter(),
-            done: false,
-        };
-        futures_util::stream::unfold(state, |mut s| async move {
-            loop {
-                if let Some(loc) = s.buffer.next() {
-                    return Some((Ok(loc), s));
-                }
-                if s.done {
-                    return None;
-                }
-                let mut call = s.api.compliance_status_page(Some(s.start), Some(s.max), s.order.as_deref());
-                if let Some(org) = &s.org_id {
-                    call = call.org_id(org.clone());
-                }
-                match call.send().await {
-                    Err(e) => {
-                        s.done = true;
-                        return Some((Err(e), s));
-                    }
-                    Ok(page) => {
-                        let status = page.locations_status.unwrap_or_default();
-                        let locations = status.locations.unwrap_or_default();
-                        let n = locations.len() as u32;
-                        s.start += n;
-                        let total = status.count.unwrap_or(0);
-                        s.done = n == 0 || n < s.max || u64::from(s.start) >= total;
-                        s.buffer = locations.into_iter();
-                    }
-                }
-            }
-        })
-    }
-    /// A location's RedSky calling parameters.
-    pub fn location_parameters(&self, location_id: &str) -> Call<LocationParameters> {
-        Call::new::<NoContent>(&self.client, &ops::REDSKY_LOCATION_PARAMETERS, Some(location_id), None)
-    }
-    /// A location's compliance status.
-    pub fn location_status(&self, location_id: &str) -> Call<ComplianceStatus> {
-        Call::new::<NoContent>(&self.client, &ops::REDSKY_LOCATION_STATUS, Some(location_id), None)
-    }
-    /// Reports a completed setup stage for a location.
-    pub fn update_location_status(
-        &self,
-        location_id: &str,
-        req: &ComplianceStatusUpdate,
-    ) -> Call<LocationStatusUpdate> {
-        Call::new(&self.client, &ops::REDSKY_UPDATE_LOCATION_STATUS, Some(location_id), Some(req))
-    }
-    /// Creates a building address and alert e-mail for a location (never retried).
-    pub fn create_building(&self, location_id: &str, req: &BuildingCreate) -> Call<NoContent> {
-        Call::new(&self.client, &ops::REDSKY_CREATE_BUILDING, Some(location_id), Some(req))
-    }
-    /// Changes a location's building address.
-    pub fn update_building(&self, location_id: &str, req: &BuildingUpdate) -> Call<NoContent> {
-        Call::new(&self.client, &ops::REDSKY_UPDATE_BUILDING, Some(location_id), Some(req))
-    }
-}
-
-impl Client {
-    /// RedSky operations.
-    pub fn redsky(&self) -> RedSky {
-        RedSky { client: self.clone() }
-    }
+crate::operations! {
+    RedSkyUpdateServiceSettings / REDSKY_UPDATE_SERVICE_SETTINGS = "redsky.update_service_settings", Put "/telephony/config/redSky/serviceSettings", path None, paging Paging::None, request ServiceSettingsUpdate, answer NoContent, "Update RedSky Service Settings";
+    RedSkyCreateAccount / REDSKY_CREATE_ACCOUNT = "redsky.create_account", Post "/telephony/config/redSky", path None, paging Paging::None, request AccountCreate, answer NoContent, "Create an Account and Admin in RedSky";
+    RedSkyGetAccount / REDSKY_GET_ACCOUNT = "redsky.get_account", Get "/telephony/config/redSky", path None, paging Paging::None, request NoContent, answer Account, "Retrieve RedSky Account Details for an Organization";
+    RedSkyUpdateStatus / REDSKY_UPDATE_STATUS = "redsky.update_status", Put "/telephony/config/redSky/status", path None, paging Paging::None, request ComplianceStatusUpdate, answer ComplianceStatus, "Update the Organization RedSky Account's Compliance Status";
+    RedSkyComplianceStatusPage / REDSKY_COMPLIANCE_STATUS_PAGE = "redsky.compliance_status_page", Get "/telephony/config/redSky/complianceStatus", path None, paging Paging::Offset(&COMPLIANCE_PAGING), request NoContent, answer ComplianceStatus, "Get the Organization Compliance Status and the Location Status List";
+    RedSkyGetStatus / REDSKY_GET_STATUS = "redsky.get_status", Get "/telephony/config/redSky/status", path None, paging Paging::None, request NoContent, answer ComplianceStatus, "Get the Organization Compliance Status for a RedSky Account";
+    RedSkyLogin / REDSKY_LOGIN = "redsky.login", Post "/telephony/config/redSky/actions/login/invoke", path None, paging Paging::None, request Login, answer LoginResult, "Login to a RedSky Admin Account";
+    RedSkyLocationParameters / REDSKY_LOCATION_PARAMETERS = "redsky.location_parameters", Get "/telephony/config/locations/{locationId}/redSky", path LOCATION, paging Paging::None, request NoContent, answer LocationParameters, "Get a Location's RedSky Emergency Calling Parameters";
+    RedSkyLocationStatus / REDSKY_LOCATION_STATUS = "redsky.location_status", Get "/telephony/config/locations/{locationId}/redSky/status", path LOCATION, paging Paging::None, request NoContent, answer ComplianceStatus, "Get a Location's RedSky Compliance Status";
+    RedSkyUpdateLocationStatus / REDSKY_UPDATE_LOCATION_STATUS = "redsky.update_location_status", Put "/telephony/config/locations/{locationId}/redSky/status", path LOCATION, paging Paging::None, request ComplianceStatusUpdate, answer LocationStatusUpdate, "Update a Location's RedSky Compliance Status";
+    RedSkyCreateBuilding / REDSKY_CREATE_BUILDING = "redsky.create_building", Post "/telephony/config/locations/{locationId}/redSky/building", path LOCATION, paging Paging::None, request BuildingCreate, answer NoContent, "Create a RedSky Building Address and Alert Email for a Location";
+    RedSkyUpdateBuilding / REDSKY_UPDATE_BUILDING = "redsky.update_building", Put "/telephony/config/locations/{locationId}/redSky/building", path LOCATION, paging Paging::None, request BuildingUpdate, answer NoContent, "Update a RedSky Building Address for a Location";
 }

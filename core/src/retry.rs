@@ -1,20 +1,42 @@
-//! Sending with bounded retries (Retry-After, backoff with jitter, deadline) and decoding answers.
+//! The retry engine: sends one prepared request with bounded retries (Retry-After, backoff
+//! with jitter, total deadline) and gives back the success answer; and the answer decoder.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
-
-use crate::call::{build_url, Call};
+use crate::api::Method;
+use crate::client::Client;
 use crate::error::{excerpt, parse_error_body, status_text, ApiError, ApiErrorKind, DecodeError};
-use crate::ops::Operation;
-use crate::{rt, transport};
-use crate::{Error, TransportError, TransportKind};
+use crate::platform as rt;
+use crate::transport;
+use crate::wire::Json;
+use crate::error::{Error, TransportError, TransportKind};
+
+/// A request ready to be sent: what the retry engine needs and nothing more.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Operation name, for errors.
+    pub operation: &'static str,
+    /// HTTP method (POST is never retried).
+    pub method: Method,
+    /// Full URL with the query.
+    pub url: String,
+    /// JSON body, as sent.
+    pub body: Option<Vec<u8>>,
+    /// Each attempt waits for a permit of this gate (bulk runs cap requests in flight with it;
+    /// a request waiting to retry holds no permit).
+    pub gate: Option<Arc<tokio::sync::Semaphore>>,
+}
 
 /// A success answer.
-pub(crate) struct Answer {
-    status: u16,
-    body: Vec<u8>,
-    tracking_id: Option<String>,
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// HTTP status (2xx).
+    pub status: u16,
+    /// The body as received.
+    pub body: Vec<u8>,
+    /// The `trackingid` header.
+    pub tracking_id: Option<String>,
 }
 
 /// A unique tracking ID for one call.
@@ -47,7 +69,7 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<Duration> {
 }
 
 /// Exponential backoff with full jitter for retry `n` (0-based).
-fn backoff(policy: &crate::RetryPolicy, n: u32) -> Duration {
+fn backoff(policy: &crate::client::RetryPolicy, n: u32) -> Duration {
     let base = policy.initial_backoff.as_secs_f64() * 2f64.powi(n.min(20) as i32);
     let cap = base.min(policy.max_backoff.as_secs_f64());
     let jitter = (rt::random_u64() % 1000) as f64 / 1000.0;
@@ -64,8 +86,8 @@ enum Attempt {
 pub use crate::transport::MAX_BODY_BYTES;
 
 async fn attempt(
-    client: &crate::Client,
-    op: &Operation,
+    client: &Client,
+    method: Method,
     url: &str,
     body: Option<&[u8]>,
     token: &str,
@@ -79,7 +101,7 @@ async fn attempt(
         headers.push(("Content-Type", "application/json"));
     }
     // Boxed: the exchange's state is several kB, and futures holding it inline get copied.
-    let exchange = Box::pin(transport::exchange(&client.inner.http, op.method, url, &headers, body));
+    let exchange = Box::pin(transport::exchange(&client.inner.http, method, url, &headers, body));
     match rt::timeout(limit, exchange).await {
         None => Attempt::Failed(
             TransportKind::Timeout,
@@ -102,7 +124,7 @@ async fn attempt(
 }
 
 fn api_error(
-    op: &Operation,
+    operation: &str,
     status: u16,
     body: &[u8],
     retry_after: Option<Duration>,
@@ -111,7 +133,7 @@ fn api_error(
 ) -> ApiError {
     let parsed = parse_error_body(body);
     ApiError {
-        operation: op.name.to_string(),
+        operation: operation.to_string(),
         status,
         kind: ApiErrorKind::from_status(status),
         message: parsed.message.unwrap_or_else(|| status_text(status).to_string()),
@@ -136,13 +158,12 @@ fn retryable_status(status: u16, idempotent: bool, retry_after: Option<Duration>
     }
 }
 
-/// Sends a validated call with the client's retry policy; returns the success answer.
-pub(crate) async fn execute<R>(call: &Call<R>) -> Result<Answer, Error> {
-    let client = &call.client;
-    let op = call.op;
+/// Sends a request with the client's retry policy; returns the success answer.
+pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error> {
+    let name = request.operation;
+    let method = request.method;
     let policy = &client.inner.retry;
-    let (path, query) = call.path_and_query();
-    let url = build_url(&client.inner.base_url, &path, &query);
+    let url = &request.url;
     let tracking_id = new_tracking_id();
     let started = rt::now_ms();
     let deadline_ms = started + policy.total_deadline.as_secs_f64() * 1000.0;
@@ -153,17 +174,17 @@ pub(crate) async fn execute<R>(call: &Call<R>) -> Result<Answer, Error> {
         let remaining = Duration::from_secs_f64(((deadline_ms - rt::now_ms()) / 1000.0).max(0.001));
         let limit = client.inner.timeout.min(remaining);
         let result = {
-            let _permit = match &call.gate {
+            let _permit = match &request.gate {
                 Some(g) => g.acquire().await.ok(),
                 None => None,
             };
-            attempt(client, op, &url, call.body.as_deref(), &token, &tracking_id, limit).await
+            attempt(client, method, url, request.body.as_deref(), &token, &tracking_id, limit).await
         };
         let (wait, err) = match result {
             Attempt::Done(answer) => return Ok(answer),
             Attempt::TooLarge { status, size, tracking_id } => {
                 return Err(Error::Decode(DecodeError {
-                    operation: op.name.into(),
+                    operation: name.into(),
                     status,
                     message: format!(
                         "the answer is larger than {} MiB (over {size} bytes read); refusing to read it",
@@ -174,13 +195,13 @@ pub(crate) async fn execute<R>(call: &Call<R>) -> Result<Answer, Error> {
                 }))
             }
             Attempt::Status { status, body, retry_after, tracking_id: tid } => {
-                let mut err = api_error(op, status, &body, retry_after, tid, &tracking_id);
+                let mut err = api_error(name, status, &body, retry_after, tid, &tracking_id);
                 if status == 401 && client.has_token_provider() && !refreshed {
                     refreshed = true;
                     continue;
                 }
-                if !retryable_status(status, op.method.is_idempotent(), retry_after) {
-                    if !op.method.is_idempotent() && matches!(status, 429 | 502 | 503 | 504) {
+                if !retryable_status(status, method.is_idempotent(), retry_after) {
+                    if !method.is_idempotent() && matches!(status, 429 | 502 | 503 | 504) {
                         err.note = Some("POST requests are never replayed automatically".into());
                     }
                     return Err(Error::Api(Box::new(err)));
@@ -198,8 +219,8 @@ pub(crate) async fn execute<R>(call: &Call<R>) -> Result<Answer, Error> {
                 (retry_after.unwrap_or_else(|| backoff(policy, retries)), Error::Api(Box::new(err)))
             }
             Attempt::Failed(kind, message) => {
-                let err = Error::Transport(TransportError { operation: op.name.into(), kind, message });
-                if !op.method.is_idempotent() {
+                let err = Error::Transport(TransportError { operation: name.into(), kind, message });
+                if !method.is_idempotent() {
                     return Err(err);
                 }
                 (backoff(policy, retries), err)
@@ -233,13 +254,13 @@ fn with_note(err: Error, note: String) -> Error {
     }
 }
 
-/// Decodes a success answer as `R`; an empty body reads as JSON `null`.
-pub(crate) fn decode<R: DeserializeOwned>(op: &Operation, answer: &Answer) -> Result<R, Error> {
-    decode_body(op.name, answer.status, &answer.body, answer.tracking_id.clone())
+/// Decodes a success answer of `operation` as `R`.
+pub fn decode<R: Json>(operation: &str, answer: &Answer) -> Result<R, Error> {
+    decode_body(operation, answer.status, &answer.body, answer.tracking_id.clone())
 }
 
-/// Decodes a success body of an operation as `R`.
-pub fn decode_body<R: DeserializeOwned>(
+/// Decodes a success body of an operation as `R`; an empty body reads as JSON `null`.
+pub fn decode_body<R: Json>(
     operation: &str,
     status: u16,
     body: &[u8],
@@ -247,13 +268,12 @@ pub fn decode_body<R: DeserializeOwned>(
 ) -> Result<R, Error> {
     let is_empty = body.iter().all(|b| b.is_ascii_whitespace());
     let bytes: &[u8] = if is_empty { b"null" } else { body };
-    serde_json::from_slice(bytes).map_err(|e| {
-        Error::Decode(DecodeError {
-            operation: operation.to_string(),
-            status,
-            message: e.to_string(),
-            body_excerpt: excerpt(body),
-            tracking_id,
-        })
-    })
+    let fail = |message: String, tracking_id| {
+        Error::Decode(DecodeError { operation: operation.to_string(), status, message, body_excerpt: excerpt(body), tracking_id })
+    };
+    let value: serde_json::Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => return Err(fail(e.to_string(), tracking_id)),
+    };
+    R::from_json(value).map_err(|e| fail(e.trim_start_matches(['.', ':', ' ']).to_string(), tracking_id))
 }

@@ -1,10 +1,9 @@
 //! Emergency call notification e-mails (Kari's Law), for the organization and per location.
 
-use crate::call::Call;
-use crate::models::{NoContent, RequestBody};
-use crate::ops;
-use crate::validate::Validator;
-use crate::Client;
+use super::{param, Paging};
+use crate::ids::IdKind;
+use crate::validate::{Validate, Validator};
+use crate::wire::NoContent;
 
 crate::response_model! {
     /// The organization's emergency call notification.
@@ -52,49 +51,22 @@ crate::request_model! {
     }
 }
 
-impl RequestBody for OrgNotificationUpdate {
+impl Validate for OrgNotificationUpdate {
     fn validate(&self, v: &mut Validator) {
         v.email("emailAddress", &self.email_address);
     }
 }
-impl RequestBody for LocationNotificationUpdate {
+impl Validate for LocationNotificationUpdate {
     fn validate(&self, v: &mut Validator) {
         v.email("emailAddress", &self.email_address);
     }
 }
 
-/// Emergency call notification operations.
-#[derive(Debug, Clone)]
-pub struct Notifications {
-    client: Client,
-}
+const LOCATION: Option<super::PathParam> = param("locationId", IdKind::Location);
 
-impl Notifications {
-    /// The organization's setting.
-    pub fn get_org(&self) -> Call<OrgNotification> {
-        Call::new::<NoContent>(&self.client, &ops::NOTIFICATIONS_GET_ORG, None, None)
-    }
-    /// Changes the organization's setting.
-    pub fn update_org(&self, settings: &OrgNotificationUpdate) -> Call<NoContent> {
-        Call::new(&self.client, &ops::NOTIFICATIONS_UPDATE_ORG, None, Some(settings))
-    }
-    /// A location's setting.
-    pub fn get_location(&self, location_id: &str) -> Call<LocationNotification> {
-        Call::new::<NoContent>(&self.client, &ops::NOTIFICATIONS_GET_LOCATION, Some(location_id), None)
-    }
-    /// Changes a location's setting.
-    pub fn update_location(
-        &self,
-        location_id: &str,
-        settings: &LocationNotificationUpdate,
-    ) -> Call<NoContent> {
-        Call::new(&self.client, &ops::NOTIFICATIONS_UPDATE_LOCATION, Some(location_id), Some(settings))
-    }
-}
-
-impl Client {
-    /// Emergency call notification operations.
-    pub fn notifications(&self) -> Notifications {
-        Notifications { client: self.clone() }
-    }
+crate::operations! {
+    NotificationsGetOrg / NOTIFICATIONS_GET_ORG = "notifications.get_org", Get "/telephony/config/emergencyCallNotification", path None, paging Paging::None, request NoContent, answer OrgNotification, "Get an Organization Emergency Call Notification";
+    NotificationsUpdateOrg / NOTIFICATIONS_UPDATE_ORG = "notifications.update_org", Put "/telephony/config/emergencyCallNotification", path None, paging Paging::None, request OrgNotificationUpdate, answer NoContent, "Update an Organization Emergency Call Notification";
+    NotificationsGetLocation / NOTIFICATIONS_GET_LOCATION = "notifications.get_location", Get "/telephony/config/locations/{locationId}/emergencyCallNotification", path LOCATION, paging Paging::None, request NoContent, answer LocationNotification, "Get a Location Emergency Call Notification";
+    NotificationsUpdateLocation / NOTIFICATIONS_UPDATE_LOCATION = "notifications.update_location", Put "/telephony/config/locations/{locationId}/emergencyCallNotification", path LOCATION, paging Paging::None, request LocationNotificationUpdate, answer NoContent, "Update a Location Emergency Call Notification";
 }

@@ -1,11 +1,9 @@
 //! Emergency callback numbers (ECBN) of people, workspaces, virtual lines and hunt groups.
 
-use crate::call::Call;
+use super::{param, Paging};
 use crate::ids::IdKind;
-use crate::models::{NoContent, RequestBody};
-use crate::ops::{self, Operation};
-use crate::validate::Validator;
-use crate::Client;
+use crate::validate::{Validate, Validator};
+use crate::wire::NoContent;
 
 crate::api_enum! {
     /// The ECBN source a member has selected (`ECBNSelectionType`).
@@ -71,8 +69,6 @@ crate::api_enum! {
         Place = "PLACE",
     }
 }
-
-crate::inspect_leaf!(EcbnSelection, CallbackSelection, EffectiveLevel, EcbnQuality, MemberType);
 
 crate::response_model! {
     /// One ECBN source (`directLineInfo`, `locationECBNInfo`, `locationMemberInfo`, `defaultInfo`).
@@ -176,109 +172,37 @@ fn check_selection(v: &mut Validator, selected: &Option<CallbackSelection>, memb
     }
 }
 
-impl RequestBody for PersonEcbnUpdate {
+impl Validate for PersonEcbnUpdate {
     fn validate(&self, v: &mut Validator) {
         check_selection(v, &self.selected, &self.location_member_id);
     }
 }
-impl RequestBody for WorkspaceEcbnUpdate {
+impl Validate for WorkspaceEcbnUpdate {
     fn validate(&self, v: &mut Validator) {
         check_selection(v, &self.selected, &self.location_member_id);
     }
 }
-impl RequestBody for VirtualLineEcbnUpdate {
+impl Validate for VirtualLineEcbnUpdate {
     fn validate(&self, v: &mut Validator) {
         v.required("selected", &self.selected);
         check_selection(v, &self.selected, &self.location_member_id);
     }
 }
 
-/// The three ECBN operations of one kind of member.
-#[derive(Debug)]
-pub struct EcbnOps {
-    get: &'static Operation,
-    update: &'static Operation,
-    dependencies: &'static Operation,
-}
+const PERSON: Option<super::PathParam> = param("personId", IdKind::Person);
+const WORKSPACE: Option<super::PathParam> = param("workspaceId", IdKind::Workspace);
+const VIRTUAL_LINE: Option<super::PathParam> = param("virtualLineId", IdKind::VirtualLine);
+const HUNT_GROUP: Option<super::PathParam> = param("huntGroupId", IdKind::HuntGroup);
 
-/// ECBN operations of people, workspaces or virtual lines; `U` is the update body.
-#[derive(Debug, Clone)]
-pub struct Members<U> {
-    client: Client,
-    ops: &'static EcbnOps,
-    _u: std::marker::PhantomData<fn(U)>,
-}
-
-static PEOPLE: EcbnOps = EcbnOps {
-    get: &ops::PEOPLE_GET_ECBN,
-    update: &ops::PEOPLE_UPDATE_ECBN,
-    dependencies: &ops::PEOPLE_ECBN_DEPENDENCIES,
-};
-static WORKSPACES: EcbnOps = EcbnOps {
-    get: &ops::WORKSPACES_GET_ECBN,
-    update: &ops::WORKSPACES_UPDATE_ECBN,
-    dependencies: &ops::WORKSPACES_ECBN_DEPENDENCIES,
-};
-static VIRTUAL_LINES: EcbnOps = EcbnOps {
-    get: &ops::VIRTUAL_LINES_GET_ECBN,
-    update: &ops::VIRTUAL_LINES_UPDATE_ECBN,
-    dependencies: &ops::VIRTUAL_LINES_ECBN_DEPENDENCIES,
-};
-
-/// People's ECBN operations.
-pub type People = Members<PersonEcbnUpdate>;
-/// Workspaces' ECBN operations.
-pub type Workspaces = Members<WorkspaceEcbnUpdate>;
-/// Virtual lines' ECBN operations.
-pub type VirtualLines = Members<VirtualLineEcbnUpdate>;
-
-impl<U: RequestBody> Members<U> {
-    /// The member's ECBN settings.
-    pub fn get_ecbn(&self, id: &str) -> Call<Ecbn> {
-        Call::new::<U>(&self.client, self.ops.get, Some(id), None)
-    }
-    /// Changes the member's ECBN settings.
-    pub fn update_ecbn(&self, id: &str, update: &U) -> Call<NoContent> {
-        Call::new(&self.client, self.ops.update, Some(id), Some(update))
-    }
-    /// Who uses the member's number as their ECBN.
-    pub fn ecbn_dependencies(&self, id: &str) -> Call<EcbnDependencies> {
-        Call::new::<U>(&self.client, self.ops.dependencies, Some(id), None)
-    }
-}
-
-/// Hunt groups' ECBN operation.
-#[derive(Debug, Clone)]
-pub struct HuntGroups {
-    client: Client,
-}
-
-impl HuntGroups {
-    /// Who uses the hunt group's number as their ECBN.
-    pub fn ecbn_dependencies(&self, id: &str) -> Call<EcbnDependencies> {
-        Call::new::<NoContent>(&self.client, &ops::HUNT_GROUPS_ECBN_DEPENDENCIES, Some(id), None)
-    }
-}
-
-impl RequestBody for NoContent {
-    fn validate(&self, _v: &mut Validator) {}
-}
-
-impl Client {
-    /// People's ECBN operations.
-    pub fn people(&self) -> People {
-        Members { client: self.clone(), ops: &PEOPLE, _u: std::marker::PhantomData }
-    }
-    /// Workspaces' ECBN operations.
-    pub fn workspaces(&self) -> Workspaces {
-        Members { client: self.clone(), ops: &WORKSPACES, _u: std::marker::PhantomData }
-    }
-    /// Virtual lines' ECBN operations.
-    pub fn virtual_lines(&self) -> VirtualLines {
-        Members { client: self.clone(), ops: &VIRTUAL_LINES, _u: std::marker::PhantomData }
-    }
-    /// Hunt groups' ECBN operation.
-    pub fn hunt_groups(&self) -> HuntGroups {
-        HuntGroups { client: self.clone() }
-    }
+crate::operations! {
+    HuntGroupsEcbnDependencies / HUNT_GROUPS_ECBN_DEPENDENCIES = "hunt_groups.ecbn_dependencies", Get "/telephony/config/huntGroups/{huntGroupId}/emergencyCallbackNumber/dependencies", path HUNT_GROUP, paging Paging::None, request NoContent, answer EcbnDependencies, "Get Dependencies for a Hunt Group Emergency Callback Number";
+    PeopleGetEcbn / PEOPLE_GET_ECBN = "people.get_ecbn", Get "/telephony/config/people/{personId}/emergencyCallbackNumber", path PERSON, paging Paging::None, request NoContent, answer Ecbn, "Get a Person's Emergency Callback Number";
+    PeopleUpdateEcbn / PEOPLE_UPDATE_ECBN = "people.update_ecbn", Put "/telephony/config/people/{personId}/emergencyCallbackNumber", path PERSON, paging Paging::None, request PersonEcbnUpdate, answer NoContent, "Update a Person's Emergency Callback Number";
+    PeopleEcbnDependencies / PEOPLE_ECBN_DEPENDENCIES = "people.ecbn_dependencies", Get "/telephony/config/people/{personId}/emergencyCallbackNumber/dependencies", path PERSON, paging Paging::None, request NoContent, answer EcbnDependencies, "Retrieve A Person's Emergency Callback Number Dependencies";
+    WorkspacesGetEcbn / WORKSPACES_GET_ECBN = "workspaces.get_ecbn", Get "/telephony/config/workspaces/{workspaceId}/emergencyCallbackNumber", path WORKSPACE, paging Paging::None, request NoContent, answer Ecbn, "Get a Workspace Emergency Callback Number";
+    WorkspacesUpdateEcbn / WORKSPACES_UPDATE_ECBN = "workspaces.update_ecbn", Put "/telephony/config/workspaces/{workspaceId}/emergencyCallbackNumber", path WORKSPACE, paging Paging::None, request WorkspaceEcbnUpdate, answer NoContent, "Update a Workspace Emergency Callback Number";
+    WorkspacesEcbnDependencies / WORKSPACES_ECBN_DEPENDENCIES = "workspaces.ecbn_dependencies", Get "/telephony/config/workspaces/{workspaceId}/emergencyCallbackNumber/dependencies", path WORKSPACE, paging Paging::None, request NoContent, answer EcbnDependencies, "Retrieve Workspace Emergency Callback Number Dependencies";
+    VirtualLinesEcbnDependencies / VIRTUAL_LINES_ECBN_DEPENDENCIES = "virtual_lines.ecbn_dependencies", Get "/telephony/config/virtualLines/{virtualLineId}/emergencyCallbackNumber/dependencies", path VIRTUAL_LINE, paging Paging::None, request NoContent, answer EcbnDependencies, "Get Dependencies for a Virtual Line Emergency Callback Number";
+    VirtualLinesGetEcbn / VIRTUAL_LINES_GET_ECBN = "virtual_lines.get_ecbn", Get "/telephony/config/virtualLines/{virtualLineId}/emergencyCallbackNumber", path VIRTUAL_LINE, paging Paging::None, request NoContent, answer Ecbn, "Get the Virtual Line's Emergency Callback Settings";
+    VirtualLinesUpdateEcbn / VIRTUAL_LINES_UPDATE_ECBN = "virtual_lines.update_ecbn", Put "/telephony/config/virtualLines/{virtualLineId}/emergencyCallbackNumber", path VIRTUAL_LINE, paging Paging::None, request VirtualLineEcbnUpdate, answer NoContent, "Update a Virtual Line's Emergency Callback settings";
 }

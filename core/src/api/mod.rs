@@ -1,0 +1,311 @@
+//! The API: one module per area with its models, rules and operation declarations. Each
+//! operation is declared once, with its types ([`Op`]); the untyped [`Operation`] that the
+//! generic request path, the JSON entry point, the type information and the tests read is made
+//! from that declaration.
+
+pub mod ecbn;
+pub mod notifications;
+pub mod redsky;
+
+use serde_json::Value;
+
+use crate::error::{DecodeError, Error, FieldError};
+use crate::ids::IdKind;
+use crate::platform::MaybeSend;
+use crate::validate::{check_shape, Validate, Validator};
+use crate::wire::{Json, ModelInfo, Schema};
+
+/// HTTP methods this API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Read; retried on 5xx and connection errors.
+    Get,
+    /// Replace; idempotent, so retried like GET.
+    Put,
+    /// Create or log in; never replayed.
+    Post,
+}
+
+impl Method {
+    /// The method as HTTP writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+        }
+    }
+    /// Whether a failed attempt may be sent again.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post)
+    }
+}
+
+/// The one `{name}` parameter of an operation's path and the Webex ID kind it takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathParam {
+    /// Its name in the path, e.g. `personId`.
+    pub name: &'static str,
+    /// The kind of Webex ID it takes.
+    pub kind: IdKind,
+}
+
+/// How a list operation is paged.
+#[derive(Debug, Clone, Copy)]
+pub enum Paging {
+    /// One answer, no paging.
+    None,
+    /// `start` (offset) and `max` (page size) query parameters, and an `order`.
+    Offset(&'static OffsetPaging),
+}
+
+/// Offset paging: where the items and the total count are in each page.
+#[derive(Debug)]
+pub struct OffsetPaging {
+    /// Page size when the caller gives none.
+    pub default_size: u32,
+    /// Largest page the API serves.
+    pub max_size: u32,
+    /// The keys the list can be ordered by (each optionally with `-asc` or `-desc`).
+    pub orders: &'static [&'static str],
+    /// The JSON path of the items in a page.
+    pub items: &'static [&'static str],
+    /// The JSON path of the total count in a page.
+    pub count: &'static [&'static str],
+}
+
+impl OffsetPaging {
+    /// The query parameters of an offset-paged operation.
+    pub const QUERY: &'static [&'static str] = &["start", "max", "order"];
+
+    /// Checks a page size and an order.
+    pub fn check(&self, max: Option<u32>, order: Option<&str>) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if let Some(m) = max {
+            if m == 0 || m > self.max_size {
+                errors.push(FieldError::new("max", "range", format!("must be between 1 and {}", self.max_size)));
+            }
+        }
+        if let Some(o) = order {
+            let (key, dir) = o.rsplit_once('-').unwrap_or((o, "asc"));
+            if !self.orders.contains(&key) || !matches!(dir, "asc" | "desc") {
+                errors.push(FieldError::new(
+                    "order",
+                    "enum",
+                    format!("`{o}` is not one of {}, optionally with -asc or -desc", self.orders.join(", ")),
+                ));
+            }
+        }
+        errors
+    }
+}
+
+/// A request body read from JSON and checked: its bytes as sent, and every broken rule.
+pub type EncodedBody = (Option<Vec<u8>>, Vec<FieldError>);
+
+/// One API operation, as data. Made by [`operations!`](crate::operations) from a typed
+/// declaration; read by the request path, dry runs, bulk, paging, the JSON entry point, the
+/// type information, the README check and the shared test vectors.
+#[derive(Debug)]
+pub struct Operation {
+    /// Library name, `<resource>.<method>`, e.g. `people.update_ecbn`.
+    pub name: &'static str,
+    /// The spec's summary.
+    pub summary: &'static str,
+    /// HTTP method.
+    pub method: Method,
+    /// Path under the base URL, with at most one `{param}`.
+    pub path: &'static str,
+    /// The path parameter, if any.
+    pub path_param: Option<PathParam>,
+    /// How the answers are paged.
+    pub paging: Paging,
+    #[doc(hidden)]
+    pub request: fn() -> Option<&'static ModelInfo>,
+    #[doc(hidden)]
+    pub answer: fn() -> Option<&'static ModelInfo>,
+    #[doc(hidden)]
+    pub read_body: fn(Option<Value>) -> EncodedBody,
+    #[doc(hidden)]
+    pub normalize: fn(Value) -> Result<Value, String>,
+}
+
+impl Operation {
+    /// The request body's model (`None` when the operation sends no body).
+    pub fn request_model(&self) -> Option<&'static ModelInfo> {
+        (self.request)()
+    }
+    /// The answer's model (`None` for answers without content).
+    pub fn answer_model(&self) -> Option<&'static ModelInfo> {
+        (self.answer)()
+    }
+    /// Whether the operation sends a JSON body.
+    pub fn has_body(&self) -> bool {
+        self.request_model().is_some()
+    }
+    /// Query parameters besides `orgId`.
+    pub fn query(&self) -> &'static [&'static str] {
+        match self.paging {
+            Paging::None => &[],
+            Paging::Offset(_) => OffsetPaging::QUERY,
+        }
+    }
+    /// The resource part of the name (`people` of `people.get_ecbn`).
+    pub fn resource(&self) -> &'static str {
+        self.name.split_once('.').map_or(self.name, |(r, _)| r)
+    }
+    /// The method part of the name (`get_ecbn` of `people.get_ecbn`).
+    pub fn method_name(&self) -> &'static str {
+        self.name.split_once('.').map_or(self.name, |(_, m)| m)
+    }
+    /// Reads a JSON body: checks its shape against the request model, reads it, applies the
+    /// model's rules and serializes it as it will be sent.
+    pub fn read_body(&self, body: Option<Value>) -> EncodedBody {
+        (self.read_body)(body)
+    }
+    /// Reads an answer through the answer model and gives it back as JSON (`null` for no
+    /// content). Unknown fields and enum values are kept.
+    pub fn normalize(&self, answer: Value) -> Result<Value, String> {
+        (self.normalize)(answer)
+    }
+    /// [`Operation::normalize`], failing with a decode error of this operation.
+    pub fn read_answer(&self, answer: Value) -> Result<Value, Error> {
+        self.normalize(answer).map_err(|message| {
+            Error::Decode(DecodeError { operation: self.name.into(), status: 200, message, body_excerpt: String::new(), tracking_id: None })
+        })
+    }
+}
+
+/// A typed operation: its request and answer types, and its [`Operation`].
+pub trait Op: 'static {
+    /// What it sends ([`NoContent`](crate::wire::NoContent) for no body).
+    type Request: Json + Schema + Validate;
+    /// What it answers ([`NoContent`](crate::wire::NoContent) for no content).
+    type Answer: Json + Schema + MaybeSend + 'static;
+    /// Its description.
+    fn operation() -> &'static Operation;
+}
+
+/// Validates a typed body and serializes it as it is sent.
+pub fn encode_body<B: Json + Validate>(body: &B) -> EncodedBody {
+    let mut v = Validator::default();
+    body.validate(&mut v);
+    let json = body.clone().into_json();
+    match serde_json::to_vec(&json) {
+        Ok(bytes) => (Some(bytes), v.errors),
+        Err(e) => {
+            v.push("body", "serialize", e.to_string());
+            (None, v.errors)
+        }
+    }
+}
+
+/// [`Operation::read_body`] for request type `B`.
+pub fn read_body<B: Json + Schema + Validate>(body: Option<Value>) -> EncodedBody {
+    let Some(model) = B::model() else {
+        return match body {
+            None | Some(Value::Null) => (None, Vec::new()),
+            Some(_) => (None, vec![FieldError::new("body", "unexpected", "this operation takes no body")]),
+        };
+    };
+    let body = body.unwrap_or_else(|| Value::Object(Default::default()));
+    let Value::Object(map) = &body else {
+        return (None, vec![FieldError::new("body", "type", "must be an object with the API's field names")]);
+    };
+    let mut errors = Vec::new();
+    check_shape(model, map, "", &mut errors);
+    if !errors.is_empty() {
+        return (None, errors);
+    }
+    match B::from_json(body) {
+        Ok(b) => encode_body(&b),
+        Err(e) => (None, vec![FieldError::new("body", "type", e.trim_start_matches(['.', ':', ' ']).to_string())]),
+    }
+}
+
+/// [`Operation::normalize`] for answer type `A`.
+pub fn normalize<A: Json + Schema>(value: Value) -> Result<Value, String> {
+    if A::model().is_none() {
+        return Ok(Value::Null);
+    }
+    // The shortcut costs code size, which the npm package is short of; browsers read one answer
+    // at a time, so it only pays natively.
+    #[cfg(not(target_arch = "wasm32"))]
+    if A::is_canonical(&value) {
+        return Ok(value);
+    }
+    A::from_json(value).map(Json::into_json).map_err(|e| e.trim_start_matches(['.', ':', ' ']).to_string())
+}
+
+/// Declares typed operations: for each, a unit type implementing [`Op`] and a static
+/// [`Operation`], plus the area's `OPERATIONS` list in declaration order.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! operations {
+    ($($ty:ident / $konst:ident = $name:literal, $method:ident $path:literal,
+       path $param:expr, paging $paging:expr, request $req:ty, answer $ans:ty, $summary:literal;)+) => {
+        $(
+            #[doc = $summary]
+            #[derive(Debug, Clone, Copy)]
+            pub struct $ty;
+            #[doc = $summary]
+            pub static $konst: $crate::api::Operation = $crate::api::Operation {
+                name: $name,
+                summary: $summary,
+                method: $crate::api::Method::$method,
+                path: $path,
+                path_param: $param,
+                paging: $paging,
+                request: <$req as $crate::wire::Schema>::model,
+                answer: <$ans as $crate::wire::Schema>::model,
+                read_body: $crate::api::read_body::<$req>,
+                normalize: $crate::api::normalize::<$ans>,
+            };
+            impl $crate::api::Op for $ty {
+                type Request = $req;
+                type Answer = $ans;
+                fn operation() -> &'static $crate::api::Operation {
+                    &$konst
+                }
+            }
+        )+
+        /// This area's operations, in the spec's order.
+        pub static OPERATIONS: &[&$crate::api::Operation] = &[$(&$konst),+];
+    };
+}
+
+/// A path parameter taking `kind` IDs.
+pub(crate) const fn param(name: &'static str, kind: IdKind) -> Option<PathParam> {
+    Some(PathParam { name, kind })
+}
+
+/// One resource of the client (`client.people()`, `client.redsky()`, ...).
+#[derive(Debug)]
+pub struct Resource {
+    /// snake_case name, the prefix of its operations' names.
+    pub name: &'static str,
+    /// Class name in the bindings (`People`, `RedSky`, ...).
+    pub class: &'static str,
+}
+
+/// Every resource, members first.
+pub static RESOURCES: &[Resource] = &[
+    Resource { name: "people", class: "People" },
+    Resource { name: "workspaces", class: "Workspaces" },
+    Resource { name: "virtual_lines", class: "VirtualLines" },
+    Resource { name: "hunt_groups", class: "HuntGroups" },
+    Resource { name: "notifications", class: "Notifications" },
+    Resource { name: "redsky", class: "RedSky" },
+];
+
+static AREAS: &[&[&Operation]] = &[redsky::OPERATIONS, notifications::OPERATIONS, ecbn::OPERATIONS];
+
+/// Every operation, in the spec's order.
+pub fn operations() -> impl Iterator<Item = &'static Operation> {
+    AREAS.iter().flat_map(|area| area.iter().copied())
+}
+
+/// The operation with this library name.
+pub fn find(name: &str) -> Option<&'static Operation> {
+    operations().find(|o| o.name == name)
+}

@@ -1,0 +1,403 @@
+//! What both bindings (and the shared test vectors) need, done once: operations by name with
+//! JSON arguments and answers, client options, bulk runs collected in input order, paging,
+//! and the type information the Python stubs and the TypeScript declarations are generated
+//! from. Requests still go through the typed models, so the same rules apply.
+
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use crate::api::{self, Operation, Paging, RESOURCES};
+use crate::bulk::{self, BulkOptions, ProgressFn};
+use crate::call::Call;
+use crate::client::{Client, ClientBuilder, TokenProvider};
+use crate::error::{Error, FieldError, ValidationErrors, ERROR_CLASSES};
+use crate::paging::{self, PageArgs};
+use crate::platform::MaybeSend;
+use crate::wire::{camel_to_snake, snake_to_camel, FieldKind, ModelInfo};
+
+/// Arguments of one call, as JSON with the API's names.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Args {
+    /// The path parameter (person, workspace, virtual line, hunt group or location ID).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The request body, with the API's camelCase keys.
+    #[serde(default)]
+    pub body: Option<Value>,
+    /// `orgId` for this call.
+    #[serde(default)]
+    pub org_id: Option<String>,
+    /// Paging offset (list operations).
+    #[serde(default)]
+    pub start: Option<u32>,
+    /// Page size (list operations).
+    #[serde(default)]
+    pub max: Option<u32>,
+    /// Sort order (list operations).
+    #[serde(default)]
+    pub order: Option<String>,
+}
+
+/// The operation with this name, or a configuration error naming it.
+pub fn find(operation: &str) -> Result<&'static Operation, Error> {
+    api::find(operation).ok_or_else(|| Error::Config(format!("unknown operation `{operation}`")))
+}
+
+/// A call of the named operation (e.g. `people.update_ecbn`) from JSON arguments. Every broken
+/// rule is kept in the call and reported when it is sent or dry-run.
+pub fn call(client: &Client, operation: &str, args: Args) -> Result<Call<Value>, Error> {
+    Ok(call_op(client, find(operation)?, args))
+}
+
+/// [`call`] for an operation already looked up.
+pub fn call_op(client: &Client, op: &'static Operation, args: Args) -> Call<Value> {
+    let id = args.id.as_deref();
+    let mut call = Call::new(client, op, id, op.read_body(args.body));
+    if let (Some(param), None) = (op.path_param, id) {
+        call = call.with_errors(vec![FieldError::new(param.name, "required", "is required")]);
+    }
+    call = call.with_page(args.start, args.max, args.order);
+    if let Some(org) = args.org_id {
+        call = call.org_id(org);
+    }
+    call
+}
+
+/// Reads an answer of the named operation through its typed model and gives it back as JSON
+/// (`null` for operations without content). Unknown fields and enum values are kept.
+pub fn normalize(operation: &str, value: Value) -> Result<Value, Error> {
+    find(operation)?.read_answer(value)
+}
+
+/// Sends a call and returns its answer read through the operation's model.
+pub async fn send(call: Call<Value>) -> Result<Value, Error> {
+    call.send_json().await
+}
+
+/// What a call would send, as JSON (token and secrets masked).
+pub fn dry_run(call: &Call<Value>) -> Result<Value, Error> {
+    call.dry_run().map(|p| serde_json::to_value(p).unwrap_or_default())
+}
+
+/// The validation error for a request that could not even be read.
+pub fn invalid(operation: &str, errors: Vec<FieldError>) -> Error {
+    Error::Validation(ValidationErrors { operation: operation.to_string(), errors })
+}
+
+/// Arguments from a call's keyword fields (snake_case or camelCase) merged over a body object.
+pub fn args_from_fields(op: &Operation, id: Option<String>, body: Option<Value>, fields: Map<String, Value>) -> Args {
+    let body = if fields.is_empty() {
+        body
+    } else {
+        let mut map = match body {
+            Some(Value::Object(m)) => m,
+            _ => Default::default(),
+        };
+        for (k, v) in fields {
+            map.insert(snake_to_camel(&k), v);
+        }
+        Some(Value::Object(map))
+    };
+    let body = if op.has_body() { Some(body.unwrap_or_else(|| Value::Object(Default::default()))) } else { body };
+    Args { id, body, ..Default::default() }
+}
+
+/// Arguments from one bulk item: an `[id, {fields}]` pair, or an object holding the path ID
+/// under `id` or the parameter's own name (camelCase or snake_case) beside the body fields
+/// (camelCase or snake_case).
+pub fn args_from_item(op: &Operation, item: Value) -> Result<Args, FieldError> {
+    let (id, fields) = match item {
+        Value::Array(mut pair) if pair.len() == 2 => {
+            let fields = pair.pop().unwrap_or(Value::Null);
+            let id = pair.pop().unwrap_or(Value::Null);
+            (id, fields)
+        }
+        Value::Object(mut map) => {
+            let mut id = Value::Null;
+            if let Some(param) = op.path_param {
+                for key in ["id".to_string(), param.name.to_string(), camel_to_snake(param.name)] {
+                    if let Some(v) = map.remove(&key) {
+                        id = v;
+                        break;
+                    }
+                }
+            }
+            (id, Value::Object(map))
+        }
+        _ => return Err(FieldError::new("item", "type", "each item must be an object or an (id, fields) pair")),
+    };
+    let id = match id {
+        Value::Null => None,
+        Value::String(s) => Some(s),
+        _ => return Err(FieldError::new(op.path_param.map_or("id", |p| p.name), "type", "must be a string")),
+    };
+    let body = match fields {
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (snake_to_camel(&k), v)).collect()),
+        Value::Null => Value::Object(Default::default()),
+        _ => return Err(FieldError::new("item", "type", "the fields of an item must be an object")),
+    };
+    Ok(Args { id, body: op.has_body().then_some(body), ..Default::default() })
+}
+
+/// A call of `op` that fails validation with `errors` (for items that cannot be read).
+pub fn failed_call(client: &Client, op: &'static Operation, errors: Vec<FieldError>) -> Call<Value> {
+    Call::new(client, op, None, (None, errors))
+}
+
+/// A call from one bulk item (already converted to JSON, or the error of its conversion); an
+/// item that cannot be read becomes a call that fails validation without a request.
+pub fn call_from_item(client: &Client, op: &'static Operation, item: Result<Value, FieldError>, org_id: Option<&str>) -> Call<Value> {
+    let mut call = match item.and_then(|v| args_from_item(op, v)) {
+        Ok(args) => call_op(client, op, args),
+        Err(e) => failed_call(client, op, vec![e]),
+    };
+    if let Some(org) = org_id {
+        call = call.org_id(org);
+    }
+    call
+}
+
+/// How a binding asked for a bulk run.
+#[derive(Clone, Default)]
+pub struct BulkArgs {
+    /// Requests in flight at most.
+    pub concurrency: Option<u32>,
+    /// `orgId` of every item.
+    pub org_id: Option<String>,
+    /// Only validate and show every item's request.
+    pub dry_run: bool,
+    /// Told of progress after each item.
+    pub progress: Option<ProgressFn>,
+}
+
+/// One result per bulk item: its index in the input and its answer (or dry run) or error.
+pub type BulkResults = Vec<(usize, Result<Value, Error>)>;
+
+/// Runs `op` for every item, with at most `concurrency` requests in flight; returns one
+/// result per item, in input order. Items are read one at a time, as requests go out.
+pub async fn bulk<I>(client: Client, op: &'static Operation, items: I, args: BulkArgs) -> BulkResults
+where
+    I: Iterator<Item = Result<Value, FieldError>> + MaybeSend,
+{
+    let org_id = args.org_id;
+    let calls = items.map(move |item| call_from_item(&client, op, item, org_id.as_deref()));
+    if args.dry_run {
+        return calls.map(|c| dry_run(&c)).enumerate().collect();
+    }
+    use futures_util::StreamExt;
+    let concurrency = args.concurrency.unwrap_or(10).max(1) as usize;
+    let options = BulkOptions { concurrency, progress: args.progress };
+    let mut results: BulkResults = bulk::run_iter(calls, options)
+        .map(|item| (item.index, item.result.and_then(|v| op.read_answer(v))))
+        .collect()
+        .await;
+    results.sort_by_key(|(i, _)| *i);
+    results
+}
+
+/// Every item of the named paged operation, read through its model.
+pub fn pages(
+    client: &Client,
+    operation: &str,
+    args: PageArgs,
+) -> Result<impl futures_util::Stream<Item = Result<Value, Error>> + MaybeSend + 'static, Error> {
+    Ok(paging::items(client, find(operation)?, args))
+}
+
+/// Client options as the bindings take them (camelCase JSON; `timeout` in seconds or
+/// `timeoutMs` in milliseconds). Wrong types and out-of-range values are a `ConfigError`.
+#[derive(Debug, Clone, Default)]
+pub struct ClientOptions {
+    /// Access token.
+    pub token: Option<String>,
+    /// Base URL.
+    pub base_url: Option<String>,
+    /// Limit of one attempt, in seconds.
+    pub timeout: Option<f64>,
+    /// Retries after the first attempt.
+    pub max_retries: Option<f64>,
+    /// Default `orgId`.
+    pub org_id: Option<String>,
+    /// User agent (native targets).
+    pub user_agent: Option<String>,
+    /// HTTP proxy (native targets).
+    pub proxy: Option<String>,
+}
+
+/// Longest timeout of one attempt the options take, in seconds (a day).
+pub const MAX_TIMEOUT_SECS: f64 = 86_400.0;
+/// Most retries the options take.
+pub const MAX_RETRIES: f64 = 100.0;
+
+impl ClientOptions {
+    /// Reads options from JSON; unknown keys are refused, `null` means "not given".
+    pub fn from_json(options: &Value) -> Result<Self, Error> {
+        let bad = |key: &str, what: &str| Error::Config(format!("option `{key}` must be {what}"));
+        let map = match options {
+            Value::Null => return Ok(Self::default()),
+            Value::Object(map) => map,
+            _ => return Err(Error::Config("the client options must be an object".into())),
+        };
+        let text = |key: &str| -> Result<Option<String>, Error> {
+            match map.get(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(bad(key, "a string")),
+            }
+        };
+        let number = |key: &str| -> Result<Option<f64>, Error> {
+            match map.get(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::Number(n)) => Ok(n.as_f64()),
+                Some(_) => Err(bad(key, "a number")),
+            }
+        };
+        const KNOWN: &[&str] = &["token", "baseUrl", "timeout", "timeoutMs", "maxRetries", "orgId", "userAgent", "proxy"];
+        if let Some(k) = map.keys().find(|k| !KNOWN.contains(&k.as_str())) {
+            return Err(Error::Config(format!("unknown option `{k}`; the options are {}", KNOWN.join(", "))));
+        }
+        let timeout = match (number("timeout")?, number("timeoutMs")?) {
+            (Some(_), Some(_)) => return Err(Error::Config("give `timeout` or `timeoutMs`, not both".into())),
+            (Some(s), None) => Some(s),
+            (None, Some(ms)) => Some(ms / 1000.0),
+            (None, None) => None,
+        };
+        Ok(ClientOptions {
+            token: text("token")?,
+            base_url: text("baseUrl")?,
+            timeout,
+            max_retries: number("maxRetries")?,
+            org_id: text("orgId")?,
+            user_agent: text("userAgent")?,
+            proxy: text("proxy")?,
+        })
+    }
+
+    /// A builder with these options checked (a `ConfigError` names the option).
+    pub fn builder(self) -> Result<ClientBuilder, Error> {
+        let mut b = Client::builder();
+        if let Some(t) = self.token {
+            b = b.token(t);
+        }
+        if let Some(u) = self.base_url {
+            b = b.base_url(u);
+        }
+        if let Some(t) = self.timeout {
+            if !(t.is_finite() && t > 0.0 && t <= MAX_TIMEOUT_SECS) {
+                return Err(Error::Config(format!("timeout must be a positive number of seconds up to {MAX_TIMEOUT_SECS}")));
+            }
+            b = b.timeout(std::time::Duration::from_secs_f64(t));
+        }
+        if let Some(n) = self.max_retries {
+            if !(n.fract() == 0.0 && (0.0..=MAX_RETRIES).contains(&n)) {
+                return Err(Error::Config(format!("maxRetries must be a whole number from 0 to {MAX_RETRIES}")));
+            }
+            b = b.max_retries(n as u32);
+        }
+        if let Some(o) = self.org_id {
+            b = b.org_id(o);
+        }
+        if let Some(ua) = self.user_agent {
+            b = b.user_agent(ua);
+        }
+        if let Some(p) = self.proxy {
+            b = b.proxy(p);
+        }
+        Ok(b)
+    }
+
+    /// Builds the client, with `provider` as its token source when given.
+    pub fn build(self, provider: Option<impl TokenProvider + 'static>) -> Result<Client, Error> {
+        let mut b = self.builder()?;
+        if let Some(p) = provider {
+            b = b.token_provider(p);
+        }
+        b.build()
+    }
+}
+
+/// The operations table: name, summary, method, path, path parameter, query, request and
+/// answer models, whether it has a bulk form and whether it is paged.
+pub fn operations() -> Value {
+    api::operations()
+        .map(|o| {
+            json!({
+                "name": o.name, "resource": o.resource(), "method_name": o.method_name(),
+                "summary": o.summary, "method": o.method.as_str(), "path": o.path,
+                "pathParam": o.path_param.map(|p| p.name), "query": o.query(),
+                "request": o.request_model().map(|m| m.name), "result": o.answer_model().map(|m| m.name),
+                "bulk": o.path_param.is_some() && o.has_body(), "paged": matches!(o.paging, Paging::Offset(_)),
+            })
+        })
+        .collect()
+}
+
+/// Every model reachable from the operations, requests and answers, each once.
+pub fn all_models() -> Vec<&'static ModelInfo> {
+    let mut out = Vec::new();
+    for op in api::operations() {
+        for model in [op.request_model(), op.answer_model()].into_iter().flatten() {
+            model.with_nested(&mut out);
+        }
+    }
+    out
+}
+
+/// The answer models with their fields: `{name: {doc, fields: [snake], nested: {json: model}}}`.
+pub fn models() -> Value {
+    let mut out = Map::new();
+    for m in all_models().into_iter().filter(|m| !m.request) {
+        let fields: Vec<&str> = m.fields.iter().map(|f| f.name).collect();
+        let nested: Map<String, Value> = m
+            .fields
+            .iter()
+            .filter_map(|f| f.kind.model().map(|n| (snake_to_camel(f.name), json!(n.name))))
+            .collect();
+        out.insert(m.name.into(), json!({"doc": m.doc.trim(), "fields": fields, "nested": nested}));
+    }
+    Value::Object(out)
+}
+
+/// Every model (requests and answers) with its fields and their kinds, every enum with its
+/// values and whether requests use it, the operations, the resources and the error classes:
+/// what the generated type stubs and declarations are made from.
+pub fn type_info() -> Value {
+    let mut requests = Map::new();
+    let mut answers = Map::new();
+    let mut enums = Map::new();
+    for m in all_models() {
+        let fields: Vec<Value> = m
+            .fields
+            .iter()
+            .map(|f| json!({"name": f.name, "json": snake_to_camel(f.name), "kind": f.kind.describe(), "doc": f.doc.trim()}))
+            .collect();
+        for f in m.fields {
+            let mut kind = &f.kind;
+            while let FieldKind::List(inner) = kind {
+                kind = inner;
+            }
+            if let FieldKind::Enum(e) = kind {
+                let entry = enums.entry(e.name).or_insert_with(|| json!({"values": e.values, "request": false}));
+                if m.request {
+                    entry["request"] = json!(true);
+                }
+            }
+        }
+        let target = if m.request { &mut requests } else { &mut answers };
+        target.insert(m.name.into(), json!({"doc": m.doc.trim(), "fields": fields}));
+    }
+    let resources: Vec<Value> = RESOURCES.iter().map(|r| json!({"name": r.name, "class": r.class})).collect();
+    json!({
+        "requests": requests, "answers": answers, "enums": enums, "operations": operations(),
+        "resources": resources, "errors": error_classes(),
+    })
+}
+
+/// The error classes: `[{class, parent, code, doc}]`, parents first.
+pub fn error_classes() -> Value {
+    ERROR_CLASSES
+        .iter()
+        .map(|c| json!({"class": c.class, "parent": c.parent, "code": c.code, "doc": c.doc}))
+        .collect()
+}

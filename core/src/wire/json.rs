@@ -1,0 +1,196 @@
+//! Reading and writing the API's JSON: the one serializer of request bodies and the tolerant
+//! reader of answers.
+
+use std::fmt;
+
+/// Reports fields of responses that this version does not know (they are kept, not lost).
+pub trait Inspect {
+    /// Appends the paths of unknown fields under `path`.
+    fn unknown_fields(&self, _path: &str, _out: &mut Vec<String>) {}
+}
+impl Inspect for String {}
+impl Inspect for bool {}
+impl Inspect for u64 {}
+impl Inspect for serde_json::Value {}
+impl<T: Inspect> Inspect for Option<T> {
+    fn unknown_fields(&self, path: &str, out: &mut Vec<String>) {
+        if let Some(v) = self {
+            v.unknown_fields(path, out)
+        }
+    }
+}
+impl<T: Inspect> Inspect for Vec<T> {
+    fn unknown_fields(&self, path: &str, out: &mut Vec<String>) {
+        for (i, v) in self.iter().enumerate() {
+            v.unknown_fields(&format!("{path}[{i}]"), out)
+        }
+    }
+}
+
+/// A secret text (a password or key): sent as is, shown as `***` in `Debug` and dry runs.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"***\"")
+    }
+}
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret(s.to_string())
+    }
+}
+impl Inspect for Secret {}
+impl Json for Secret {
+    fn from_json(v: serde_json::Value) -> Result<Self, String> {
+        String::from_json(v).map(Secret)
+    }
+    fn into_json(self) -> serde_json::Value {
+        serde_json::Value::String(self.0)
+    }
+    fn is_canonical(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+}
+
+/// The answer of operations that return no content (204, or 201 without a body).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NoContent;
+impl Inspect for NoContent {}
+impl Json for NoContent {
+    fn from_json(_: serde_json::Value) -> Result<Self, String> {
+        Ok(NoContent)
+    }
+    fn into_json(self) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+}
+
+/// Answer values from and to JSON: tolerant of unknown fields and enum values, strict on JSON
+/// types (a string where a number belongs is an error naming the field).
+pub trait Json: Sized + Clone {
+    /// Reads a value; errors start with `: ` or `.` so that enclosing models can prefix the path.
+    fn from_json(v: serde_json::Value) -> Result<Self, String>;
+    /// The value as the API's JSON.
+    fn into_json(self) -> serde_json::Value;
+    /// Whether `v` reads as this type and writes back exactly as it is, so that it can be
+    /// passed on without being rebuilt (false when unsure; `from_json` then decides).
+    fn is_canonical(_v: &serde_json::Value) -> bool {
+        false
+    }
+}
+
+fn kind_of(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// The error for a value of the wrong JSON type.
+pub fn wrong_type(expected: &str, got: &serde_json::Value) -> String {
+    format!(": expected {expected}, got {}", kind_of(got))
+}
+
+impl Json for String {
+    fn from_json(v: serde_json::Value) -> Result<Self, String> {
+        match v {
+            serde_json::Value::String(s) => Ok(s),
+            other => Err(wrong_type("a string", &other)),
+        }
+    }
+    fn into_json(self) -> serde_json::Value {
+        serde_json::Value::String(self)
+    }
+    fn is_canonical(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+}
+impl Json for bool {
+    fn from_json(v: serde_json::Value) -> Result<Self, String> {
+        v.as_bool().ok_or_else(|| wrong_type("a boolean", &v))
+    }
+    fn into_json(self) -> serde_json::Value {
+        serde_json::Value::Bool(self)
+    }
+    fn is_canonical(v: &serde_json::Value) -> bool {
+        v.is_boolean()
+    }
+}
+/// Counts, which the spec types as `number`: any non-negative number, rounded down.
+impl Json for u64 {
+    fn from_json(v: serde_json::Value) -> Result<Self, String> {
+        match &v {
+            serde_json::Value::Number(n) => Ok(n.as_u64().unwrap_or_else(|| n.as_f64().map(|f| f.max(0.0) as u64).unwrap_or(0))),
+            other => Err(wrong_type("a number", other)),
+        }
+    }
+    fn into_json(self) -> serde_json::Value {
+        serde_json::Value::from(self)
+    }
+    fn is_canonical(v: &serde_json::Value) -> bool {
+        v.is_u64()
+    }
+}
+impl<T: Json> Json for Vec<T> {
+    fn from_json(v: serde_json::Value) -> Result<Self, String> {
+        match v {
+            serde_json::Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, x)| T::from_json(x).map_err(|e| format!("[{i}]{e}")))
+                .collect(),
+            other => Err(wrong_type("an array", &other)),
+        }
+    }
+    fn into_json(self) -> serde_json::Value {
+        serde_json::Value::Array(self.into_iter().map(Json::into_json).collect())
+    }
+    fn is_canonical(v: &serde_json::Value) -> bool {
+        v.as_array().is_some_and(|items| items.iter().all(T::is_canonical))
+    }
+}
+
+/// Whole numbers (the spec types them as `number`; fractions are refused).
+impl Json for i64 {
+    fn from_json(v: serde_json::Value) -> Result<Self, String> {
+        v.as_i64().ok_or_else(|| wrong_type("a whole number", &v))
+    }
+    fn into_json(self) -> serde_json::Value {
+        serde_json::Value::from(self)
+    }
+    fn is_canonical(v: &serde_json::Value) -> bool {
+        v.is_i64()
+    }
+}
+impl Json for f64 {
+    fn from_json(v: serde_json::Value) -> Result<Self, String> {
+        v.as_f64().ok_or_else(|| wrong_type("a number", &v))
+    }
+    fn into_json(self) -> serde_json::Value {
+        serde_json::Number::from_f64(self).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+    }
+}
+/// Any JSON, as it is (the JSON entry point's answers before normalisation).
+impl Json for serde_json::Value {
+    fn from_json(v: serde_json::Value) -> Result<Self, String> {
+        Ok(v)
+    }
+    fn into_json(self) -> serde_json::Value {
+        self
+    }
+    fn is_canonical(_: &serde_json::Value) -> bool {
+        true
+    }
+}
+
+/// The API's JSON names of a model's fields, computed once.
+pub fn json_names(cell: &'static std::sync::OnceLock<Vec<String>>, fields: &[&str]) -> &'static [String] {
+    cell.get_or_init(|| fields.iter().map(|f| super::snake_to_camel(f)).collect())
+}
+

@@ -1,0 +1,209 @@
+//! What kind of JSON value each field of a model holds: read by the request shape check, the
+//! dry run's secret masking and the type information that the Python stubs and the TypeScript
+//! declarations are generated from.
+
+use serde_json::Value;
+
+use super::naming::is_camel_of;
+
+/// The kind of one field's value.
+#[derive(Debug, Clone, Copy)]
+pub enum FieldKind {
+    /// Text.
+    String,
+    /// Text that is a password or key: sent as is, masked in dry runs and `Debug`.
+    Secret,
+    /// `true` or `false`.
+    Bool,
+    /// A whole number.
+    Integer,
+    /// Any number.
+    Number,
+    /// One of an API enum's values (text).
+    Enum(&'static EnumInfo),
+    /// A nested model.
+    Object(fn() -> &'static ModelInfo),
+    /// A list of values of one kind.
+    List(&'static FieldKind),
+    /// Any JSON value.
+    Any,
+}
+
+impl FieldKind {
+    /// Whether `v` has the JSON type of this kind (nested objects are checked field by field
+    /// by the caller; `null` is never checked here).
+    pub fn accepts(&self, v: &Value) -> bool {
+        match self {
+            FieldKind::String | FieldKind::Secret | FieldKind::Enum(_) => v.is_string(),
+            FieldKind::Bool => v.is_boolean(),
+            FieldKind::Integer => v.is_i64() || v.is_u64(),
+            FieldKind::Number => v.is_number(),
+            FieldKind::Object(_) => v.is_object(),
+            FieldKind::List(_) => v.is_array(),
+            FieldKind::Any => true,
+        }
+    }
+    /// What a value of this kind must be, for messages: `must be a string`, ...
+    pub fn expectation(&self) -> &'static str {
+        match self {
+            FieldKind::String | FieldKind::Secret | FieldKind::Enum(_) => "must be a string",
+            FieldKind::Bool => "must be true or false",
+            FieldKind::Integer => "must be a whole number",
+            FieldKind::Number => "must be a number",
+            FieldKind::Object(_) => "must be an object",
+            FieldKind::List(_) => "must be a list",
+            FieldKind::Any => "must be JSON",
+        }
+    }
+    /// The kind as JSON for generated declarations: `{"type": "string"}`, `{"type": "enum",
+    /// "name": "EcbnQuality"}`, `{"type": "object", "model": "Address"}`, `{"type": "list", "of": ...}`.
+    pub fn describe(&self) -> Value {
+        use serde_json::json;
+        match self {
+            FieldKind::String => json!({"type": "string"}),
+            FieldKind::Secret => json!({"type": "secret"}),
+            FieldKind::Bool => json!({"type": "bool"}),
+            FieldKind::Integer => json!({"type": "integer"}),
+            FieldKind::Number => json!({"type": "number"}),
+            FieldKind::Enum(e) => json!({"type": "enum", "name": e.name}),
+            FieldKind::Object(m) => json!({"type": "object", "model": m().name}),
+            FieldKind::List(k) => json!({"type": "list", "of": k.describe()}),
+            FieldKind::Any => json!({"type": "any"}),
+        }
+    }
+    /// The model of an object field, or of the items of a list of objects.
+    pub fn model(&self) -> Option<&'static ModelInfo> {
+        match self {
+            FieldKind::Object(m) => Some(m()),
+            FieldKind::List(k) => k.model(),
+            _ => None,
+        }
+    }
+}
+
+/// An API enum: its name and the values the spec lists.
+#[derive(Debug)]
+pub struct EnumInfo {
+    /// Type name, e.g. `EcbnQuality`.
+    pub name: &'static str,
+    /// The values the spec lists.
+    pub values: &'static [&'static str],
+}
+
+/// One field of a model.
+#[derive(Debug)]
+pub struct FieldInfo {
+    /// snake_case name (the JSON name is [`super::snake_to_camel`] of it).
+    pub name: &'static str,
+    /// What it holds.
+    pub kind: FieldKind,
+    /// Its doc comment.
+    pub doc: &'static str,
+}
+
+/// A request or answer model: its name, doc comment and fields.
+#[derive(Debug)]
+pub struct ModelInfo {
+    /// Type name, e.g. `PersonEcbnUpdate`.
+    pub name: &'static str,
+    /// Its doc comment.
+    pub doc: &'static str,
+    /// A request model (unknown fields refused) rather than an answer (unknown fields kept).
+    pub request: bool,
+    /// Its fields, in declaration order.
+    pub fields: &'static [FieldInfo],
+}
+
+impl ModelInfo {
+    /// The field whose JSON name is `json`.
+    pub fn field(&self, json: &str) -> Option<&'static FieldInfo> {
+        self.fields.iter().find(|f| is_camel_of(json, f.name))
+    }
+    /// Replaces the value of every secret field, at any depth, by `***`.
+    pub fn mask_secrets(&self, v: &mut Value) {
+        let Value::Object(map) = v else { return };
+        for (key, value) in map.iter_mut() {
+            let Some(field) = self.field(key) else { continue };
+            mask(&field.kind, value);
+        }
+    }
+    /// Every model reachable from this one through its fields, this one first, each once.
+    pub fn with_nested(&'static self, out: &mut Vec<&'static ModelInfo>) {
+        if out.iter().any(|m| std::ptr::eq(*m, self)) {
+            return;
+        }
+        out.push(self);
+        for f in self.fields {
+            if let Some(m) = f.kind.model() {
+                m.with_nested(out);
+            }
+        }
+    }
+}
+
+fn mask(kind: &FieldKind, value: &mut Value) {
+    match kind {
+        FieldKind::Secret if !value.is_null() => *value = Value::String("***".into()),
+        FieldKind::Object(m) => m().mask_secrets(value),
+        FieldKind::List(k) => {
+            if let Value::Array(items) = value {
+                items.iter_mut().for_each(|item| mask(k, item));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The kind of a Rust field type.
+pub trait HasKind {
+    /// The kind of its values.
+    const KIND: FieldKind;
+}
+
+impl HasKind for String {
+    const KIND: FieldKind = FieldKind::String;
+}
+impl HasKind for bool {
+    const KIND: FieldKind = FieldKind::Bool;
+}
+impl HasKind for u64 {
+    const KIND: FieldKind = FieldKind::Integer;
+}
+impl HasKind for i64 {
+    const KIND: FieldKind = FieldKind::Integer;
+}
+impl HasKind for f64 {
+    const KIND: FieldKind = FieldKind::Number;
+}
+impl HasKind for Value {
+    const KIND: FieldKind = FieldKind::Any;
+}
+impl HasKind for super::Secret {
+    const KIND: FieldKind = FieldKind::Secret;
+}
+impl<T: HasKind> HasKind for Vec<T> {
+    const KIND: FieldKind = FieldKind::List(&T::KIND);
+}
+
+/// A model type (made by `request_model!` or `response_model!`).
+pub trait Model {
+    /// Its description.
+    fn info() -> &'static ModelInfo;
+}
+
+/// What an operation sends or answers: a model, or nothing ([`super::NoContent`]).
+pub trait Schema {
+    /// The model, or `None` for no content.
+    fn model() -> Option<&'static ModelInfo>;
+}
+
+impl<T: Model> Schema for T {
+    fn model() -> Option<&'static ModelInfo> {
+        Some(T::info())
+    }
+}
+impl Schema for super::NoContent {
+    fn model() -> Option<&'static ModelInfo> {
+        None
+    }
+}

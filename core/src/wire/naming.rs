@@ -1,0 +1,78 @@
+//! snake_case (Rust, Python) and camelCase (the API's JSON, JavaScript) names of one field.
+
+/// JSON names that plain snake_case to camelCase conversion gets wrong.
+const ALIASES: &[(&str, &str)] = &[("location_ecbn_info", "locationECBNInfo")];
+
+/// The API's JSON name of a snake_case field name (`location_member_id` → `locationMemberId`).
+pub fn snake_to_camel(name: &str) -> String {
+    if let Some((_, json)) = ALIASES.iter().find(|(s, _)| *s == name) {
+        return json.to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The snake_case name of a camelCase JSON name (`personId` → `person_id`).
+pub fn camel_to_snake(name: &str) -> String {
+    if let Some((snake, _)) = ALIASES.iter().find(|(_, j)| *j == name) {
+        return snake.to_string();
+    }
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `camel` is the API's JSON name of the snake_case `snake`, without allocating.
+pub fn is_camel_of(camel: &str, snake: &str) -> bool {
+    if let Some((_, json)) = ALIASES.iter().find(|(s, _)| *s == snake) {
+        return *json == camel;
+    }
+    let mut expected = snake.split('_').enumerate().flat_map(|(i, part)| {
+        let mut chars = part.chars();
+        let first = chars.next().map(|c| if i == 0 { c } else { c.to_ascii_uppercase() });
+        first.into_iter().chain(chars)
+    });
+    let mut got = camel.chars();
+    loop {
+        match (expected.next(), got.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a == b => {}
+            _ => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camel_names_match_without_allocating() {
+        for (snake, camel) in [("location_member_id", "locationMemberId"), ("address_line1", "addressLine1"), ("enabled", "enabled"), ("location_ecbn_info", "locationECBNInfo")] {
+            assert!(is_camel_of(camel, snake), "{snake}");
+            assert_eq!(snake_to_camel(snake), camel);
+            assert_eq!(camel_to_snake(camel), snake.replace("line1", "line1"));
+        }
+        for (snake, camel) in [("location_member_id", "locationMemberID"), ("enabled", "enable"), ("email", "emailAddress")] {
+            assert!(!is_camel_of(camel, snake), "{snake} {camel}");
+        }
+    }
+}
