@@ -13,27 +13,20 @@ from webex_emergency import _native
 
 OUT = pathlib.Path(__file__).parent / "python" / "webex_emergency"
 INFO = _native.type_info()
-REQUEST_ENUMS = {"CallbackSelection", "OrgPrefix", "ComplianceStage"}
-NAMES = {"people": "People", "workspaces": "Workspaces", "virtual_lines": "VirtualLines",
-         "hunt_groups": "HuntGroups", "notifications": "Notifications", "redsky": "RedSky"}
+REQUEST_ENUMS = {name for name, e in INFO["enums"].items() if e["request"]}
+NAMES = {r["name"]: r["class"] for r in INFO["resources"]}
+SCALARS = {"string": "str", "secret": "str", "bool": "bool", "integer": "int", "number": "float", "any": "Any"}
 
 
-def py_type(rust: str, request: bool) -> str:
-    rust = rust.replace(" ", "")
-    m = re.fullmatch(r"Vec<(.+)>", rust)
-    if m:
-        return f"List[{py_type(m.group(1), request)}]"
-    if rust in ("String", "Secret"):
-        return "str"
-    if rust == "bool":
-        return "bool"
-    if rust == "u64":
-        return "int"
-    if rust in INFO["enums"]:
-        return rust if request else "str"
-    if request:
-        return f"{rust}Dict"
-    return rust
+def py_type(kind: dict, request: bool) -> str:
+    t = kind["type"]
+    if t == "list":
+        return f"List[{py_type(kind['of'], request)}]"
+    if t in SCALARS:
+        return SCALARS[t]
+    if t == "enum":
+        return kind["name"] if request else "str"
+    return f"{kind['model']}Dict" if request else kind["model"]
 
 
 def snake(s: str) -> str:
@@ -62,10 +55,10 @@ def models_stub() -> str:
         "MODELS: Dict[str, type[Model]]",
         "",
     ]
-    for name, fields in INFO["answers"].items():
+    for name, model in INFO["answers"].items():
         lines.append(f"class {name}(Model):")
-        for snake_name, _camel, rust in fields:
-            lines.append(f"    {snake_name}: Optional[{py_type(rust, False)}]")
+        for f in model["fields"]:
+            lines.append(f"    {f['name']}: Optional[{py_type(f['kind'], False)}]")
         lines.append("")
     lines += [
         "class PreparedRequest(Model):",
@@ -99,7 +92,7 @@ def models_stub() -> str:
 
 
 def method_stub(op: dict, is_async: bool) -> list[str]:
-    meth = op["name"].split(".")[1]
+    meth = op["method_name"]
     params = ["self"]
     if op["pathParam"]:
         params.append(f"{snake(op['pathParam'])}: str")
@@ -111,15 +104,15 @@ def method_stub(op: dict, is_async: bool) -> list[str]:
     result = op["result"] or "None"
     fields = []
     if req:
-        for snake_name, _camel, rust in INFO["requests"][req]:
-            fields.append(f"{snake_name}: Optional[{py_type(rust, True)}] = ...")
+        for f in INFO["requests"][req]["fields"]:
+            fields.append(f"{f['name']}: Optional[{py_type(f['kind'], True)}] = ...")
     prefix = "async def" if is_async else "def"
     out = []
     for dry, ret in (("Literal[False] = False", result), ("Literal[True]", "PreparedRequest")):
         kw = ["org_id: Optional[str] = None", f"dry_run: {dry}"] + fields
         out.append("    @overload")
         out.append(f"    {prefix} {meth}({', '.join(params)}, *, {', '.join(kw)}) -> {ret}: ...")
-    if op["pathParam"] and req:
+    if op["bulk"]:
         out.append(
             f"    {prefix} bulk_{meth}(self, items: Iterable[Union[Mapping[str, Any], Tuple[str, Mapping[str, Any]]]], *, "
             "concurrency: int = 10, progress: Union[bool, Callable[[int, int, int], object], None] = None, "
@@ -140,13 +133,13 @@ def types_module() -> str:
         "",
     ]
     for name in sorted(REQUEST_ENUMS):
-        values = ", ".join(f'"{v}"' for v in INFO["enums"][name])
+        values = ", ".join(f'"{v}"' for v in INFO["enums"][name]["values"])
         lines.append(f"{name} = Literal[{values}]")
     lines.append("")
-    for name, fields in INFO["requests"].items():
+    for name, model in INFO["requests"].items():
         lines.append(f"class {name}Dict(TypedDict, total=False):")
-        for _snake, camel, rust in fields:
-            lines.append(f"    {camel}: {py_type(rust, True)}")
+        for f in model["fields"]:
+            lines.append(f"    {f['json']}: {py_type(f['kind'], True)}")
         lines.append("")
     names = sorted(REQUEST_ENUMS) + [f"{n}Dict" for n in INFO["requests"]]
     lines.append(f"__all__: List[str] = {names!r}")
@@ -173,7 +166,7 @@ def client_stub() -> str:
             lines.append(f"class {'Async' if is_async else ''}{cls}:")
             lines.append("    def __init__(self, native: Any) -> None: ...")
             for op in INFO["operations"]:
-                if op["name"].split(".")[0] == res:
+                if op["resource"] == res:
                     lines += method_stub(op, is_async)
             if res == "redsky":
                 ret = "AsyncIterator[RedSkyLocation]" if is_async else "Iterator[RedSkyLocation]"

@@ -108,3 +108,23 @@ def test_token_from_environment_and_callable(sim, ids, monkeypatch):
     sim.set_tokens(["new"])
     assert we.Client(provider, base_url=sim.base_url).people.get_ecbn(ids["people"][0]).selected
     assert asked == [False, True]
+
+
+def test_exception_classes_are_the_cores_error_classes():
+    """One list in the core: every class it names exists here with its parent and its code, and
+    this package defines no other error class."""
+    import inspect
+
+    from webex_emergency import _errors, _native
+
+    table = _native.error_classes()
+    assert table, "the core lists no error classes"
+    for row in table:
+        cls = getattr(_errors, row["class"])
+        assert cls.code == row["code"], row
+        parent = cls.__mro__[1].__name__ if row["parent"] else None
+        assert (parent if parent != "Exception" else None) == row["parent"], row
+        assert getattr(we, row["class"]) is cls
+    defined = {n for n, c in inspect.getmembers(_errors, inspect.isclass)
+               if issubclass(c, _errors.WebexError) and c.__module__ == _errors.__name__}
+    assert defined == {row["class"] for row in table}

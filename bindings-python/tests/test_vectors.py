@@ -39,7 +39,7 @@ def test_vector(name, case):
     for q in ("start", "max", "order"):
         if q in args:
             kwargs[q] = args[q]
-    if "id" not in args and any(op["name"] == name and op["path_param"] for op in _native.operations()):
+    if "id" not in args and any(op["name"] == name and op["pathParam"] for op in _native.operations()):
         # A missing ID: the Python signature itself requires it, so pass None to reach the core.
         positional = [None]
     if "request" in case:
@@ -47,7 +47,7 @@ def test_vector(name, case):
         want = case["request"]
         assert (got.method, got.path, got.query, got.body) == (want["method"], want["path"], want["query"], want["body"])
         assert "vector-token" not in repr(got)
-    elif "body" in args and not any(op["name"] == name and op["has_body"] for op in _native.operations()):
+    elif "body" in args and not any(op["name"] == name and op["request"] for op in _native.operations()):
         # Python refuses the argument itself: the method has no `body` parameter.
         with pytest.raises(TypeError):
             fn(*positional, **kwargs)

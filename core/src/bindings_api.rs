@@ -387,11 +387,15 @@ pub fn type_info() -> Value {
         let target = if m.request { &mut requests } else { &mut answers };
         target.insert(m.name.into(), json!({"doc": m.doc.trim(), "fields": fields}));
     }
-    let resources: Vec<Value> = RESOURCES.iter().map(|r| json!({"name": r.name, "class": r.class})).collect();
     json!({
         "requests": requests, "answers": answers, "enums": enums, "operations": operations(),
-        "resources": resources, "errors": error_classes(),
+        "resources": resources(), "errors": error_classes(),
     })
+}
+
+/// The client's resources: `[{name, class}]`.
+pub fn resources() -> Value {
+    RESOURCES.iter().map(|r| json!({"name": r.name, "class": r.class})).collect()
 }
 
 /// The error classes: `[{class, parent, code, doc}]`, parents first.

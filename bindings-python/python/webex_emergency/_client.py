@@ -15,6 +15,7 @@ TokenSource = Union[str, Callable[[], str], Callable[[bool], str], None]
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_native._after_fork)
 _OPERATIONS: List[Dict[str, Any]] = _native.operations()
+_RESOURCES: Dict[str, str] = {r["name"]: r["class"] for r in _native.resources()}
 _WAITERS: "weakref.WeakKeyDictionary[Any, _Waiter]" = weakref.WeakKeyDictionary()
 
 
@@ -25,28 +26,30 @@ def _result(model: Optional[str], data: Any) -> Any:
 def _make_method(op: Dict[str, Any], is_async: bool) -> Callable[..., Any]:
     """Writes the method's source, so that its signature is a plain Python signature (fast to
     call, and exact for ``help()`` and stub checks)."""
-    name, meth = op["name"], op["name"].split(".")[1]
+    name, meth = op["name"], op["method_name"]
+    path_param = _native.camel_to_snake(op["pathParam"]) if op["pathParam"] else None
+    has_body = op["request"] is not None
     params = ["self"]
-    if op["path_param"]:
-        params.append(op["path_param"])
+    if path_param:
+        params.append(path_param)
     params += [f"{q}=None" for q in op["query"]]
-    if op["has_body"]:
+    if has_body:
         params.append("body=None")
     params += ["*", "org_id=None", "dry_run=False"]
-    if op["has_body"]:
+    if has_body:
         params.append("**fields")
-    args = [repr(name), op["path_param"] or "None", "body" if op["has_body"] else "None",
-            "fields or None" if op["has_body"] else "None", "org_id"]
+    args = [repr(name), path_param or "None", "body" if has_body else "None",
+            "fields or None" if has_body else "None", "org_id"]
     args += list(op["query"])
-    call = ", ".join(args)
-    send = f"await self._submit({call})" if is_async else f"self._native.call({call})"
+    prepare = f"self._native.prepare({', '.join(args)})"
+    send = f"await self._submit({prepare})" if is_async else f"self._native.call({prepare})"
     src = (
         f"{'async ' if is_async else ''}def {meth}({', '.join(params)}):\n"
         f"    if dry_run:\n"
-        f"        return PreparedRequest(self._native.dry_run({call}))\n"
+        f"        return PreparedRequest(self._native.dry_run({prepare}))\n"
         f"    return _result(MODEL, {send})\n"
     )
-    ns: Dict[str, Any] = {"PreparedRequest": PreparedRequest, "_result": _result, "MODEL": op["result_model"]}
+    ns: Dict[str, Any] = {"PreparedRequest": PreparedRequest, "_result": _result, "MODEL": op["result"]}
     exec(compile(src, f"<webex_emergency {name}>", "exec"), ns)
     method: Callable[..., Any] = ns[meth]
     method.__doc__ = f"{op['summary']} ({op['method']} {op['path']})."
@@ -84,9 +87,9 @@ def _bulk_results(model: Optional[str], raw: List[Any], dry_run: bool) -> BulkRe
 
 
 def _make_bulk(op: Dict[str, Any], is_async: bool) -> Callable[..., Any]:
-    name, model = op["name"], op["result_model"]
+    name, model = op["name"], op["result"]
     doc = (f"Runs {name} for every item of ``items`` (an iterable of dicts holding "
-           f"``{op['path_param']}`` and the fields, or ``(id, fields)`` pairs) with at most "
+           f"``{_native.camel_to_snake(op['pathParam'])}`` and the fields, or ``(id, fields)`` pairs) with at most "
            "``concurrency`` requests in flight. Returns one BulkResult per item, in input order.")
 
     if is_async:
@@ -105,7 +108,7 @@ def _make_bulk(op: Dict[str, Any], is_async: bool) -> Callable[..., Any]:
             raw = self._native.bulk(name, items, concurrency, cb, org_id, dry_run)
             return _bulk_results(model, raw, dry_run)
 
-    bulk.__name__ = bulk.__qualname__ = "bulk_" + name.split(".")[1]
+    bulk.__name__ = bulk.__qualname__ = "bulk_" + op["method_name"]
     bulk.__doc__ = doc
     return bulk
 
@@ -119,8 +122,8 @@ class _Resource:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} operations>"
 
-    def _submit(self, *args: Any) -> Any:
-        return _waiter().submit(self._native.submit, *args)
+    def _submit(self, prepared: Any) -> Any:
+        return _waiter().submit(self._native.submit, prepared)
 
 
 def _waiter() -> "_Waiter":
@@ -165,10 +168,10 @@ class _Waiter:
 def _resource(resource: str, class_name: str, is_async: bool) -> type:
     ns: Dict[str, Any] = {"__slots__": (), "__doc__": f"The `{resource}` operations."}
     for op in _OPERATIONS:
-        if op["name"].split(".")[0] != resource:
+        if op["resource"] != resource:
             continue
-        ns[op["name"].split(".")[1]] = _make_method(op, is_async)
-        if op["path_param"] and op["has_body"]:
+        ns[op["method_name"]] = _make_method(op, is_async)
+        if op["bulk"]:
             b = _make_bulk(op, is_async)
             ns[b.__name__] = b
     if resource == "redsky":
@@ -181,14 +184,14 @@ def _resource(resource: str, class_name: str, is_async: bool) -> type:
 def _statuses(self: Any, *, page_size: Optional[int] = None, order: Optional[str] = None,
               org_id: Optional[str] = None) -> Any:
     """Every location's compliance status, fetching pages of ``page_size`` as needed."""
-    for item in self._native.pages(page_size, order, org_id):
+    for item in self._native.pages("redsky.compliance_status_page", page_size, order, org_id):
         yield RedSkyLocation(item)
 
 
 async def _async_statuses(self: Any, *, page_size: Optional[int] = None, order: Optional[str] = None,
                           org_id: Optional[str] = None) -> Any:
     """Every location's compliance status, fetching pages of ``page_size`` as needed."""
-    pages = self._native.pages(page_size, order, org_id)
+    pages = self._native.pages("redsky.compliance_status_page", page_size, order, org_id)
     while True:
         item = await _waiter().submit(pages.submit_next)
         if item is None:
@@ -198,13 +201,14 @@ async def _async_statuses(self: Any, *, page_size: Optional[int] = None, order: 
 
 _statuses.__name__ = _async_statuses.__name__ = "compliance_statuses"
 
-_NAMES = {"people": "People", "workspaces": "Workspaces", "virtual_lines": "VirtualLines",
-          "hunt_groups": "HuntGroups", "notifications": "Notifications", "redsky": "RedSky"}
+# The core's resources, in its order (the names are spelled out here for readers and type
+# checkers; the assert below ties them to the core's list).
 People, Workspaces, VirtualLines, HuntGroups, Notifications, RedSky = (
-    _resource(r, c, False) for r, c in _NAMES.items())
+    _resource(r, c, False) for r, c in _RESOURCES.items())
 AsyncPeople, AsyncWorkspaces, AsyncVirtualLines, AsyncHuntGroups, AsyncNotifications, AsyncRedSky = (
-    _resource(r, "Async" + c, True) for r, c in _NAMES.items())
-assert {op["name"].split(".")[0] for op in _OPERATIONS} == set(_NAMES)
+    _resource(r, "Async" + c, True) for r, c in _RESOURCES.items())
+assert [c.__name__ for c in (People, Workspaces, VirtualLines, HuntGroups, Notifications, RedSky)] == list(
+    _RESOURCES.values()), "resources of the core and of the package differ"
 
 
 def _native_client(token: TokenSource, base_url: Optional[str], timeout: Optional[float],

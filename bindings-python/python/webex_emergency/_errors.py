@@ -1,4 +1,5 @@
-"""Exception classes. Every failure of the package is a ``WebexError``."""
+"""Exception classes. Every failure of the package is a ``WebexError``; ``code`` is the core's
+stable error code (the classes are checked against the core's table by the tests)."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -6,6 +7,8 @@ from typing import Any, Dict, List, Optional
 
 class WebexError(Exception):
     """Base class of every error raised by webex_emergency."""
+
+    code = "error"
 
     def __init__(self, message: str, *, operation: Optional[str] = None) -> None:
         super().__init__(message)
@@ -19,9 +22,13 @@ class WebexError(Exception):
 class ConfigError(WebexError, ValueError):
     """The client was configured wrongly (no token, bad base URL, ...)."""
 
+    code = "config"
+
 
 class ValidationError(WebexError, ValueError):
     """The request broke the API's rules; nothing was sent. ``errors`` lists every broken rule."""
+
+    code = "validation"
 
     def __init__(self, message: str, *, errors: List[Dict[str, str]], operation: Optional[str] = None) -> None:
         super().__init__(message, operation=operation)
@@ -34,6 +41,8 @@ class ValidationError(WebexError, ValueError):
 
 class APIError(WebexError):
     """The API answered with an error status."""
+
+    code = "api"
 
     def __init__(
         self,
@@ -59,29 +68,43 @@ class APIError(WebexError):
 class AuthenticationError(APIError):
     """401: the token is missing, expired or wrong."""
 
+    code = "authentication"
+
 
 class PermissionDeniedError(APIError):
     """403: the token lacks a scope or an admin role."""
+
+    code = "permission_denied"
 
 
 class NotFoundError(APIError):
     """404: unknown ID or orgId."""
 
+    code = "not_found"
+
 
 class ConflictError(APIError):
     """409: the change conflicts with the current settings."""
+
+    code = "conflict"
 
 
 class RateLimitError(APIError):
     """429: rate limited; ``retry_after`` is the wait the server asked for, in seconds."""
 
+    code = "rate_limit"
+
 
 class ServerError(APIError):
     """5xx: the service failed."""
 
+    code = "server"
+
 
 class TransportError(WebexError):
     """No answer arrived (connection refused or broken, ...)."""
+
+    code = "transport"
 
     def __init__(self, message: str, *, kind: str = "other", operation: Optional[str] = None) -> None:
         super().__init__(message, operation=operation)
@@ -91,13 +114,19 @@ class TransportError(WebexError):
 class APITimeoutError(TransportError, TimeoutError):
     """No complete answer within the timeout."""
 
+    code = "timeout"
+
 
 class AbortError(TransportError):
     """The call was cancelled."""
 
+    code = "aborted"
+
 
 class DecodeError(WebexError):
     """A success answer whose body could not be read."""
+
+    code = "decode"
 
     def __init__(
         self,

@@ -7,7 +7,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Type
 
 from . import _native
 
-_FIELDS: Dict[str, List[str]] = _native.models()
+_INFO: Dict[str, Dict[str, Any]] = _native.models()
 _CAMEL: Dict[str, str] = {}
 
 
@@ -19,13 +19,9 @@ def _camel(name: str) -> str:
 
 
 _JsonObject = _native.JsonObject
-_NESTED: Dict[str, Optional[str]] = {}
 
 
-def _wrap(key: str, value: Any) -> Any:
-    model = _NESTED.get(key, "")
-    if model == "":
-        model = _NESTED[key] = _native.nested_model(key)
+def _wrap(model: Optional[str], value: Any) -> Any:
     if model is None:
         return value.to_py() if isinstance(value, _JsonObject) else value
     cls = MODELS[model]
@@ -41,6 +37,7 @@ class Model:
 
     __slots__ = ("_data",)
     _fields: Tuple[str, ...] = ()
+    _nested: Dict[str, str] = {}
 
     def __init__(self, data: Optional[Mapping[str, Any]] = None, **fields: Any) -> None:
         if isinstance(data, _JsonObject) and not fields:
@@ -56,7 +53,7 @@ class Model:
         if name in self._fields:
             key = _camel(name)
             value = self._data.get(key)
-            return None if value is None else _wrap(key, value)
+            return None if value is None else _wrap(self._nested.get(key), value)
         raise AttributeError(f"{type(self).__name__} has no field {name!r}")
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -126,85 +123,15 @@ def _cell(v: Any) -> str:
 
 
 
-class Ecbn(Model):
-    """ECBN settings of a person, workspace or virtual line."""
-    __slots__ = ()
-    _fields = tuple(_FIELDS["Ecbn"])
+def _model_class(name: str, info: Dict[str, Any]) -> Type[Model]:
+    ns = {"__slots__": (), "__doc__": info["doc"], "_fields": tuple(info["fields"]), "_nested": info["nested"],
+          "__module__": __name__, "__qualname__": name}
+    return type(name, (Model,), ns)
 
 
-class EcbnInfo(Model):
-    """One ECBN source: number, names, effective level and value, quality."""
-    __slots__ = ()
-    _fields = tuple(_FIELDS["EcbnInfo"])
-
-
-class EcbnDependencies(Model):
-    """Who depends on a member's number as their ECBN."""
-    __slots__ = ()
-    _fields = tuple(_FIELDS["EcbnDependencies"])
-
-
-class OrgNotification(Model):
-    """The organization's emergency call notification."""
-    __slots__ = ()
-    _fields = tuple(_FIELDS["OrgNotification"])
-
-
-class LocationNotification(Model):
-    """A location's emergency call notification, with the organization's."""
-    __slots__ = ()
-    _fields = tuple(_FIELDS["LocationNotification"])
-
-
-class Account(Model):
-    """The organization's RedSky account."""
-    __slots__ = ()
-    _fields = tuple(_FIELDS["Account"])
-
-
-class RedSkyLocation(Model):
-    """A location in a compliance answer."""
-    __slots__ = ()
-    _fields = tuple(_FIELDS["RedSkyLocation"])
-
-
-class LocationsStatus(Model):
-    """Locations and their setup state."""
-    __slots__ = ()
-    _fields = tuple(_FIELDS["LocationsStatus"])
-
-
-class ComplianceStatus(Model):
-    """RedSky compliance status of the organization or a location."""
-    __slots__ = ()
-    _fields = tuple(_FIELDS["ComplianceStatus"])
-
-
-class LocationStatusUpdate(Model):
-    """Answer to a location compliance update."""
-    __slots__ = ()
-    _fields = tuple(_FIELDS["LocationStatusUpdate"])
-
-
-class LoginResult(Model):
-    """Answer to a RedSky login."""
-    __slots__ = ()
-    _fields = tuple(_FIELDS["LoginResult"])
-
-
-class LocationParameters(Model):
-    """A location's RedSky calling parameters."""
-    __slots__ = ()
-    _fields = tuple(_FIELDS["LocationParameters"])
-
-
-MODELS: Dict[str, Type[Model]] = {
-    c.__name__: c
-    for c in (Ecbn, EcbnInfo, EcbnDependencies, OrgNotification, LocationNotification, Account,
-              RedSkyLocation, LocationsStatus, ComplianceStatus, LocationStatusUpdate, LoginResult,
-              LocationParameters)
-}
-assert set(MODELS) == set(_FIELDS), "models of the core and of the package differ"
+# One class per answer model of the core, with its fields and doc comment.
+MODELS: Dict[str, Type[Model]] = {name: _model_class(name, info) for name, info in _INFO.items()}
+globals().update(MODELS)
 
 
 class PreparedRequest(Model):

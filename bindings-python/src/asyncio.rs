@@ -1,0 +1,93 @@
+//! asyncio: answers handed to the event loop through a pipe.
+
+use std::sync::Arc;
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyTuple};
+use webex_emergency::bindings_api::BulkResults;
+
+use crate::answers::{bulk_answer, lazy, Answer};
+use crate::errors::exception;
+
+/// Answers of asyncio calls, handed to the event loop through a pipe: the loop reads the pipe
+/// (`loop.add_reader`) and takes the answers, so the Tokio worker never waits for the GIL.
+#[pyclass(frozen, module = "webex_emergency._native")]
+pub(crate) struct Completions {
+    pub(crate) inner: Arc<CompletionsInner>,
+}
+
+/// What an asyncio call hands back: an answer, a bulk run's list, or the next page item (None
+/// at the end).
+pub(crate) enum Outcome {
+    Answer(Answer),
+    Bulk(BulkResults),
+    Next(Option<Answer>),
+}
+
+pub(crate) struct CompletionsInner {
+    done: std::sync::Mutex<Vec<(u64, Outcome)>>,
+    signalled: std::sync::atomic::AtomicBool,
+    reader: std::sync::Mutex<std::io::PipeReader>,
+    writer: std::sync::Mutex<std::io::PipeWriter>,
+}
+
+impl CompletionsInner {
+    pub(crate) fn push(&self, token: u64, r: Outcome) {
+        use std::io::Write;
+        if let Ok(mut done) = self.done.lock() {
+            done.push((token, r));
+        }
+        // One byte per wake-up: the loop consumes one per `take`.
+        if !self.signalled.swap(true, std::sync::atomic::Ordering::AcqRel) {
+            if let Ok(mut w) = self.writer.lock() {
+                let _ = w.write_all(b"x");
+            }
+        }
+    }
+}
+
+#[pymethods]
+impl Completions {
+    #[new]
+    fn new() -> PyResult<Self> {
+        let (reader, writer) = std::io::pipe()?;
+        Ok(Completions {
+            inner: Arc::new(CompletionsInner {
+                done: std::sync::Mutex::new(Vec::new()),
+                signalled: std::sync::atomic::AtomicBool::new(false),
+                reader: std::sync::Mutex::new(reader),
+                writer: std::sync::Mutex::new(writer),
+            }),
+        })
+    }
+    /// The file descriptor that becomes readable when answers are waiting.
+    fn fileno(&self) -> PyResult<i32> {
+        use std::os::fd::AsRawFd;
+        let r = self.inner.reader.lock().map_err(|_| PyRuntimeError::new_err("poisoned"))?;
+        Ok(r.as_raw_fd())
+    }
+    /// The waiting answers as `(token, answer, exception)`; call when `fileno()` is readable.
+    fn take(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        use std::io::Read;
+        self.inner.signalled.store(false, std::sync::atomic::Ordering::Release);
+        if let Ok(mut r) = self.inner.reader.lock() {
+            let mut byte = [0u8; 1];
+            let _ = r.read(&mut byte);
+        }
+        let items = std::mem::take(&mut *self.inner.done.lock().map_err(|_| PyRuntimeError::new_err("poisoned"))?);
+        let list = PyList::empty(py);
+        for (token, r) in items {
+            let (ok, err) = match r {
+                Outcome::Answer(Ok(v)) | Outcome::Next(Some(Ok(v))) => (lazy(py, v)?.into_bound(py), py.None().into_bound(py)),
+                Outcome::Answer(Err(e)) | Outcome::Next(Some(Err(e))) => {
+                    (py.None().into_bound(py), exception(py, &e).into_value(py).into_bound(py).into_any())
+                }
+                Outcome::Bulk(results) => (bulk_answer(py, results)?.into_bound(py), py.None().into_bound(py)),
+                Outcome::Next(None) => (py.None().into_bound(py), py.None().into_bound(py)),
+            };
+            list.append(PyTuple::new(py, [token.into_pyobject(py)?.into_any(), ok, err])?)?;
+        }
+        Ok(list.into_any().unbind())
+    }
+}

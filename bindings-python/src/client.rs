@@ -1,0 +1,246 @@
+//! The core client for Python: each method converts its arguments and calls one function of
+//! the core's `bindings_api`.
+
+use std::sync::{Arc, Mutex};
+
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyIterator};
+use serde_json::Value;
+use webex_emergency::bindings_api::{self, BulkArgs, ClientOptions};
+use webex_emergency::paging::PageArgs;
+use webex_emergency::{Call, Client, Error, FieldError, TokenProvider};
+
+use crate::answers::{answer, bulk_answer};
+use crate::asyncio::{Completions, Outcome};
+use crate::convert::{fields_of, from_py, to_py};
+use crate::errors::{exception, invalid};
+use crate::pages::PageIterator;
+use crate::runtime::{block_on, runtime};
+
+/// A token provider that calls a Python callable (with `refresh`, or without arguments).
+struct PyTokenProvider(Py<PyAny>);
+
+impl TokenProvider for PyTokenProvider {
+    fn token(&self, refresh: bool) -> webex_emergency::platform::BoxFuture<'_, Result<String, Error>> {
+        let got = Python::attach(|py| {
+            let f = self.0.bind(py);
+            let v = match f.call1((refresh,)) {
+                Err(e) if e.is_instance_of::<PyTypeError>(py) => f.call0(),
+                other => other,
+            }?;
+            v.extract::<String>()
+        });
+        Box::pin(async move { got.map_err(|_| Error::Config("the token provider failed or returned no string".into())) })
+    }
+}
+
+/// One validated call, made by `NativeClient.prepare` and used once by `call`, `submit` or
+/// `dry_run`.
+#[pyclass(frozen, module = "webex_emergency._native")]
+pub(crate) struct PreparedCall {
+    call: Mutex<Option<Call<Value>>>,
+}
+
+impl PreparedCall {
+    fn take(&self) -> PyResult<Call<Value>> {
+        let taken = self.call.lock().map(|mut c| c.take()).unwrap_or(None);
+        taken.ok_or_else(|| PyRuntimeError::new_err("this prepared call was already used"))
+    }
+}
+
+/// The core client, shared by the blocking and the asyncio clients.
+#[pyclass(frozen, module = "webex_emergency._native")]
+pub(crate) struct NativeClient {
+    client: Client,
+}
+
+#[pymethods]
+impl NativeClient {
+    #[new]
+    #[pyo3(signature = (token=None, token_provider=None, base_url=None, timeout=None, max_retries=None, org_id=None, user_agent=None, proxy=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        token: Option<String>,
+        token_provider: Option<Py<PyAny>>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        max_retries: Option<f64>,
+        org_id: Option<String>,
+        user_agent: Option<String>,
+        proxy: Option<String>,
+    ) -> PyResult<Self> {
+        let options = ClientOptions { token, base_url, timeout, max_retries, org_id, user_agent, proxy };
+        let rt = runtime()?;
+        let client = py.detach(|| {
+            let _guard = rt.rt.enter();
+            options.build(token_provider.map(PyTokenProvider))
+        });
+        Ok(NativeClient { client: client.map_err(|e| exception(py, &e))? })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Client(base_url={:?}, org_id={:?})", self.client.base_url(), self.client.org_id())
+    }
+
+    /// Validates a call of `operation` from its path ID, body and keyword fields; nothing is
+    /// sent yet (broken rules are raised when it is used).
+    #[pyo3(signature = (operation, id=None, body=None, fields=None, org_id=None, start=None, max=None, order=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn prepare(
+        &self,
+        py: Python<'_>,
+        operation: &str,
+        id: Option<String>,
+        body: Option<&Bound<'_, PyAny>>,
+        fields: Option<&Bound<'_, PyDict>>,
+        org_id: Option<String>,
+        start: Option<u32>,
+        max: Option<u32>,
+        order: Option<String>,
+    ) -> PyResult<PreparedCall> {
+        let op = bindings_api::find(operation).map_err(|e| exception(py, &e))?;
+        let body = match body {
+            Some(b) if !b.is_none() => Some(from_py(b, "").map_err(|e| invalid(py, operation, e))?),
+            _ => None,
+        };
+        let fields = fields_of(fields).map_err(|e| invalid(py, operation, e))?;
+        let mut args = bindings_api::args_from_fields(op, id, body, fields);
+        (args.org_id, args.start, args.max, args.order) = (org_id, start, max, order);
+        let call = bindings_api::call_op(&self.client, op, args);
+        Ok(PreparedCall { call: Mutex::new(Some(call)) })
+    }
+
+    /// Sends a prepared call and waits for its answer (the GIL is released meanwhile).
+    fn call(&self, py: Python<'_>, prepared: &PreparedCall) -> PyResult<Py<PyAny>> {
+        let call = prepared.take()?;
+        let r = block_on(py, bindings_api::send(call))?;
+        answer(py, r)
+    }
+
+    /// Starts a prepared call for asyncio: its answer is handed to `completions` under `token`.
+    fn submit(&self, completions: &Completions, token: u64, prepared: &PreparedCall) -> PyResult<()> {
+        let call = prepared.take()?;
+        let inner = completions.inner.clone();
+        runtime()?.spawn(async move {
+            let r = bindings_api::send(call).await;
+            inner.push(token, Outcome::Answer(r));
+        });
+        Ok(())
+    }
+
+    /// What a prepared call would send (token and secrets masked); nothing is sent.
+    fn dry_run(&self, py: Python<'_>, prepared: &PreparedCall) -> PyResult<Py<PyAny>> {
+        let shown = bindings_api::dry_run(&prepared.take()?).map_err(|e| exception(py, &e))?;
+        Ok(to_py(py, &shown)?.unbind())
+    }
+
+    /// Every item of a paged operation, one page at a time as needed.
+    #[pyo3(signature = (operation, page_size=None, order=None, org_id=None))]
+    fn pages(
+        &self,
+        py: Python<'_>,
+        operation: &str,
+        page_size: Option<u32>,
+        order: Option<String>,
+        org_id: Option<String>,
+    ) -> PyResult<PageIterator> {
+        let stream = bindings_api::pages(&self.client, operation, PageArgs { page_size, order, org_id })
+            .map_err(|e| exception(py, &e))?;
+        Ok(PageIterator { stream: Arc::new(tokio::sync::Mutex::new(Box::pin(stream))) })
+    }
+
+    /// Runs `operation` for every item of `items` with at most `concurrency` requests in
+    /// flight; returns `(index, answer, exception)` for every item, in input order.
+    #[pyo3(signature = (operation, items, concurrency=10, progress=None, org_id=None, dry_run=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn bulk(
+        &self,
+        py: Python<'_>,
+        operation: &str,
+        items: &Bound<'_, PyAny>,
+        concurrency: u32,
+        progress: Option<Py<PyAny>>,
+        org_id: Option<String>,
+        dry_run: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let run = self.bulk_run(py, operation, items, BulkArgs { concurrency: Some(concurrency), org_id, dry_run, progress: progress_fn(progress) })?;
+        let results = block_on(py, run)?;
+        bulk_answer(py, results)
+    }
+
+    /// [`NativeClient::bulk`] for asyncio: the results are handed to `completions` under `token`.
+    #[pyo3(signature = (completions, token, operation, items, concurrency=10, progress=None, org_id=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn submit_bulk(
+        &self,
+        py: Python<'_>,
+        completions: &Completions,
+        token: u64,
+        operation: &str,
+        items: &Bound<'_, PyAny>,
+        concurrency: u32,
+        progress: Option<Py<PyAny>>,
+        org_id: Option<String>,
+    ) -> PyResult<()> {
+        let run = self.bulk_run(py, operation, items, BulkArgs { concurrency: Some(concurrency), org_id, dry_run: false, progress: progress_fn(progress) })?;
+        let inner = completions.inner.clone();
+        runtime()?.spawn(async move { inner.push(token, Outcome::Bulk(run.await)) });
+        Ok(())
+    }
+}
+
+impl NativeClient {
+    fn bulk_run(
+        &self,
+        py: Python<'_>,
+        operation: &str,
+        items: &Bound<'_, PyAny>,
+        args: BulkArgs,
+    ) -> PyResult<impl std::future::Future<Output = bindings_api::BulkResults> + Send + 'static> {
+        let op = bindings_api::find(operation).map_err(|e| exception(py, &e))?;
+        let items = Items { iter: Some(items.try_iter()?.unbind()) };
+        Ok(bindings_api::bulk(self.client.clone(), op, items, args))
+    }
+}
+
+/// A progress callback that calls a Python callable with `(done, succeeded, failed)`.
+fn progress_fn(cb: Option<Py<PyAny>>) -> Option<webex_emergency::bulk::ProgressFn> {
+    cb.map(|cb| -> webex_emergency::bulk::ProgressFn {
+        Arc::new(move |p: webex_emergency::BulkProgress| {
+            Python::attach(|py| {
+                if let Err(e) = cb.call1(py, (p.done, p.succeeded, p.failed)) {
+                    e.print(py);
+                }
+            })
+        })
+    })
+}
+
+/// Items pulled from a Python iterator one at a time (memory stays flat); an iterator that
+/// raises gives one failed item and ends.
+struct Items {
+    iter: Option<Py<PyIterator>>,
+}
+
+impl Iterator for Items {
+    type Item = Result<Value, FieldError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        let iter = self.iter.as_ref()?;
+        let got = Python::attach(|py| match iter.bind(py).clone().next() {
+            None => None,
+            Some(Err(e)) => Some(Err(FieldError::new("item", "iterator", format!("the items iterator raised: {e}")))),
+            Some(Ok(obj)) => Some(from_py(&obj, "item")),
+        });
+        let ended = match &got {
+            None => true,
+            Some(Err(e)) => e.rule == "iterator",
+            Some(Ok(_)) => false,
+        };
+        if ended {
+            self.iter = None;
+        }
+        got
+    }
+}

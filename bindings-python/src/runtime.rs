@@ -1,0 +1,148 @@
+//! The process's Tokio runtime, how blocking calls drive it, and `fork()` safety.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::Ordering::SeqCst;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
+use std::time::Duration;
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+
+/// The Tokio runtime of the process: a single-threaded one. A blocking call drives it on the
+/// calling thread, so its request, its connection and the answer all run there with no hand-off
+/// between threads. While asyncio calls are in flight a background thread drives it instead (a
+/// blocking call made meanwhile waits for that thread's wake-ups).
+pub(crate) struct Runtime {
+    pub(crate) rt: tokio::runtime::Runtime,
+    /// asyncio calls started and not yet finished.
+    in_flight: AtomicUsize,
+    lock: std::sync::Mutex<()>,
+    work: std::sync::Condvar,
+    idle: tokio::sync::Notify,
+    /// asyncio calls waiting to be spawned by the next pump (see [`Runtime::spawn`]).
+    outbox: std::sync::Mutex<Vec<Pin<Box<dyn Future<Output = ()> + Send>>>>,
+    pump_queued: AtomicBool,
+}
+
+/// Set in a child process right after `fork()` (see `_after_fork`): the parent's runtime, its
+/// thread and its connections are not the child's.
+static FORKED: AtomicBool = AtomicBool::new(false);
+
+pub(crate) fn runtime() -> PyResult<&'static Runtime> {
+    static CURRENT: std::sync::Mutex<Option<&'static Runtime>> = std::sync::Mutex::new(None);
+    let mut current = CURRENT.lock().unwrap_or_else(|e| e.into_inner());
+    if FORKED.swap(false, SeqCst) {
+        // The parent's runtime stays as it is in this process's memory (never dropped: its
+        // threads do not exist here); a new one takes over.
+        *current = None;
+    }
+    if let Some(rt) = *current {
+        return Ok(rt);
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the I/O runtime: {e}")))?;
+    let rt: &'static Runtime = Box::leak(Box::new(Runtime {
+        rt,
+        in_flight: AtomicUsize::new(0),
+        lock: Default::default(),
+        work: Default::default(),
+        idle: Default::default(),
+        outbox: Default::default(),
+        pump_queued: AtomicBool::new(false),
+    }));
+    std::thread::Builder::new()
+        .name("webex-emergency".into())
+        .spawn(|| rt.drive())
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the I/O thread: {e}")))?;
+    *current = Some(rt);
+    Ok(rt)
+}
+
+/// Called in a child process after `fork()` (registered with `os.register_at_fork`).
+#[pyfunction]
+pub(crate) fn _after_fork() {
+    FORKED.store(true, SeqCst);
+}
+
+/// Counts an asyncio call as finished when dropped.
+struct Done(&'static Runtime);
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        if self.0.in_flight.fetch_sub(1, SeqCst) == 1 {
+            self.0.idle.notify_one();
+        }
+    }
+}
+
+impl Runtime {
+    /// The background thread: drives the runtime whenever asyncio calls are in flight.
+    fn drive(&'static self) {
+        loop {
+            {
+                let mut guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+                while self.in_flight.load(SeqCst) == 0 {
+                    guard = self.work.wait(guard).unwrap_or_else(|e| e.into_inner());
+                }
+            }
+            self.rt.block_on(async {
+                while self.in_flight.load(SeqCst) > 0 {
+                    self.idle.notified().await;
+                }
+            });
+        }
+    }
+
+    /// Starts `fut` for asyncio; the background thread drives it until it is done. Calls started
+    /// close together are handed over in one batch: waking the runtime from another thread costs
+    /// a system call, so only the first call of a batch does it (its pump spawns the others).
+    pub(crate) fn spawn(&'static self, fut: impl Future<Output = ()> + Send + 'static) {
+        if self.in_flight.fetch_add(1, SeqCst) == 0 {
+            let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+            self.work.notify_one();
+        }
+        let done = Done(self);
+        let job = Box::pin(async move {
+            let _done = done;
+            fut.await
+        });
+        self.outbox.lock().unwrap_or_else(|e| e.into_inner()).push(job);
+        if !self.pump_queued.swap(true, SeqCst) {
+            self.rt.spawn(async move {
+                // Cleared before taking: a call queued after this point queues another pump.
+                self.pump_queued.store(false, SeqCst);
+                let jobs = std::mem::take(&mut *self.outbox.lock().unwrap_or_else(|e| e.into_inner()));
+                for job in jobs {
+                    tokio::spawn(job);
+                }
+            });
+        }
+    }
+}
+
+/// Runs `fut` on the calling thread without the GIL, checking for Ctrl-C every 50 ms (a
+/// KeyboardInterrupt cancels it).
+pub(crate) fn block_on<T: Send, F: Future<Output = T> + Send>(py: Python<'_>, fut: F) -> PyResult<T> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(PyRuntimeError::new_err(
+            "a blocking call cannot be made from a callback of a running call (use the AsyncClient or call after it returns)",
+        ));
+    }
+    let rt = runtime()?;
+    py.detach(|| {
+        rt.rt.block_on(async {
+            tokio::pin!(fut);
+            loop {
+                tokio::select! {
+                    out = &mut fut => return Ok(out),
+                    _ = tokio::time::sleep(Duration::from_millis(50)) => {
+                        Python::attach(|py| py.check_signals())?;
+                    }
+                }
+            }
+        })
+    })
+}
