@@ -201,7 +201,7 @@ impl NativeClient {
     ) -> PyResult<impl std::future::Future<Output = bindings_api::BulkResults> + Send + 'static> {
         let op = bindings_api::find(operation).map_err(|e| exception(py, &e))?;
         let items = Items { iter: Some(items.try_iter()?.unbind()) };
-        Ok(bindings_api::bulk(self.client.clone(), op, items, args))
+        bindings_api::bulk(self.client.clone(), op, items, args).map_err(|e| exception(py, &e))
     }
 }
 

@@ -249,19 +249,33 @@ export interface BulkResult<T> {
   error: WebexError | null;
 }
 
-export class WebexError extends Error {
-  operation: string | null;
-}
-export class ConfigError extends WebexError {}
 export interface FieldError {
   field: string;
   rule: string;
   message: string;
 }
+/** Base class of every error of this package. */
+export class WebexError extends Error {
+  /** `'error'` */
+  static readonly code: string;
+  code: string;
+  operation: string | null;
+}
+/** The client was configured wrongly (no token, bad base URL, bad option). */
+export class ConfigError extends WebexError {
+  /** `'config'` */
+  static readonly code: string;
+}
+/** The request broke the API's rules; nothing was sent. `errors` lists every broken rule. */
 export class ValidationError extends WebexError {
+  /** `'validation'` */
+  static readonly code: string;
   errors: FieldError[];
 }
+/** The API answered with an error status. */
 export class APIError extends WebexError {
+  /** `'api'` */
+  static readonly code: string;
   status: number;
   apiMessage: string;
   errors: { description: string; errorCode: string | null }[];
@@ -269,31 +283,74 @@ export class APIError extends WebexError {
   retryAfter: number | null;
   bodyExcerpt: string;
 }
-export class AuthenticationError extends APIError {}
-export class PermissionDeniedError extends APIError {}
-export class NotFoundError extends APIError {}
-export class ConflictError extends APIError {}
-export class RateLimitError extends APIError {}
-export class ServerError extends APIError {}
+/** 401: the token is missing, expired or wrong. */
+export class AuthenticationError extends APIError {
+  /** `'authentication'` */
+  static readonly code: string;
+}
+/** 403: the token lacks a scope or an admin role. */
+export class PermissionDeniedError extends APIError {
+  /** `'permission_denied'` */
+  static readonly code: string;
+}
+/** 404: unknown resource or ID. */
+export class NotFoundError extends APIError {
+  /** `'not_found'` */
+  static readonly code: string;
+}
+/** 409: the change conflicts with the current settings. */
+export class ConflictError extends APIError {
+  /** `'conflict'` */
+  static readonly code: string;
+}
+/** 429: rate limited, and retrying did not help. */
+export class RateLimitError extends APIError {
+  /** `'rate_limit'` */
+  static readonly code: string;
+}
+/** 5xx: the service failed. */
+export class ServerError extends APIError {
+  /** `'server'` */
+  static readonly code: string;
+}
+/** No answer arrived (connection refused or broken, CORS refusal, ...). */
 export class TransportError extends WebexError {
+  /** `'transport'` */
+  static readonly code: string;
   kind: 'timeout' | 'connect' | 'aborted' | 'other';
 }
-export class APITimeoutError extends TransportError {}
-export class AbortError extends TransportError {}
+/** No complete answer within the timeout or the total deadline. */
+export class APITimeoutError extends TransportError {
+  /** `'timeout'` */
+  static readonly code: string;
+}
+/** The caller cancelled the call. */
+export class AbortError extends TransportError {
+  /** `'aborted'` */
+  static readonly code: string;
+}
+/** A success answer whose body could not be read. */
 export class DecodeError extends WebexError {
+  /** `'decode'` */
+  static readonly code: string;
   status: number;
   bodyExcerpt: string;
   trackingId: string | null;
 }
-
 /** Loads the WebAssembly module once (fetched beside this file; read from disk in Node). */
 export function init(input?: BufferSource | WebAssembly.Module | URL | string | Response): Promise<void>;
 /** Loads the WebAssembly module synchronously. */
 export function initSync(module: BufferSource | WebAssembly.Module): void;
 /** Reads an answer of an operation through the core's typed model. */
 export function normalize(operation: string, data: unknown): unknown;
+/** The core's error classes, which the exported classes are. */
+export function errorClasses(): { class: string; parent: string | null; code: string; doc: string }[];
 export interface OperationInfo {
   name: string;
+  resource: string;
+  method_name: string;
+  bulk: boolean;
+  paged: boolean;
   summary: string;
   method: 'GET' | 'PUT' | 'POST';
   path: string;

@@ -1,19 +1,25 @@
 // webex-emergency: the Rust core in WebAssembly. This file only turns the core's operation table
 // into methods and the core's errors into exported classes; every API rule lives in the core.
-import initWasm, { initSync as initWasmSync, NativeClient, normalize as nativeNormalize, operations as nativeOperations } from './webex_emergency_wasm.js';
+import initWasm, {
+  initSync as initWasmSync, NativeClient, errorClasses as nativeErrorClasses, normalize as nativeNormalize,
+  operations as nativeOperations,
+} from './webex_emergency_wasm.js';
 
-/** Base class of every error thrown by this package. */
+/** Base class of every error thrown by this package. `code` is the core's stable error code. */
 export class WebexError extends Error {
+  static code = 'error';
   constructor(message, data = {}) {
     super(message);
     this.name = new.target.name;
+    this.code = new.target.code;
     this.operation = data.operation ?? null;
   }
 }
 /** The client was configured wrongly. */
-export class ConfigError extends WebexError {}
+export class ConfigError extends WebexError { static code = 'config'; }
 /** The request broke the API's rules; nothing was sent. `errors` lists every broken rule. */
 export class ValidationError extends WebexError {
+  static code = 'validation';
   constructor(message, data = {}) {
     super(message, data);
     this.errors = data.errors ?? [];
@@ -21,6 +27,7 @@ export class ValidationError extends WebexError {
 }
 /** The API answered with an error status. */
 export class APIError extends WebexError {
+  static code = 'api';
   constructor(message, data = {}) {
     super(message, data);
     this.status = data.status;
@@ -31,24 +38,26 @@ export class APIError extends WebexError {
     this.bodyExcerpt = data.bodyExcerpt ?? '';
   }
 }
-export class AuthenticationError extends APIError {}
-export class PermissionDeniedError extends APIError {}
-export class NotFoundError extends APIError {}
-export class ConflictError extends APIError {}
-export class RateLimitError extends APIError {}
-export class ServerError extends APIError {}
+export class AuthenticationError extends APIError { static code = 'authentication'; }
+export class PermissionDeniedError extends APIError { static code = 'permission_denied'; }
+export class NotFoundError extends APIError { static code = 'not_found'; }
+export class ConflictError extends APIError { static code = 'conflict'; }
+export class RateLimitError extends APIError { static code = 'rate_limit'; }
+export class ServerError extends APIError { static code = 'server'; }
 /** No answer arrived (connection refused or broken, CORS refusal, ...). */
 export class TransportError extends WebexError {
+  static code = 'transport';
   constructor(message, data = {}) {
     super(message, data);
     this.kind = data.kind ?? 'other';
   }
 }
-export class APITimeoutError extends TransportError {}
+export class APITimeoutError extends TransportError { static code = 'timeout'; }
 /** The call's AbortSignal fired. */
-export class AbortError extends TransportError {}
+export class AbortError extends TransportError { static code = 'aborted'; }
 /** A success answer whose body could not be read. */
 export class DecodeError extends WebexError {
+  static code = 'decode';
   constructor(message, data = {}) {
     super(message, data);
     this.status = data.status;
@@ -96,6 +105,11 @@ export function initSync(module) {
   ready = Promise.resolve();
 }
 
+/** The core's error classes (`class`, `parent`, `code`, `doc`): the classes above are these. */
+export function errorClasses() {
+  return nativeErrorClasses();
+}
+
 let ops = null;
 /** The core's operations: name, summary, method, path, pathParam, query, request, result. */
 export function operations() {
@@ -141,7 +155,12 @@ function bulk(native, op) {
 }
 
 async function* statuses(native, options = {}) {
-  const pages = native.pages(options);
+  let pages;
+  try {
+    pages = native.pages('redsky.compliance_status_page', options);
+  } catch (e) {
+    throw convert(e);
+  }
   try {
     for (;;) {
       const step = await pages.next();
@@ -167,11 +186,11 @@ export class Client {
     }
     Object.defineProperty(this, '_native', { value: native });
     for (const op of operations()) {
-      const [resource, name] = op.name.split('.');
+      const { resource, method_name: name } = op;
       const key = camel(resource);
       this[key] ??= {};
       this[key][camel(name)] = method(native, op);
-      if (op.pathParam && op.request) this[key][camel(`bulk_${name}`)] = bulk(native, op);
+      if (op.bulk) this[key][camel(`bulk_${name}`)] = bulk(native, op);
     }
     this.redsky.complianceStatuses = (options) => statuses(native, options);
     this.baseUrl = options.baseUrl ?? 'https://webexapis.com/v1';

@@ -175,3 +175,20 @@ test('unknown fields and enum values are kept', async () => {
     small.stop();
   }
 });
+
+test('the exported error classes are the core\'s error classes; options of the wrong type are refused', () => {
+  const table = we.errorClasses();
+  assert.ok(table.length > 10);
+  for (const row of table) {
+    const cls = we[row.class];
+    assert.equal(typeof cls, 'function', row.class);
+    assert.equal(cls.code, row.code, row.class);
+    const parent = Object.getPrototypeOf(cls);
+    assert.equal(row.parent ? parent.name : 'Error', row.parent ?? parent.name, row.class);
+  }
+  const exported = Object.entries(we).filter(([, v]) => typeof v === 'function' && v.prototype instanceof Error);
+  assert.deepEqual(exported.map(([n]) => n).sort(), table.map((r) => r.class).sort());
+  for (const bad of [{ timeoutMs: 'soon' }, { maxRetries: -1 }, { maxRetries: 1.5 }, { timeoutMs: 1e30 }, { baseUrl: 5 }, { tokn: 'x' }]) {
+    assert.throws(() => new we.Client({ token: 't', ...bad }), (e) => e instanceof we.ConfigError && e.code === 'config', JSON.stringify(bad));
+  }
+});

@@ -174,26 +174,41 @@ pub struct BulkArgs {
 /// One result per bulk item: its index in the input and its answer (or dry run) or error.
 pub type BulkResults = Vec<(usize, Result<Value, Error>)>;
 
-/// Runs `op` for every item, with at most `concurrency` requests in flight; returns one
-/// result per item, in input order. Items are read one at a time, as requests go out.
-pub async fn bulk<I>(client: Client, op: &'static Operation, items: I, args: BulkArgs) -> BulkResults
+/// Most requests in flight a bulk run of the bindings takes.
+pub const MAX_CONCURRENCY: u32 = 1000;
+
+/// Runs `op` for every item, with at most `concurrency` requests in flight; the future gives
+/// one result per item, in input order. Items are read one at a time, as requests go out. A
+/// concurrency outside 1 to [`MAX_CONCURRENCY`] is a `ConfigError`, before any item is read.
+pub fn bulk<I>(
+    client: Client,
+    op: &'static Operation,
+    items: I,
+    args: BulkArgs,
+) -> Result<impl std::future::Future<Output = BulkResults> + MaybeSend + 'static, Error>
 where
-    I: Iterator<Item = Result<Value, FieldError>> + MaybeSend,
+    I: Iterator<Item = Result<Value, FieldError>> + MaybeSend + 'static,
 {
+    let concurrency = args.concurrency.unwrap_or(10);
+    if !(1..=MAX_CONCURRENCY).contains(&concurrency) {
+        return Err(Error::Config(format!("concurrency must be between 1 and {MAX_CONCURRENCY}")));
+    }
     let org_id = args.org_id;
     let calls = items.map(move |item| call_from_item(&client, op, item, org_id.as_deref()));
-    if args.dry_run {
-        return calls.map(|c| dry_run(&c)).enumerate().collect();
-    }
-    use futures_util::StreamExt;
-    let concurrency = args.concurrency.unwrap_or(10).max(1) as usize;
-    let options = BulkOptions { concurrency, progress: args.progress };
-    let mut results: BulkResults = bulk::run_iter(calls, options)
-        .map(|item| (item.index, item.result.and_then(|v| op.read_answer(v))))
-        .collect()
-        .await;
-    results.sort_by_key(|(i, _)| *i);
-    results
+    let (dry, progress) = (args.dry_run, args.progress);
+    Ok(async move {
+        if dry {
+            return calls.map(|c| dry_run(&c)).enumerate().collect();
+        }
+        use futures_util::StreamExt;
+        let options = BulkOptions { concurrency: concurrency as usize, progress };
+        let mut results: BulkResults = bulk::run_iter(calls, options)
+            .map(|item| (item.index, item.result.and_then(|v| op.read_answer(v))))
+            .collect()
+            .await;
+        results.sort_by_key(|(i, _)| *i);
+        results
+    })
 }
 
 /// Every item of the named paged operation, read through its model.

@@ -10,6 +10,9 @@ use crate::platform::MaybeSend;
 use crate::wire::Json;
 use crate::error::Error;
 
+/// Most requests in flight a run keeps; a larger `concurrency` is lowered to it.
+pub const MAX_CONCURRENCY: usize = 10_000;
+
 /// Counts reported after each finished item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct BulkProgress {
@@ -31,7 +34,8 @@ pub type ProgressFn = Arc<dyn Fn(BulkProgress)>;
 /// Options of a bulk run.
 #[derive(Clone)]
 pub struct BulkOptions {
-    /// Requests in flight at most (default 10). A call waiting to retry holds no slot.
+    /// Requests in flight at most (default 10, at most [`MAX_CONCURRENCY`]). A call waiting
+    /// to retry holds no slot.
     pub concurrency: usize,
     /// Told of progress after each item.
     pub progress: Option<ProgressFn>,
@@ -66,7 +70,7 @@ where
     R: Json + MaybeSend + 'static,
     S: Stream<Item = Call<R>> + MaybeSend,
 {
-    let concurrency = options.concurrency.max(1);
+    let concurrency = options.concurrency.clamp(1, MAX_CONCURRENCY);
     let gate = Arc::new(tokio::sync::Semaphore::new(concurrency));
     let succeeded = AtomicU64::new(0);
     let failed = AtomicU64::new(0);

@@ -1,0 +1,75 @@
+//! Conversions between JS values and the core's JSON, and core errors as JS `Error` objects.
+
+use js_sys::{Object, Reflect, JSON};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use webex_emergency::{bindings_api, Error, FieldError};
+
+/// JSON as a JS value (objects and arrays as plain JS objects and arrays).
+pub(crate) fn to_js(v: &Value) -> JsValue {
+    match v {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::String(s) => JsValue::from_str(s),
+        Value::Number(n) => JsValue::from_f64(n.as_f64().unwrap_or(f64::NAN)),
+        _ => serde_json::to_string(v).ok().and_then(|s| JSON::parse(&s).ok()).unwrap_or(JsValue::NULL),
+    }
+}
+
+/// A JS value as JSON (what `JSON.stringify` keeps); `undefined` and `null` are `null`.
+pub(crate) fn from_js(v: &JsValue, path: &str) -> Result<Value, FieldError> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Value::Null);
+    }
+    let text = JSON::stringify(v)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| FieldError::new(path, "type", "cannot be sent as JSON"))?;
+    serde_json::from_str(&text).map_err(|_| FieldError::new(path, "type", "cannot be sent as JSON"))
+}
+
+/// `obj[key]`, or `undefined` when `obj` is not an object.
+pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
+    if obj.is_object() {
+        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+/// `obj[key]` when it is a string.
+pub(crate) fn get_string(obj: &JsValue, key: &str) -> Option<String> {
+    get(obj, key).as_string()
+}
+
+/// `obj[key]` when it is a whole number that fits 32 bits.
+pub(crate) fn get_u32(obj: &JsValue, key: &str) -> Option<u32> {
+    get(obj, key).as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0 && *f <= u32::MAX as f64).map(|f| f as u32)
+}
+
+/// `obj[key] = value`.
+pub(crate) fn set(obj: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+/// A JS `Error` named after the class to throw (the core's class for the error's code),
+/// carrying the error's data (`code`, `operation`, `errors`, `status`, ...) as properties.
+pub(crate) fn js_error(err: &Error) -> JsValue {
+    let e = js_sys::Error::new(&err.to_string());
+    e.set_name(err.class_name());
+    let o: &Object = e.as_ref();
+    if let Value::Object(data) = err.data() {
+        for (key, value) in &data {
+            if key != "message" {
+                set(o, key, &to_js(value));
+            }
+        }
+    }
+    e.into()
+}
+
+/// The validation error of `operation` for a value that could not be converted.
+pub(crate) fn invalid(operation: &str, e: FieldError) -> JsValue {
+    js_error(&bindings_api::invalid(operation, vec![e]))
+}
+
