@@ -241,9 +241,9 @@ pub struct ClientOptions {
 }
 
 /// Longest timeout of one attempt the options take, in seconds (a day).
-pub const MAX_TIMEOUT_SECS: f64 = 86_400.0;
+pub const MAX_TIMEOUT_SECS: u32 = 86_400;
 /// Most retries the options take.
-pub const MAX_RETRIES: f64 = 100.0;
+pub const MAX_RETRIES: u32 = 100;
 
 impl ClientOptions {
     /// Reads options from JSON; unknown keys are refused, `null` means "not given".
@@ -299,13 +299,13 @@ impl ClientOptions {
             b = b.base_url(u);
         }
         if let Some(t) = self.timeout {
-            if !(t.is_finite() && t > 0.0 && t <= MAX_TIMEOUT_SECS) {
+            if !(t.is_finite() && t > 0.0 && t <= f64::from(MAX_TIMEOUT_SECS)) {
                 return Err(Error::Config(format!("timeout must be a positive number of seconds up to {MAX_TIMEOUT_SECS}")));
             }
             b = b.timeout(std::time::Duration::from_secs_f64(t));
         }
         if let Some(n) = self.max_retries {
-            if !(n.fract() == 0.0 && (0.0..=MAX_RETRIES).contains(&n)) {
+            if !(n.fract() == 0.0 && (0.0..=f64::from(MAX_RETRIES)).contains(&n)) {
                 return Err(Error::Config(format!("maxRetries must be a whole number from 0 to {MAX_RETRIES}")));
             }
             b = b.max_retries(n as u32);

@@ -190,36 +190,56 @@ pub trait Op: 'static {
 pub fn encode_body<B: Json + Validate>(body: &B) -> EncodedBody {
     let mut v = Validator::default();
     body.validate(&mut v);
-    let json = body.clone().into_json();
+    serialize(body.clone().into_json(), v.errors)
+}
+
+// The parts of reading a body that do not depend on its type are kept out of the generic
+// functions, which are made once per request model (the npm package is short of space).
+fn serialize(json: Value, mut errors: Vec<FieldError>) -> EncodedBody {
     match serde_json::to_vec(&json) {
-        Ok(bytes) => (Some(bytes), v.errors),
-        Err(e) => {
-            v.push("body", "serialize", e.to_string());
-            (None, v.errors)
+        Ok(bytes) => (Some(bytes), errors),
+        Err(_) => {
+            errors.push(FieldError::new("body", "serialize", "the body could not be written as JSON"));
+            (None, errors)
         }
     }
 }
 
-/// [`Operation::read_body`] for request type `B`.
-pub fn read_body<B: Json + Schema + Validate>(body: Option<Value>) -> EncodedBody {
-    let Some(model) = B::model() else {
+/// The body to read as the request model, after its shape was checked against `model`; or
+/// what to report instead.
+fn checked_body(model: Option<&ModelInfo>, body: Option<Value>) -> Result<Option<Value>, EncodedBody> {
+    let Some(model) = model else {
         return match body {
-            None | Some(Value::Null) => (None, Vec::new()),
-            Some(_) => (None, vec![FieldError::new("body", "unexpected", "this operation takes no body")]),
+            None | Some(Value::Null) => Ok(None),
+            Some(_) => Err((None, vec![FieldError::new("body", "unexpected", "this operation takes no body")])),
         };
     };
     let body = body.unwrap_or_else(|| Value::Object(Default::default()));
     let Value::Object(map) = &body else {
-        return (None, vec![FieldError::new("body", "type", "must be an object with the API's field names")]);
+        return Err((None, vec![FieldError::new("body", "type", "must be an object with the API's field names")]));
     };
     let mut errors = Vec::new();
     check_shape(model, map, "", &mut errors);
-    if !errors.is_empty() {
-        return (None, errors);
+    if errors.is_empty() {
+        Ok(Some(body))
+    } else {
+        Err((None, errors))
     }
-    match B::from_json(body) {
-        Ok(b) => encode_body(&b),
-        Err(e) => (None, vec![FieldError::new("body", "type", e.trim_start_matches(['.', ':', ' ']).to_string())]),
+}
+
+fn unreadable(message: String) -> EncodedBody {
+    (None, vec![FieldError::new("body", "type", message.trim_start_matches(['.', ':', ' ']).to_string())])
+}
+
+/// [`Operation::read_body`] for request type `B`.
+pub fn read_body<B: Json + Schema + Validate>(body: Option<Value>) -> EncodedBody {
+    match checked_body(B::model(), body) {
+        Err(report) => report,
+        Ok(None) => (None, Vec::new()),
+        Ok(Some(body)) => match B::from_json(body) {
+            Ok(b) => encode_body(&b),
+            Err(e) => unreadable(e),
+        },
     }
 }
 

@@ -189,6 +189,22 @@ impl Json for serde_json::Value {
     }
 }
 
+/// Takes field `name` out of `rest` and reads it (`null` and absent are `None`); an error
+/// names the field. One function per field type, shared by every model.
+pub fn take_field<T: Json>(rest: &mut serde_json::Map<String, serde_json::Value>, name: &str) -> Result<Option<T>, String> {
+    match rest.remove(name) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(x) => T::from_json(x).map(Some).map_err(|e| [".", name, &e].concat()),
+    }
+}
+
+/// Writes field `name` into `map` when it has a value.
+pub fn put_field<T: Json>(map: &mut serde_json::Map<String, serde_json::Value>, name: &str, value: Option<T>) {
+    if let Some(x) = value {
+        map.insert(name.to_string(), x.into_json());
+    }
+}
+
 /// The API's JSON names of a model's fields, computed once.
 pub fn json_names(cell: &'static std::sync::OnceLock<Vec<String>>, fields: &[&str]) -> &'static [String] {
     cell.get_or_init(|| fields.iter().map(|f| super::snake_to_camel(f)).collect())

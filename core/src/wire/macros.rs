@@ -94,10 +94,7 @@ macro_rules! json_impl {
                 let names = $crate::wire::json::json_names(&NAMES, &[$(stringify!($field)),+]);
                 let mut i = 0;
                 $(
-                    let $field = match rest.remove(&names[i]) {
-                        None | Some(serde_json::Value::Null) => None,
-                        Some(x) => Some(<$ty as $crate::wire::Json>::from_json(x).map_err(|e| format!(".{}{}", names[i], e))?),
-                    };
+                    let $field = $crate::wire::json::take_field::<$ty>(&mut rest, &names[i])?;
                     i += 1;
                 )+
                 $crate::json_impl!(@finish $name; $mode; rest; $($field),+)
@@ -109,9 +106,7 @@ macro_rules! json_impl {
                 let mut map = $crate::json_impl!(@start self; $mode);
                 let mut i = 0;
                 $(
-                    if let Some(x) = self.$field {
-                        map.insert(names[i].clone(), $crate::wire::Json::into_json(x));
-                    }
+                    $crate::wire::json::put_field(&mut map, &names[i], self.$field);
                     i += 1;
                 )+
                 serde_json::Value::Object(map)
