@@ -165,7 +165,7 @@ impl NativeClient {
         org_id: Option<String>,
         dry_run: bool,
     ) -> PyResult<Py<PyAny>> {
-        let run = self.bulk_run(py, operation, items, BulkArgs { concurrency: Some(concurrency), org_id, dry_run, progress: progress_fn(progress) })?;
+        let run = self.bulk_run(py, operation, items, bulk_args(concurrency, progress, org_id, dry_run))?;
         let results = block_on(py, run)?;
         bulk_answer(py, results)
     }
@@ -184,7 +184,7 @@ impl NativeClient {
         progress: Option<Py<PyAny>>,
         org_id: Option<String>,
     ) -> PyResult<()> {
-        let run = self.bulk_run(py, operation, items, BulkArgs { concurrency: Some(concurrency), org_id, dry_run: false, progress: progress_fn(progress) })?;
+        let run = self.bulk_run(py, operation, items, bulk_args(concurrency, progress, org_id, false))?;
         let inner = completions.inner.clone();
         runtime()?.spawn(async move { inner.push(token, Outcome::Bulk(run.await)) });
         Ok(())
@@ -205,9 +205,10 @@ impl NativeClient {
     }
 }
 
-/// A progress callback that calls a Python callable with `(done, succeeded, failed)`.
-fn progress_fn(cb: Option<Py<PyAny>>) -> Option<webex_emergency::bulk::ProgressFn> {
-    cb.map(|cb| -> webex_emergency::bulk::ProgressFn {
+/// Bulk options, with a progress callback that calls a Python callable with
+/// `(done, succeeded, failed)`.
+fn bulk_args(concurrency: u32, progress: Option<Py<PyAny>>, org_id: Option<String>, dry_run: bool) -> BulkArgs {
+    let progress = progress.map(|cb| -> webex_emergency::bulk::ProgressFn {
         Arc::new(move |p: webex_emergency::BulkProgress| {
             Python::attach(|py| {
                 if let Err(e) = cb.call1(py, (p.done, p.succeeded, p.failed)) {
@@ -215,7 +216,8 @@ fn progress_fn(cb: Option<Py<PyAny>>) -> Option<webex_emergency::bulk::ProgressF
                 }
             })
         })
-    })
+    });
+    BulkArgs { concurrency: Some(concurrency), org_id, dry_run, progress }
 }
 
 /// Items pulled from a Python iterator one at a time (memory stays flat); an iterator that

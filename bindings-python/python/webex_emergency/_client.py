@@ -220,12 +220,17 @@ def _native_client(token: TokenSource, base_url: Optional[str], timeout: Optiona
 
 
 class _ClientBase:
+    # The resource classes of this kind of client, by attribute name.
+    _resources: Dict[str, type] = {}
+
     def __init__(self, token: TokenSource = None, *, base_url: Optional[str] = None,
                  timeout: Optional[float] = None, max_retries: Optional[int] = None,
                  org_id: Optional[str] = None, user_agent: Optional[str] = None,
                  proxy: Optional[str] = None) -> None:
         self._native = _native_client(token, base_url, timeout, max_retries, org_id,
                                       user_agent or f"webex-emergency-python/{_version()}", proxy)
+        for name, cls in self._resources.items():
+            setattr(self, name, cls(self._native))
 
     def __repr__(self) -> str:
         return repr(self._native).replace("Client(", f"{type(self).__name__}(", 1)
@@ -237,19 +242,7 @@ class Client(_ClientBase):
     (``http://[user:password@]host:port``) is used for every request; without it https requests
     use ``HTTPS_PROXY`` unless the host is in ``NO_PROXY``."""
 
-    def __init__(self, token: TokenSource = None, *, base_url: Optional[str] = None,
-                 timeout: Optional[float] = None, max_retries: Optional[int] = None,
-                 org_id: Optional[str] = None, user_agent: Optional[str] = None,
-                 proxy: Optional[str] = None) -> None:
-        super().__init__(token, base_url=base_url, timeout=timeout, max_retries=max_retries,
-                         org_id=org_id, user_agent=user_agent, proxy=proxy)
-        n = self._native
-        self.people = People(n)
-        self.workspaces = Workspaces(n)
-        self.virtual_lines = VirtualLines(n)
-        self.hunt_groups = HuntGroups(n)
-        self.notifications = Notifications(n)
-        self.redsky = RedSky(n)
+    _resources = dict(zip(_RESOURCES, (People, Workspaces, VirtualLines, HuntGroups, Notifications, RedSky)))
 
     def close(self) -> None:
         """Releases nothing yet (connections close with the process); kept for `with`."""
@@ -264,19 +257,8 @@ class Client(_ClientBase):
 class AsyncClient(_ClientBase):
     """asyncio client: every operation is a coroutine; ``asyncio.gather`` runs them together."""
 
-    def __init__(self, token: TokenSource = None, *, base_url: Optional[str] = None,
-                 timeout: Optional[float] = None, max_retries: Optional[int] = None,
-                 org_id: Optional[str] = None, user_agent: Optional[str] = None,
-                 proxy: Optional[str] = None) -> None:
-        super().__init__(token, base_url=base_url, timeout=timeout, max_retries=max_retries,
-                         org_id=org_id, user_agent=user_agent, proxy=proxy)
-        n = self._native
-        self.people = AsyncPeople(n)
-        self.workspaces = AsyncWorkspaces(n)
-        self.virtual_lines = AsyncVirtualLines(n)
-        self.hunt_groups = AsyncHuntGroups(n)
-        self.notifications = AsyncNotifications(n)
-        self.redsky = AsyncRedSky(n)
+    _resources = dict(zip(_RESOURCES, (AsyncPeople, AsyncWorkspaces, AsyncVirtualLines, AsyncHuntGroups,
+                                       AsyncNotifications, AsyncRedSky)))
 
     async def aclose(self) -> None:
         """Releases nothing yet; kept for `async with`."""
