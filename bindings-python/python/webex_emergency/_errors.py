@@ -2,7 +2,10 @@
 stable error code (the classes are checked against the core's table by the tests)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+# typing is imported for type checkers only: at run time it costs more than this package.
+_TYPE_CHECKING = False
+if _TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional
 
 
 class WebexError(Exception):

@@ -1,9 +1,10 @@
 """Answer models: attribute access over the API's JSON, which is kept whole (unknown fields too)."""
 from __future__ import annotations
 
-import copy
-import html
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Type
+# typing is imported for type checkers only: at run time it costs more than this package.
+_TYPE_CHECKING = False
+if _TYPE_CHECKING:
+    from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Type
 
 from . import _native
 
@@ -70,6 +71,8 @@ class Model:
         """The answer as the API sent it (camelCase keys, unknown fields included)."""
         if isinstance(self._data, _JsonObject):
             return self._data.to_py()  # type: ignore[no-any-return]
+        import copy
+
         return copy.deepcopy(self._data)
 
     def __eq__(self, other: object) -> bool:
@@ -95,10 +98,12 @@ class Model:
         return ModelList([self])._repr_html_()
 
 
-class ModelList(List[Any]):
+class ModelList(list):  # type: ignore[type-arg]
     """A list of answers; shows as a table in notebooks."""
 
     def _repr_html_(self) -> str:
+        import html
+
         rows = [m for m in self if isinstance(m, Model)]
         cols: List[str] = []
         for m in rows:
@@ -168,7 +173,7 @@ class BulkResult:
         return hash((self.index, repr(self.error)))
 
 
-class BulkResults(List[BulkResult]):
+class BulkResults(list):  # type: ignore[type-arg]
     """One ``BulkResult`` per input item, in input order."""
 
     @property
@@ -182,6 +187,8 @@ class BulkResults(List[BulkResult]):
         return [r for r in self if not r.ok]
 
     def _repr_html_(self) -> str:
+        import html
+
         rows = "".join(
             f"<tr><td>{r.index}</td><td>{'ok' if r.ok else 'failed'}</td>"
             f"<td>{html.escape('' if r.ok else str(r.error))}</td></tr>"

@@ -1,7 +1,10 @@
 """The bundled simulator of the API, for notebooks and tests without a Webex token."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+# typing is imported for type checkers only: at run time it costs more than this package.
+_TYPE_CHECKING = False
+if _TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional
 
 from . import _native
 from ._client import AsyncClient, Client
