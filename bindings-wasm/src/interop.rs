@@ -42,9 +42,17 @@ pub(crate) fn get_string(obj: &JsValue, key: &str) -> Option<String> {
     get(obj, key).as_string()
 }
 
-/// `obj[key]` when it is a whole number that fits 32 bits.
-pub(crate) fn get_u32(obj: &JsValue, key: &str) -> Option<u32> {
-    get(obj, key).as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0 && *f <= u32::MAX as f64).map(|f| f as u32)
+/// `obj[key]` as a count: absent (`undefined` or `null`) is `None`, anything but a whole
+/// number from 0 to 2^32-1 is a configuration error naming the option.
+pub(crate) fn get_count(obj: &JsValue, key: &str) -> Result<Option<u32>, JsValue> {
+    let v = get(obj, key);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(f) if f >= 0.0 && f.fract() == 0.0 && f <= f64::from(u32::MAX) => Ok(Some(f as u32)),
+        _ => Err(js_error(&Error::Config(format!("option `{key}` must be a whole number")))),
+    }
 }
 
 /// `obj[key] = value`.

@@ -18,7 +18,7 @@ use webex_emergency::bindings_api::{self, BulkArgs, ClientOptions};
 use webex_emergency::paging::PageArgs;
 use webex_emergency::{Error, FieldError, TransportError, TransportKind};
 
-use crate::interop::{from_js, get, get_string, get_u32, invalid, js_error, set, to_js};
+use crate::interop::{from_js, get, get_count, get_string, invalid, js_error, set, to_js};
 
 /// A token provider that calls a JS function (which may return a Promise).
 struct JsTokenProvider(Function);
@@ -87,8 +87,8 @@ fn prepare(
     };
     let mut args = bindings_api::args_from_fields(op, id, body, Default::default());
     args.org_id = get_string(options, "orgId");
-    args.start = get_u32(options, "start");
-    args.max = get_u32(options, "max");
+    args.start = get_count(options, "start")?;
+    args.max = get_count(options, "max")?;
     args.order = get_string(options, "order");
     Ok(bindings_api::call_op(client, op, args))
 }
@@ -126,7 +126,7 @@ impl NativeClient {
     /// Every item of a paged operation; options `{ pageSize, order, orgId }`.
     pub fn pages(&self, operation: String, options: JsValue) -> Result<PageIterator, JsValue> {
         let args = PageArgs {
-            page_size: get_u32(&options, "pageSize"),
+            page_size: get_count(&options, "pageSize")?,
             order: get_string(&options, "order"),
             org_id: get_string(&options, "orgId"),
         };
@@ -138,6 +138,7 @@ impl NativeClient {
     /// onProgress, orgId, dryRun }`. Resolves to one `{ index, ok, result, error }` per item.
     pub fn bulk(&self, operation: String, items: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
+        let concurrency = get_count(&options, "concurrency");
         let progress = get(&options, "onProgress").dyn_into::<Function>().ok().map(|f| -> webex_emergency::bulk::ProgressFn {
             std::sync::Arc::new(move |p: webex_emergency::BulkProgress| {
                 let (done, ok, failed) = (p.done as f64, p.succeeded as f64, p.failed as f64);
@@ -145,12 +146,13 @@ impl NativeClient {
             })
         });
         let args = BulkArgs {
-            concurrency: get_u32(&options, "concurrency"),
+            concurrency: concurrency.as_ref().ok().copied().flatten(),
             org_id: get_string(&options, "orgId"),
             dry_run: get(&options, "dryRun").as_bool().unwrap_or(false),
             progress,
         };
         future_to_promise(async move {
+            concurrency?;
             let op = bindings_api::find(&operation).map_err(|e| js_error(&e))?;
             let iter = js_sys::try_iter(&items)
                 .ok()

@@ -192,3 +192,14 @@ test('the exported error classes are the core\'s error classes; options of the w
     assert.throws(() => new we.Client({ token: 't', ...bad }), (e) => e instanceof we.ConfigError && e.code === 'config', JSON.stringify(bad));
   }
 });
+
+test('counts of the wrong type are refused, not replaced by defaults', async () => {
+  const c = client();
+  for (const concurrency of [-1, 2.5, '5', 0, 100000]) {
+    await assert.rejects(c.people.bulkUpdateEcbn([[ids.people[0], { selected: 'DIRECT_LINE' }]], { concurrency }),
+      (e) => e instanceof we.ConfigError, String(concurrency));
+  }
+  await assert.rejects(async () => { for await (const _ of c.redsky.complianceStatuses({ pageSize: 2.5 })) break; },
+    (e) => e instanceof we.ConfigError);
+  await assert.rejects(c.redsky.complianceStatusPage({ max: -3 }), (e) => e instanceof we.ConfigError);
+});

@@ -222,7 +222,7 @@ pub fn pages(
 
 /// Client options as the bindings take them (camelCase JSON; `timeout` in seconds or
 /// `timeoutMs` in milliseconds). Wrong types and out-of-range values are a `ConfigError`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ClientOptions {
     /// Access token.
     pub token: Option<String>,
@@ -238,6 +238,20 @@ pub struct ClientOptions {
     pub user_agent: Option<String>,
     /// HTTP proxy (native targets).
     pub proxy: Option<String>,
+}
+
+impl std::fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The token and the proxy (which may hold a password) are never shown.
+        f.debug_struct("ClientOptions")
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("org_id", &self.org_id)
+            .field("proxy", &self.proxy.as_ref().map(|_| "***"))
+            .finish_non_exhaustive()
+    }
 }
 
 /// Longest timeout of one attempt the options take, in seconds (a day).

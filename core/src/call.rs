@@ -202,9 +202,9 @@ impl<R> Call<R> {
         })
     }
 
-    /// The client and the request as the retry engine sends it (checked or not: see
-    /// [`Call::check`]).
-    pub fn into_request(self) -> (Client, Request) {
+    /// The client and the request as the retry engine sends it (unchecked: callers run
+    /// [`Call::check`] first).
+    pub(crate) fn into_request(self) -> (Client, Request) {
         let (path, query) = self.path_and_query();
         let url = build_url(&self.client.inner.base_url, &path, &query);
         let request = Request { operation: self.op.name, method: self.op.method, url, body: self.body, gate: self.gate };

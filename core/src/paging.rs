@@ -28,6 +28,8 @@ struct State {
     start: u32,
     buffer: std::vec::IntoIter<Value>,
     done: bool,
+    /// The first item of the last page: a server that sends the same page again ends the list.
+    last_first: Option<Value>,
 }
 
 /// The value at `path` inside `v`.
@@ -37,7 +39,8 @@ fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
 
 /// Every item of a paged operation (each read through the answer model), as a stream. A
 /// failed page ends the stream after its error. Pages are fetched while the last one was not
-/// empty and the total count (or, without one, a full page) says more are left.
+/// empty and the total count (or, without one, a full page) says more are left; a page that
+/// starts with the same item as the one before ends the list.
 pub fn items(
     client: &Client,
     op: &'static Operation,
@@ -50,7 +53,16 @@ pub fn items(
     let (first, state) = match paging {
         Ok(paging) => (
             None,
-            Some(State { client: client.clone(), op, paging, args, start: 0, buffer: Vec::new().into_iter(), done: false }),
+            Some(State {
+                client: client.clone(),
+                op,
+                paging,
+                args,
+                start: 0,
+                buffer: Vec::new().into_iter(),
+                done: false,
+                last_first: None,
+            }),
         ),
         Err(e) => (Some(e), None),
     };
@@ -76,12 +88,17 @@ pub fn items(
             match call.send_json().await {
                 Err(e) => return Some((Err(e), None)),
                 Ok(page) => {
-                    let items = match at(&page, s.paging.items) {
+                    let mut items = match at(&page, s.paging.items) {
                         Some(Value::Array(items)) => items.clone(),
                         _ => Vec::new(),
                     };
+                    if !items.is_empty() && items.first() == s.last_first.as_ref() {
+                        items.clear(); // the same page again: the server ignores `start`
+                    }
+                    s.last_first = items.first().cloned();
                     let n = u32::try_from(items.len()).unwrap_or(u32::MAX);
-                    let total = at(&page, s.paging.count).and_then(Value::as_u64);
+                    // Counts are numbers in the spec: a fraction is rounded down.
+                    let total = at(&page, s.paging.count).and_then(Value::as_f64).map(|c| c.max(0.0) as u64);
                     match s.start.checked_add(n) {
                         Some(next) => s.start = next,
                         None => s.done = true,

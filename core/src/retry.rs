@@ -13,7 +13,7 @@ use crate::wire::Json;
 use crate::error::{Error, TransportError, TransportKind};
 
 /// A request ready to be sent: what the retry engine needs and nothing more.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Request {
     /// Operation name, for errors.
     pub operation: &'static str,
@@ -26,6 +26,18 @@ pub struct Request {
     /// Each attempt waits for a permit of this gate (bulk runs cap requests in flight with it;
     /// a request waiting to retry holds no permit).
     pub gate: Option<Arc<tokio::sync::Semaphore>>,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The body may hold passwords: only its size is shown.
+        f.debug_struct("Request")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("body_bytes", &self.body.as_ref().map(Vec::len))
+            .finish_non_exhaustive()
+    }
 }
 
 /// A success answer.
