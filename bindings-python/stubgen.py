@@ -92,7 +92,7 @@ def models_stub() -> str:
 
 
 def method_stub(op: dict, is_async: bool) -> list[str]:
-    meth = op["method_name"]
+    meth = op["methodName"]
     params = ["self"]
     if op["pathParam"]:
         params.append(f"{snake(op['pathParam'])}: str")

@@ -139,7 +139,7 @@ export function errorClasses(): { class: string; parent: string | null; code: st
 export interface OperationInfo {
   name: string;
   resource: string;
-  method_name: string;
+  methodName: string;
   bulk: boolean;
   paged: boolean;
   summary: string;
@@ -155,7 +155,7 @@ export function operations(): OperationInfo[];
 `);
 
 const resources = {};
-for (const op of info.operations) (resources[op.resource] ??= []).push([op.method_name, op]);
+for (const op of info.operations) (resources[op.resource] ??= []).push([op.methodName, op]);
 for (const [res, ops] of Object.entries(resources)) {
   out.push(`/** The \`${camel(res)}\` operations. */\nexport interface ${pascal(res)}Api {`);
   for (const [name, op] of ops) {

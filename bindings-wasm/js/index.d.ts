@@ -348,7 +348,7 @@ export function errorClasses(): { class: string; parent: string | null; code: st
 export interface OperationInfo {
   name: string;
   resource: string;
-  method_name: string;
+  methodName: string;
   bulk: boolean;
   paged: boolean;
   summary: string;

@@ -186,7 +186,7 @@ export class Client {
     }
     Object.defineProperty(this, '_native', { value: native });
     for (const op of operations()) {
-      const { resource, method_name: name } = op;
+      const { resource, methodName: name } = op;
       const key = camel(resource);
       this[key] ??= {};
       this[key][camel(name)] = method(native, op);

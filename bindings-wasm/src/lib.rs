@@ -138,7 +138,10 @@ impl NativeClient {
     /// onProgress, orgId, dryRun }`. Resolves to one `{ index, ok, result, error }` per item.
     pub fn bulk(&self, operation: String, items: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
-        let concurrency = get_count(&options, "concurrency");
+        let concurrency = match get_count(&options, "concurrency") {
+            Ok(c) => c,
+            Err(e) => return Promise::reject(&e),
+        };
         let progress = get(&options, "onProgress").dyn_into::<Function>().ok().map(|f| -> webex_emergency::bulk::ProgressFn {
             std::sync::Arc::new(move |p: webex_emergency::BulkProgress| {
                 let (done, ok, failed) = (p.done as f64, p.succeeded as f64, p.failed as f64);
@@ -146,13 +149,12 @@ impl NativeClient {
             })
         });
         let args = BulkArgs {
-            concurrency: concurrency.as_ref().ok().copied().flatten(),
+            concurrency,
             org_id: get_string(&options, "orgId"),
             dry_run: get(&options, "dryRun").as_bool().unwrap_or(false),
             progress,
         };
         future_to_promise(async move {
-            concurrency?;
             let op = bindings_api::find(&operation).map_err(|e| js_error(&e))?;
             let iter = js_sys::try_iter(&items)
                 .ok()

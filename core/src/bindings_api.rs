@@ -352,7 +352,7 @@ pub fn operations() -> Value {
     api::operations()
         .map(|o| {
             json!({
-                "name": o.name, "resource": o.resource(), "method_name": o.method_name(),
+                "name": o.name, "resource": o.resource(), "methodName": o.method_name(),
                 "summary": o.summary, "method": o.method.as_str(), "path": o.path,
                 "pathParam": o.path_param.map(|p| p.name), "query": o.query(),
                 "request": o.request_model().map(|m| m.name), "result": o.answer_model().map(|m| m.name),

@@ -11,7 +11,7 @@ use crate::api::redsky::*;
 use crate::api::Op;
 use crate::call::Call;
 use crate::client::Client;
-use crate::error::{DecodeError, Error};
+use crate::error::Error;
 use crate::paging::{self, PageArgs};
 use crate::platform::MaybeSend;
 use crate::wire::{Json, NoContent};
@@ -163,19 +163,8 @@ impl RedSky {
     ) -> impl Stream<Item = Result<RedSkyLocation, Error>> + MaybeSend + 'static {
         let args = PageArgs { page_size, order: order.map(str::to_string), org_id: org_id.map(str::to_string) };
         let op = RedSkyComplianceStatusPage::operation();
-        paging::items(&self.client, op, args).map(move |item| {
-            item.and_then(|v| {
-                RedSkyLocation::from_json(v).map_err(|e| {
-                    Error::Decode(DecodeError {
-                        operation: op.name.into(),
-                        status: 200,
-                        message: e.trim_start_matches(['.', ':', ' ']).to_string(),
-                        body_excerpt: String::new(),
-                        tracking_id: None,
-                    })
-                })
-            })
-        })
+        paging::items(&self.client, op, args)
+            .map(move |item| item.and_then(|v| RedSkyLocation::from_json(v).map_err(|e| op.decode_error(e))))
     }
     /// A location's RedSky calling parameters.
     pub fn location_parameters(&self, location_id: &str) -> Call<LocationParameters> {

@@ -64,7 +64,7 @@ def _make_methods() -> Dict[Any, Callable[..., Any]]:
     out: Dict[Any, Callable[..., Any]] = {}
     for op, is_async, fname in plan:
         method = ns[fname]
-        meth = op["method_name"]
+        meth = op["methodName"]
         code = method.__code__.replace(co_name=meth)
         method.__code__ = code.replace(co_qualname=meth) if sys.version_info >= (3, 11) else code
         method.__name__ = method.__qualname__ = meth
@@ -125,7 +125,7 @@ def _make_bulk(op: Dict[str, Any], is_async: bool) -> Callable[..., Any]:
             raw = self._native.bulk(name, items, concurrency, cb, org_id, dry_run)
             return _bulk_results(model, raw, dry_run)
 
-    bulk.__name__ = bulk.__qualname__ = "bulk_" + op["method_name"]
+    bulk.__name__ = bulk.__qualname__ = "bulk_" + op["methodName"]
     bulk.__doc__ = doc
     return bulk
 
@@ -190,7 +190,7 @@ def _resource(resource: str, class_name: str, is_async: bool) -> type:
     for op in _OPERATIONS:
         if op["resource"] != resource:
             continue
-        ns[op["method_name"]] = _METHODS[(op["name"], is_async)]
+        ns[op["methodName"]] = _METHODS[(op["name"], is_async)]
         if op["bulk"]:
             b = _make_bulk(op, is_async)
             ns[b.__name__] = b

@@ -170,9 +170,12 @@ impl Operation {
     }
     /// [`Operation::normalize`], failing with a decode error of this operation.
     pub fn read_answer(&self, answer: Value) -> Result<Value, Error> {
-        self.normalize(answer).map_err(|message| {
-            Error::Decode(DecodeError { operation: self.name.into(), status: 200, message, body_excerpt: String::new(), tracking_id: None })
-        })
+        self.normalize(answer).map_err(|message| self.decode_error(message))
+    }
+    /// The decode error of an answer of this operation that did not read as its model.
+    pub fn decode_error(&self, message: String) -> Error {
+        let message = message.trim_start_matches(['.', ':', ' ']).to_string();
+        Error::Decode(DecodeError { operation: self.name.into(), status: 200, message, body_excerpt: String::new(), tracking_id: None })
     }
 }
 
