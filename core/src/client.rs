@@ -218,7 +218,20 @@ fn check_base_url(url: &str) -> Result<(), Error> {
     let (scheme, rest) = url
         .split_once("://")
         .ok_or_else(|| Error::Config(format!("base URL `{url}` has no scheme")))?;
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        // Never echo the URL: the part before `@` is a user name and password.
+        return Err(Error::Config(
+            "the base URL must not hold a user name or password; pass the access token as the token".into(),
+        ));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(Error::Config(format!(
+            "base URL `{}` must not have a query or fragment",
+            url.split(['?', '#']).next().unwrap_or("")
+        )));
+    }
+    let host = authority;
     let host_only = if let Some(h) = host.strip_prefix('[') {
         h.split(']').next().unwrap_or("")
     } else {
@@ -289,6 +302,10 @@ mod tests {
         }
         for bad in ["http://webexapis.com/v1", "ftp://x/v1", "webexapis.com", "https:///v1", "http://127.example.com/v1"] {
             assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+        for bad in ["https://user:hunter2@webexapis.com/v1", "https://:hunter2@h/v1", "https://webexapis.com/v1?hunter2", "https://h/v1#hunter2"] {
+            let message = check_base_url(bad).unwrap_err().to_string();
+            assert!(!message.contains("hunter2"), "{message}");
         }
     }
 

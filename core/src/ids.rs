@@ -92,6 +92,9 @@ pub fn check(field: &str, id: &str, expected: IdKind) -> Option<crate::error::Fi
     if id.trim().is_empty() {
         return Some(crate::error::FieldError::new(field, "required", "must be a non-empty Webex ID"));
     }
+    if let Some(e) = check_form(field, id) {
+        return Some(e);
+    }
     let decoded = decode(id)?;
     if expected.accepts(&decoded.kind) {
         return None;
@@ -101,4 +104,25 @@ pub fn check(field: &str, id: &str, expected: IdKind) -> Option<crate::error::Fi
         "id_kind",
         format!("expected a {} ID but got a {} ID", expected.expected(), decoded.kind),
     ))
+}
+
+/// Longest ID accepted (real Webex IDs are about 100 characters).
+pub const MAX_ID_LEN: usize = 1024;
+
+/// An ID goes into a URL path, so it may only use the base64 and base64url alphabets (with `=`
+/// padding), which every Webex ID is written in: no `.`, `%`, `/`-free tricks such as `..`, `%2e`
+/// or `a/../b` can then reach another resource once a URL parser resolves dot segments.
+fn check_form(field: &str, id: &str) -> Option<crate::error::FieldError> {
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_');
+    if id.len() > MAX_ID_LEN {
+        return Some(crate::error::FieldError::new(field, "id_format", "is longer than a Webex ID can be"));
+    }
+    if !id.bytes().all(allowed) {
+        return Some(crate::error::FieldError::new(
+            field,
+            "id_format",
+            "must be a Webex ID: letters, digits and + / = - _ only (no dots, percent signs or spaces)",
+        ));
+    }
+    None
 }

@@ -255,12 +255,16 @@ fn webex_ids_decode_in_real_world_forms() {
     assert!(ids::check("workspaceId", &places, ids::IdKind::Workspace).is_none());
     let urlsafe = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("ciscospark://us/HUNT_GROUP/??>>");
     assert_eq!(ids::decode(&urlsafe).unwrap().kind, "HUNT_GROUP");
-    // Wrong kind is refused with both kinds named; garbage passes to the server.
+    // Wrong kind is refused with both kinds named; IDs in the Webex alphabet that do not decode
+    // pass to the server; anything else (dots, percent signs, spaces) is refused.
     let ws = ids::WebexId::encode("us", "PLACE", "x");
     let e = ids::check("personId", &ws, ids::IdKind::Person).unwrap();
     assert_eq!(e.rule, "id_kind");
     assert_eq!(e.message, "expected a PEOPLE ID but got a PLACE ID");
-    assert!(ids::check("personId", "not-base64!", ids::IdKind::Person).is_none());
+    assert!(ids::check("personId", "not-base64", ids::IdKind::Person).is_none());
+    for bad in ["not-base64!", "..", ".", "%2e%2e", "a/../b", "a b", "é", "a\u{0}"] {
+        assert_eq!(ids::check("personId", bad, ids::IdKind::Person).map(|e| e.rule), Some("id_format".into()), "{bad:?}");
+    }
     assert!(ids::check("personId", "aGVsbG8", ids::IdKind::Person).is_none()); // "hello"
     assert_eq!(ids::check("personId", " ", ids::IdKind::Person).unwrap().rule, "required");
     let member = ids::WebexId::encode("us", "VIRTUAL_LINE", "x");

@@ -322,11 +322,25 @@ async fn dry_run_shows_the_request_without_token_or_password() {
 async fn path_segments_are_percent_encoded() {
     let sim = sim(50);
     let c = client(&sim);
-    let shown = c.people().get_ecbn("a/b+c d").dry_run().unwrap();
-    assert!(shown.path.contains("/people/a%2Fb%2Bc%20d/"), "{}", shown.path);
-    let err = c.people().get_ecbn("a/b+c d").await.unwrap_err();
+    let shown = c.people().get_ecbn("a/b+c=").dry_run().unwrap();
+    assert!(shown.path.contains("/people/a%2Fb%2Bc%3D/"), "{}", shown.path);
+    let err = c.people().get_ecbn("a/b+c=").await.unwrap_err();
     assert_eq!(err.status(), Some(404));
-    assert_eq!(sim.journal()[0].path, "/v1/telephony/config/people/a%2Fb%2Bc%20d/emergencyCallbackNumber");
+    assert_eq!(sim.journal()[0].path, "/v1/telephony/config/people/a%2Fb%2Bc%3D/emergencyCallbackNumber");
+}
+
+#[tokio::test]
+async fn ids_cannot_reach_another_resource() {
+    let sim = sim(50);
+    let c = client(&sim);
+    for bad in ["..", ".", "%2e%2e", "%2E", "a/../b", "a b", "x?orgId=y"] {
+        let body = LocationNotificationUpdate { emergency_call_notification_enabled: Some(false), ..Default::default() };
+        let err = c.notifications().update_location(bad, &body).await.unwrap_err();
+        assert_eq!(err.code(), "validation", "{bad:?}: {err}");
+        let err = c.redsky().update_location_status(bad, &Default::default()).await.unwrap_err();
+        assert_eq!(err.code(), "validation", "{bad:?}: {err}");
+    }
+    assert_eq!(sim.journal_len(), 0, "nothing reached the server");
 }
 
 #[tokio::test]

@@ -73,8 +73,11 @@ for res, param, seg, good_id, full_body in ecbn_members:
         {"name": "with orgId", "args": {"id": good_id, "orgId": ORG}, "request": req("GET", base, query=[["orgId", ORG]])},
         {"name": "wrong kind of ID", "args": {"id": WRONG[res]}, "errors": err((param, "id_kind"))},
         {"name": "empty ID", "args": {"id": ""}, "errors": err((param, "required"))},
-        {"name": "garbage ID goes to the server, encoded", "args": {"id": "not/base64 id"},
-         "request": req("GET", f"{CFG}/{seg}/not%2Fbase64%20id/emergencyCallbackNumber")},
+        {"name": "an ID in the Webex alphabet that does not decode goes to the server, encoded",
+         "args": {"id": "not/base64+id="},
+         "request": req("GET", f"{CFG}/{seg}/not%2Fbase64%2Bid%3D/emergencyCallbackNumber")},
+        {"name": "characters no Webex ID has are refused", "args": {"id": "not base64 id"},
+         "errors": err((param, "id_format"))},
         {"name": "full answer", "response": {"status": 200, "body": ECBN_ANSWER}, "result": ECBN_ANSWER},
         {"name": "unknown fields and enum values are kept", "response": {"status": 200, "body": ECBN_FUTURE},
          "result": ECBN_FUTURE},
@@ -222,6 +225,17 @@ files["redsky.update_building"] = [
      "request": req("PUT", f"{CFG}/locations/{LOCATION}/redSky/building", {"address": ADDRESS})},
     {"name": "blank city", "args": {"id": LOCATION, "body": {"address": {"city": ""}}}, "errors": err(("address.city", "non_empty"))},
 ]
+
+# IDs that would reach another resource once a URL parser resolves dot segments (WHATWG URL
+# parsers also treat %2e as a dot), or that are not Webex IDs at all: refused before the wire.
+TRAVERSAL = ["..", ".", "%2e%2e", "%2E", ".%2e", "a/../b", "../../emergencyCallNotification", "x?orgId=y", "x#y",
+             "x\\y", "x\u00e9", "x\u0000", "A" * 1025]
+for name, body in [("notifications.update_location", {"emergencyCallNotificationEnabled": False}),
+                   ("redsky.update_location_status", {"complianceStatus": "ALERTS"})]:
+    files[name] += [{"name": f"ID {bad[:12]!r} cannot reach another resource", "args": {"id": bad, "body": body},
+                     "errors": err(("locationId", "id_format"))} for bad in TRAVERSAL]
+files["people.update_ecbn"] += [{"name": f"ID {bad!r} cannot reach another resource", "args": {"id": bad, "body": {"selected": "DIRECT_LINE"}},
+                                 "errors": err(("personId", "id_format"))} for bad in ["..", "%2e%2e", "a/../b"]]
 
 for name, cases in files.items():
     (HERE / f"{name}.json").write_text(json.dumps({"operation": name, "cases": cases}, indent=1) + "\n")
