@@ -218,8 +218,8 @@ fn check_base_url(url: &str) -> Result<(), Error> {
     let (scheme, rest) = url
         .split_once("://")
         .ok_or_else(|| Error::Config(format!("base URL `{url}` has no scheme")))?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if authority.contains('@') {
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.contains('@') {
         // Never echo the URL: the part before `@` is a user name and password.
         return Err(Error::Config(
             "the base URL must not hold a user name or password; pass the access token as the token".into(),
@@ -231,7 +231,6 @@ fn check_base_url(url: &str) -> Result<(), Error> {
             url.split(['?', '#']).next().unwrap_or("")
         )));
     }
-    let host = authority;
     let host_only = if let Some(h) = host.strip_prefix('[') {
         h.split(']').next().unwrap_or("")
     } else {

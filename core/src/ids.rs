@@ -110,8 +110,8 @@ pub fn check(field: &str, id: &str, expected: IdKind) -> Option<crate::error::Fi
 pub const MAX_ID_LEN: usize = 1024;
 
 /// An ID goes into a URL path, so it may only use the base64 and base64url alphabets (with `=`
-/// padding), which every Webex ID is written in: no `.`, `%`, `/`-free tricks such as `..`, `%2e`
-/// or `a/../b` can then reach another resource once a URL parser resolves dot segments.
+/// padding) that every Webex ID is written in. Without `.` and `%`, no ID (`..`, `%2e%2e`,
+/// `a/../b`) can become a dot segment that a URL parser resolves to another resource.
 fn check_form(field: &str, id: &str) -> Option<crate::error::FieldError> {
     let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_');
     if id.len() > MAX_ID_LEN {
