@@ -8,7 +8,7 @@ use pyo3::types::{PyList, PyTuple};
 use webex_emergency::bindings_api::BulkResults;
 
 use crate::answers::{bulk_answer, lazy, Answer};
-use crate::errors::exception;
+use crate::errors::{exception, internal};
 
 /// Answers of asyncio calls, handed to the event loop through a pipe: the loop reads the pipe
 /// (`loop.add_reader`) and takes the answers, so the Tokio worker never waits for the GIL.
@@ -23,6 +23,8 @@ pub(crate) enum Outcome {
     Answer(Answer),
     Bulk(BulkResults),
     Next(Option<Answer>),
+    /// The job panicked (a bug): raised as a `WebexError`.
+    Panicked(String),
 }
 
 pub(crate) struct CompletionsInner {
@@ -85,6 +87,7 @@ impl Completions {
                 }
                 Outcome::Bulk(results) => (bulk_answer(py, results)?.into_bound(py), py.None().into_bound(py)),
                 Outcome::Next(None) => (py.None().into_bound(py), py.None().into_bound(py)),
+                Outcome::Panicked(what) => (py.None().into_bound(py), internal(py, &what).into_value(py).into_bound(py).into_any()),
             };
             list.append(PyTuple::new(py, [token.into_pyobject(py)?.into_any(), ok, err])?)?;
         }

@@ -13,10 +13,10 @@ use webex_emergency::{Call, Client, Error, FieldError, TokenProvider};
 
 use crate::answers::{answer, bulk_answer};
 use crate::asyncio::{Completions, Outcome};
-use crate::convert::{fields_of, from_py, to_py};
-use crate::errors::{exception, invalid};
+use crate::convert::{count, fields_of, from_py, to_py};
+use crate::errors::{config_error, exception, invalid};
 use crate::pages::PageIterator;
-use crate::runtime::{block_on, runtime};
+use crate::runtime::{block_on, guard, runtime};
 
 /// A token provider that calls a Python callable (with `refresh`, or without arguments).
 struct PyTokenProvider(Py<PyAny>);
@@ -73,10 +73,12 @@ impl NativeClient {
     ) -> PyResult<Self> {
         let options = ClientOptions { token, base_url, timeout, max_retries, org_id, user_agent, proxy };
         let rt = runtime()?;
-        let client = py.detach(|| {
-            let _guard = rt.rt.enter();
-            options.build(token_provider.map(PyTokenProvider))
-        });
+        let client = guard(py, || {
+            Ok(py.detach(|| {
+                let _guard = rt.rt.enter();
+                options.build(token_provider.map(PyTokenProvider))
+            }))
+        })?;
         Ok(NativeClient { client: client.map_err(|e| exception(py, &e))? })
     }
 
@@ -96,20 +98,24 @@ impl NativeClient {
         body: Option<&Bound<'_, PyAny>>,
         fields: Option<&Bound<'_, PyDict>>,
         org_id: Option<String>,
-        start: Option<u32>,
-        max: Option<u32>,
+        start: Option<&Bound<'_, PyAny>>,
+        max: Option<&Bound<'_, PyAny>>,
         order: Option<String>,
     ) -> PyResult<PreparedCall> {
-        let op = bindings_api::find(operation).map_err(|e| exception(py, &e))?;
-        let body = match body {
-            Some(b) if !b.is_none() => Some(from_py(b, "").map_err(|e| invalid(py, operation, e))?),
-            _ => None,
-        };
-        let fields = fields_of(fields).map_err(|e| invalid(py, operation, e))?;
-        let mut args = bindings_api::args_from_fields(op, id, body, fields);
-        (args.org_id, args.start, args.max, args.order) = (org_id, start, max, order);
-        let call = bindings_api::call_op(&self.client, op, args);
-        Ok(PreparedCall { call: Mutex::new(Some(call)) })
+        guard(py, || {
+            let op = bindings_api::find(operation).map_err(|e| exception(py, &e))?;
+            let body = match body {
+                Some(b) if !b.is_none() => Some(from_py(b, "").map_err(|e| invalid(py, operation, e))?),
+                _ => None,
+            };
+            let fields = fields_of(fields).map_err(|e| invalid(py, operation, e))?;
+            let start = count(start, "start").map_err(|e| invalid(py, operation, e))?;
+            let max = count(max, "max").map_err(|e| invalid(py, operation, e))?;
+            let mut args = bindings_api::args_from_fields(op, id, body, fields);
+            (args.org_id, args.start, args.max, args.order) = (org_id, start, max, order);
+            let call = bindings_api::call_op(&self.client, op, args);
+            Ok(PreparedCall { call: Mutex::new(Some(call)) })
+        })
     }
 
     /// Sends a prepared call and waits for its answer (the GIL is released meanwhile).
@@ -122,17 +128,13 @@ impl NativeClient {
     /// Starts a prepared call for asyncio: its answer is handed to `completions` under `token`.
     fn submit(&self, completions: &Completions, token: u64, prepared: &PreparedCall) -> PyResult<()> {
         let call = prepared.take()?;
-        let inner = completions.inner.clone();
-        runtime()?.spawn(async move {
-            let r = bindings_api::send(call).await;
-            inner.push(token, Outcome::Answer(r));
-        });
+        runtime()?.spawn(completions.inner.clone(), token, async move { Outcome::Answer(bindings_api::send(call).await) });
         Ok(())
     }
 
     /// What a prepared call would send (token and secrets masked); nothing is sent.
     fn dry_run(&self, py: Python<'_>, prepared: &PreparedCall) -> PyResult<Py<PyAny>> {
-        let shown = bindings_api::dry_run(&prepared.take()?).map_err(|e| exception(py, &e))?;
+        let shown = guard(py, || bindings_api::dry_run(&prepared.take()?).map_err(|e| exception(py, &e)))?;
         Ok(to_py(py, &shown)?.unbind())
     }
 
@@ -142,36 +144,37 @@ impl NativeClient {
         &self,
         py: Python<'_>,
         operation: &str,
-        page_size: Option<u32>,
+        page_size: Option<&Bound<'_, PyAny>>,
         order: Option<String>,
         org_id: Option<String>,
     ) -> PyResult<PageIterator> {
-        let stream = bindings_api::pages(&self.client, operation, PageArgs { page_size, order, org_id })
-            .map_err(|e| exception(py, &e))?;
+        let page_size = count(page_size, "page_size").map_err(|e| config_error(py, e))?;
+        let args = PageArgs { page_size, order, org_id };
+        let stream = guard(py, || bindings_api::pages(&self.client, operation, args).map_err(|e| exception(py, &e)))?;
         Ok(PageIterator { stream: Arc::new(tokio::sync::Mutex::new(Box::pin(stream))) })
     }
 
     /// Runs `operation` for every item of `items` with at most `concurrency` requests in
     /// flight; returns `(index, answer, exception)` for every item, in input order.
-    #[pyo3(signature = (operation, items, concurrency=10, progress=None, org_id=None, dry_run=false))]
+    #[pyo3(signature = (operation, items, concurrency=None, progress=None, org_id=None, dry_run=false))]
     #[allow(clippy::too_many_arguments)]
     fn bulk(
         &self,
         py: Python<'_>,
         operation: &str,
         items: &Bound<'_, PyAny>,
-        concurrency: u32,
+        concurrency: Option<&Bound<'_, PyAny>>,
         progress: Option<Py<PyAny>>,
         org_id: Option<String>,
         dry_run: bool,
     ) -> PyResult<Py<PyAny>> {
-        let run = self.bulk_run(py, operation, items, bulk_args(concurrency, progress, org_id, dry_run))?;
+        let run = self.bulk_run(py, operation, items, bulk_args(py, concurrency, progress, org_id, dry_run)?)?;
         let results = block_on(py, run)?;
         bulk_answer(py, results)
     }
 
     /// [`NativeClient::bulk`] for asyncio: the results are handed to `completions` under `token`.
-    #[pyo3(signature = (completions, token, operation, items, concurrency=10, progress=None, org_id=None))]
+    #[pyo3(signature = (completions, token, operation, items, concurrency=None, progress=None, org_id=None))]
     #[allow(clippy::too_many_arguments)]
     fn submit_bulk(
         &self,
@@ -180,13 +183,12 @@ impl NativeClient {
         token: u64,
         operation: &str,
         items: &Bound<'_, PyAny>,
-        concurrency: u32,
+        concurrency: Option<&Bound<'_, PyAny>>,
         progress: Option<Py<PyAny>>,
         org_id: Option<String>,
     ) -> PyResult<()> {
-        let run = self.bulk_run(py, operation, items, bulk_args(concurrency, progress, org_id, false))?;
-        let inner = completions.inner.clone();
-        runtime()?.spawn(async move { inner.push(token, Outcome::Bulk(run.await)) });
+        let run = self.bulk_run(py, operation, items, bulk_args(py, concurrency, progress, org_id, false)?)?;
+        runtime()?.spawn(completions.inner.clone(), token, async move { Outcome::Bulk(run.await) });
         Ok(())
     }
 }
@@ -201,13 +203,20 @@ impl NativeClient {
     ) -> PyResult<impl std::future::Future<Output = bindings_api::BulkResults> + Send + 'static> {
         let op = bindings_api::find(operation).map_err(|e| exception(py, &e))?;
         let items = Items { iter: Some(items.try_iter()?.unbind()) };
-        bindings_api::bulk(self.client.clone(), op, items, args).map_err(|e| exception(py, &e))
+        guard(py, || bindings_api::bulk(self.client.clone(), op, items, args).map_err(|e| exception(py, &e)))
     }
 }
 
 /// Bulk options, with a progress callback that calls a Python callable with
 /// `(done, succeeded, failed)`.
-fn bulk_args(concurrency: u32, progress: Option<Py<PyAny>>, org_id: Option<String>, dry_run: bool) -> BulkArgs {
+fn bulk_args(
+    py: Python<'_>,
+    concurrency: Option<&Bound<'_, PyAny>>,
+    progress: Option<Py<PyAny>>,
+    org_id: Option<String>,
+    dry_run: bool,
+) -> PyResult<BulkArgs> {
+    let concurrency = count(concurrency, "concurrency").map_err(|e| config_error(py, e))?;
     let progress = progress.map(|cb| -> webex_emergency::bulk::ProgressFn {
         Arc::new(move |p: webex_emergency::BulkProgress| {
             Python::attach(|py| {
@@ -217,7 +226,7 @@ fn bulk_args(concurrency: u32, progress: Option<Py<PyAny>>, org_id: Option<Strin
             })
         })
     });
-    BulkArgs { concurrency: Some(concurrency), org_id, dry_run, progress }
+    Ok(BulkArgs { concurrency, org_id, dry_run, progress })
 }
 
 /// Items pulled from a Python iterator one at a time (memory stays flat); an iterator that

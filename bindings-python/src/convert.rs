@@ -7,6 +7,25 @@ use webex_emergency::FieldError;
 
 /// Deepest nesting of a value taken from Python (deeper values are refused, not recursed into).
 const MAX_DEPTH: usize = 64;
+/// Most values (containers, keys and scalars) in one value taken from Python.
+const MAX_VALUES: usize = 100_000;
+/// Most bytes of text (strings and keys) in one value taken from Python.
+const MAX_TEXT_BYTES: usize = 4 * 1024 * 1024;
+
+/// What a value taken from Python may still hold.
+struct Budget {
+    values: usize,
+    text_bytes: usize,
+}
+
+impl Budget {
+    /// Counts one value with `text` bytes of text; false once a limit is passed.
+    fn take(&mut self, text: usize) -> bool {
+        self.values = self.values.saturating_sub(1);
+        self.text_bytes = self.text_bytes.saturating_sub(text);
+        self.values > 0 && self.text_bytes > 0
+    }
+}
 
 pub(crate) fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
     Ok(match v {
@@ -61,26 +80,41 @@ impl Place<'_> {
 }
 
 /// A Python value as JSON; `path` names the place for error messages.
+/// Larger values (over 100,000 values or 4 MiB of text) are refused with rule `size`.
 pub(crate) fn from_py(obj: &Bound<'_, PyAny>, path: &str) -> Result<Value, FieldError> {
-    value_of(obj, Place::Root(path), 0)
+    value_of(obj, Place::Root(path), 0, &mut Budget { values: MAX_VALUES, text_bytes: MAX_TEXT_BYTES })
 }
 
-fn value_of(obj: &Bound<'_, PyAny>, place: Place<'_>, depth: usize) -> Result<Value, FieldError> {
+fn value_of(obj: &Bound<'_, PyAny>, place: Place<'_>, depth: usize, budget: &mut Budget) -> Result<Value, FieldError> {
     let bad = |what: &str| FieldError::new(place.spell(), "type", what.to_string());
+    let too_large = || {
+        let what = format!("makes the value larger than {MAX_VALUES} values or {} MiB of text", MAX_TEXT_BYTES >> 20);
+        FieldError::new(place.spell(), "size", what)
+    };
     if depth > MAX_DEPTH {
         // Also what a cyclic container or an object whose `to_dict()` returns itself becomes.
         return Err(FieldError::new(place.spell(), "depth", format!("is nested more than {MAX_DEPTH} levels deep (or contains itself)")));
     }
     // Most common first: text, then objects.
     if let Ok(s) = obj.cast::<PyString>() {
-        return s.to_cow().map(|s| Value::String(s.into_owned())).map_err(|_| bad("must be valid text"));
+        let text = s.to_cow().map_err(|_| bad("must be valid text"))?;
+        if !budget.take(text.len()) {
+            return Err(too_large());
+        }
+        return Ok(Value::String(text.into_owned()));
+    }
+    if !budget.take(0) {
+        return Err(too_large());
     }
     if let Ok(d) = obj.cast::<PyDict>() {
         let mut map = Map::new();
         for (k, v) in d.iter() {
             let key = k.cast::<PyString>().ok().and_then(|k| k.to_cow().ok().map(|k| k.into_owned()));
             let key = key.ok_or_else(|| bad("keys must be strings"))?;
-            let item = value_of(&v, Place::Key(&place, &key), depth + 1)?;
+            if !budget.take(key.len()) {
+                return Err(too_large());
+            }
+            let item = value_of(&v, Place::Key(&place, &key), depth + 1, budget)?;
             map.insert(key, item);
         }
         return Ok(Value::Object(map));
@@ -104,12 +138,12 @@ fn value_of(obj: &Bound<'_, PyAny>, place: Place<'_>, depth: usize) -> Result<Va
         let mut out = Vec::new();
         for (i, item) in obj.try_iter().map_err(|_| bad("must be a list"))?.enumerate() {
             let item = item.map_err(|_| bad("could not be read"))?;
-            out.push(value_of(&item, Place::Index(&place, i), depth + 1)?);
+            out.push(value_of(&item, Place::Index(&place, i), depth + 1, budget)?);
         }
         return Ok(Value::Array(out));
     }
     if let Ok(d) = obj.call_method0("to_dict") {
-        return value_of(&d, place, depth + 1);
+        return value_of(&d, place, depth + 1, budget);
     }
     let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
     Err(bad(&format!("a value of type {type_name} cannot be sent as JSON")))
@@ -122,5 +156,16 @@ pub(crate) fn fields_of(fields: Option<&Bound<'_, PyDict>>) -> Result<Map<String
             Value::Object(m) => Ok(m),
             _ => Ok(Map::new()),
         },
+    }
+}
+
+/// A count argument (`concurrency`, `page_size`, `start`, `max`): `None` is "not given";
+/// anything but a whole number from 0 to 2^32-1 is refused (the core checks the real range).
+pub(crate) fn count(obj: Option<&Bound<'_, PyAny>>, name: &str) -> Result<Option<u32>, FieldError> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(None) };
+    let whole = obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<PyBool>();
+    match obj.extract::<u32>() {
+        Ok(n) if whole => Ok(Some(n)),
+        _ => Err(FieldError::new(name, "type", "must be a whole number from 0 to 4294967295")),
     }
 }

@@ -56,3 +56,17 @@ fn build_exception(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
 pub(crate) fn invalid(py: Python<'_>, operation: &str, e: FieldError) -> PyErr {
     exception(py, &bindings_api::invalid(operation, vec![e]))
 }
+
+/// A `WebexError` for a bug inside this package (a caught panic), with its fixed text.
+pub(crate) fn internal(py: Python<'_>, what: &str) -> PyErr {
+    let text = ["internal error in webex-emergency (please report it): ", what].concat();
+    match PyModule::import(py, "webex_emergency._errors").and_then(|m| m.getattr("WebexError")?.call1((text.clone(),))) {
+        Ok(instance) => PyErr::from_value(instance),
+        Err(_) => pyo3::exceptions::PyRuntimeError::new_err(text),
+    }
+}
+
+/// A `ConfigError` for an option that could not be converted.
+pub(crate) fn config_error(py: Python<'_>, e: FieldError) -> PyErr {
+    exception(py, &Error::Config(format!("`{}` {}", e.field, e.message)))
+}

@@ -60,16 +60,20 @@ fn error_classes(py: Python<'_>) -> PyResult<Py<PyAny>> {
 /// Reads an answer of `operation` through the core's typed model (used by the shared vectors).
 #[pyfunction]
 fn normalize(py: Python<'_>, operation: &str, data: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-    let v = from_py(data, "").map_err(|e| invalid(py, operation, e))?;
-    let v = bindings_api::normalize(operation, v).map_err(|e| exception(py, &e))?;
-    Ok(to_py(py, &v)?.unbind())
+    runtime::guard(py, || {
+        let v = from_py(data, "").map_err(|e| invalid(py, operation, e))?;
+        let v = bindings_api::normalize(operation, v).map_err(|e| exception(py, &e))?;
+        Ok(to_py(py, &v)?.unbind())
+    })
 }
 
 /// Reads the raw JSON body of an answer of `operation` (bytes) through the core's typed model.
 #[pyfunction]
 fn decode(py: Python<'_>, operation: &str, body: &[u8]) -> PyResult<Py<PyAny>> {
-    let v = retry::decode_body::<serde_json::Value>(operation, 200, body, None).map_err(|e| exception(py, &e))?;
-    answer(py, bindings_api::normalize(operation, v))
+    runtime::guard(py, || {
+        let v = retry::decode_body::<serde_json::Value>(operation, 200, body, None).map_err(|e| exception(py, &e))?;
+        answer(py, bindings_api::normalize(operation, v))
+    })
 }
 
 /// The API's JSON name of a snake_case name.
@@ -82,6 +86,23 @@ fn snake_to_camel(name: &str) -> String {
 #[pyfunction]
 fn camel_to_snake(name: &str) -> String {
     wire::camel_to_snake(name)
+}
+
+/// Panics on purpose, for the tests that check a panic becomes a `WebexError`: `where` is
+/// `call` (in the calling thread), `block_on` (inside a blocking call's future).
+#[pyfunction]
+fn _panic_for_tests(py: Python<'_>, r#where: &str) -> PyResult<()> {
+    match r#where {
+        "call" => runtime::guard(py, || panic!("deliberate panic for tests")),
+        _ => runtime::block_on(py, async { panic!("deliberate panic for tests") }),
+    }
+}
+
+/// [`_panic_for_tests`] in an asyncio job: `completions` must still get an outcome.
+#[pyfunction]
+fn _submit_panic_for_tests(completions: &asyncio::Completions, token: u64) -> PyResult<()> {
+    runtime::runtime()?.spawn(completions.inner.clone(), token, async { panic!("deliberate panic for tests") });
+    Ok(())
 }
 
 #[pymodule]
@@ -102,6 +123,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(snake_to_camel, m)?)?;
     m.add_function(wrap_pyfunction!(camel_to_snake, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::_after_fork, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    m.add_function(wrap_pyfunction!(_submit_panic_for_tests, m)?)?;
     m.add("DEFAULT_SIM_TOKEN", webex_emergency_sim::DEFAULT_TOKEN)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

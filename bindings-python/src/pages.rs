@@ -31,11 +31,7 @@ impl PageIterator {
     /// For asyncio: the next item is handed to `completions` under `token` (None at the end).
     fn submit_next(&self, completions: &Completions, token: u64) -> PyResult<()> {
         let stream = self.stream.clone();
-        let inner = completions.inner.clone();
-        runtime()?.spawn(async move {
-            let next = stream.lock().await.next().await;
-            inner.push(token, Outcome::Next(next));
-        });
+        runtime()?.spawn(completions.inner.clone(), token, async move { Outcome::Next(stream.lock().await.next().await) });
         Ok(())
     }
 }

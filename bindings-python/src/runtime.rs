@@ -6,8 +6,15 @@ use std::sync::atomic::Ordering::SeqCst;
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::time::Duration;
 
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use futures_util::FutureExt;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
+
+use crate::asyncio::{CompletionsInner, Outcome};
+use crate::errors::internal;
 
 /// The Tokio runtime of the process: a single-threaded one. A blocking call drives it on the
 /// calling thread, so its request, its connection and the answer all run there with no hand-off
@@ -99,7 +106,14 @@ impl Runtime {
     /// Starts `fut` for asyncio; the background thread drives it until it is done. Calls started
     /// close together are handed over in one batch: waking the runtime from another thread costs
     /// a system call, so only the first call of a batch does it (its pump spawns the others).
-    pub(crate) fn spawn(&'static self, fut: impl Future<Output = ()> + Send + 'static) {
+    /// The job's outcome is handed to `completions` under `token`; a job that panics hands
+    /// over [`Outcome::Panicked`] instead, so the awaiting coroutine is always resumed.
+    pub(crate) fn spawn(
+        &'static self,
+        completions: Arc<CompletionsInner>,
+        token: u64,
+        fut: impl Future<Output = Outcome> + Send + 'static,
+    ) {
         if self.in_flight.fetch_add(1, SeqCst) == 0 {
             let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
             self.work.notify_one();
@@ -107,7 +121,8 @@ impl Runtime {
         let done = Done(self);
         let job = Box::pin(async move {
             let _done = done;
-            fut.await
+            let outcome = AssertUnwindSafe(fut).catch_unwind().await.unwrap_or_else(|p| Outcome::Panicked(panic_text(&p)));
+            completions.push(token, outcome);
         });
         self.outbox.lock().unwrap_or_else(|e| e.into_inner()).push(job);
         if !self.pump_queued.swap(true, SeqCst) {
@@ -132,17 +147,30 @@ pub(crate) fn block_on<T: Send, F: Future<Output = T> + Send>(py: Python<'_>, fu
         ));
     }
     let rt = runtime()?;
-    py.detach(|| {
+    let fut = AssertUnwindSafe(fut).catch_unwind();
+    let out = py.detach(|| {
         rt.rt.block_on(async {
             tokio::pin!(fut);
             loop {
                 tokio::select! {
-                    out = &mut fut => return Ok(out),
+                    out = &mut fut => return PyResult::Ok(out),
                     _ = tokio::time::sleep(Duration::from_millis(50)) => {
                         Python::attach(|py| py.check_signals())?;
                     }
                 }
             }
         })
-    })
+    })?;
+    out.map_err(|p| internal(py, &panic_text(&p)))
+}
+
+/// Runs `f`, turning a panic (a bug in this package) into a `WebexError` instead of
+/// pyo3's `PanicException`, which `except Exception` does not catch.
+pub(crate) fn guard<T>(py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    std::panic::catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|p| Err(internal(py, &panic_text(&p))))
+}
+
+/// The text of a panic when it is a fixed message (a formatted one may hold data).
+fn panic_text(payload: &Box<dyn std::any::Any + Send>) -> String {
+    payload.downcast_ref::<&str>().map_or_else(|| "a panic".to_string(), |s| s.to_string())
 }

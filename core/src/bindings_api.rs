@@ -256,8 +256,7 @@ impl std::fmt::Debug for ClientOptions {
 
 /// Longest timeout of one attempt the options take, in seconds (a day).
 pub const MAX_TIMEOUT_SECS: u32 = 86_400;
-/// Most retries the options take.
-pub const MAX_RETRIES: u32 = 100;
+pub use crate::client::MAX_RETRIES;
 
 impl ClientOptions {
     /// Reads options from JSON; unknown keys are refused, `null` means "not given".

@@ -39,6 +39,33 @@ pub struct RetryPolicy {
     pub total_deadline: Duration,
 }
 
+/// Longest timeout, backoff, Retry-After wait or deadline a client takes (a day).
+pub const MAX_WAIT: Duration = Duration::from_secs(86_400);
+/// Most retries a client takes.
+pub const MAX_RETRIES: u32 = 100;
+
+impl RetryPolicy {
+    /// Checks every field is in range: waits up to [`MAX_WAIT`], retries up to [`MAX_RETRIES`].
+    pub fn check(&self) -> Result<(), Error> {
+        let waits = [
+            ("initial_backoff", self.initial_backoff),
+            ("max_backoff", self.max_backoff),
+            ("max_retry_after", self.max_retry_after),
+            ("total_deadline", self.total_deadline),
+        ];
+        if let Some((name, _)) = waits.iter().find(|(_, d)| *d > MAX_WAIT) {
+            return Err(Error::Config(format!("RetryPolicy::{name} must be at most a day (86400 s)")));
+        }
+        if self.total_deadline.is_zero() {
+            return Err(Error::Config("RetryPolicy::total_deadline must be greater than zero".into()));
+        }
+        if self.max_retries > MAX_RETRIES {
+            return Err(Error::Config(format!("RetryPolicy::max_retries must be at most {MAX_RETRIES}")));
+        }
+        Ok(())
+    }
+}
+
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
@@ -172,9 +199,11 @@ impl ClientBuilder {
             }
         }
         let timeout = self.timeout.unwrap_or(Duration::from_secs(30));
-        if timeout.is_zero() {
-            return Err(Error::Config("timeout must be greater than zero".into()));
+        if timeout.is_zero() || timeout > MAX_WAIT {
+            return Err(Error::Config("timeout must be greater than zero and at most a day (86400 s)".into()));
         }
+        let retry = self.retry.unwrap_or_default();
+        retry.check()?;
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| format!("webex-emergency-rust/{}", env!("CARGO_PKG_VERSION")));
@@ -187,7 +216,7 @@ impl ClientBuilder {
                 base_url,
                 token,
                 timeout,
-                retry: self.retry.unwrap_or_default(),
+                retry,
                 user_agent,
                 org_id: self.org_id,
             }),

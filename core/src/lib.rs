@@ -40,7 +40,7 @@ pub use api::redsky::{
 pub use api::{Method, Op, Operation};
 pub use bulk::{BulkItem, BulkOptions, BulkProgress};
 pub use call::{Call, PreparedRequest};
-pub use client::{Client, ClientBuilder, RetryPolicy, TokenProvider};
+pub use client::{Client, ClientBuilder, RetryPolicy, TokenProvider, MAX_RETRIES, MAX_WAIT};
 pub use error::{
     ApiError, ApiErrorItem, ApiErrorKind, DecodeError, Error, FieldError, TransportError, TransportKind,
     ValidationErrors,

@@ -69,15 +69,20 @@ pub fn new_tracking_id() -> String {
     out
 }
 
+/// Seconds as a duration: negative and NaN are zero, too large for a duration is the largest.
+fn duration_of(secs: f64) -> Duration {
+    Duration::try_from_secs_f64(secs.max(0.0)).unwrap_or(Duration::MAX)
+}
+
 /// Reads Retry-After: delay-seconds (fractions tolerated) or an HTTP-date relative to `now_ms`.
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<Duration> {
     let v = value.trim();
     if let Ok(secs) = v.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(1e9)));
+        return (secs.is_finite() && secs >= 0.0).then(|| duration_of(secs.min(1e9)));
     }
     let at = httpdate::parse_http_date(v).ok()?;
     let at_ms = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs_f64() * 1000.0;
-    Some(Duration::from_secs_f64(((at_ms - now_ms) / 1000.0).clamp(0.0, 1e9)))
+    Some(duration_of(((at_ms - now_ms) / 1000.0).min(1e9)))
 }
 
 /// Exponential backoff with full jitter for retry `n` (0-based).
@@ -85,7 +90,7 @@ fn backoff(policy: &crate::client::RetryPolicy, n: u32) -> Duration {
     let base = policy.initial_backoff.as_secs_f64() * 2f64.powi(n.min(20) as i32);
     let cap = base.min(policy.max_backoff.as_secs_f64());
     let jitter = (rt::random_u64() % 1000) as f64 / 1000.0;
-    Duration::from_secs_f64(cap * (0.5 + 0.5 * jitter))
+    duration_of(cap * (0.5 + 0.5 * jitter))
 }
 
 enum Attempt {
@@ -182,14 +187,25 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
     let mut retries = 0u32;
     let mut refreshed = false;
     loop {
-        let token = client.token(refreshed).await?;
-        let remaining = Duration::from_secs_f64(((deadline_ms - rt::now_ms()) / 1000.0).max(0.001));
-        let limit = client.inner.timeout.min(remaining);
+        // Waits for the token provider and for a bulk slot count against the deadline too.
+        let remaining = || duration_of(((deadline_ms - rt::now_ms()) / 1000.0).max(0.001));
+        let past_deadline = |waiting: &str| {
+            let message = ["the ", &crate::error::seconds(policy.total_deadline), " deadline passed while waiting for ", waiting].concat();
+            Error::Transport(TransportError { operation: name.into(), kind: TransportKind::Timeout, message })
+        };
+        let token = match rt::timeout(remaining(), client.token(refreshed)).await {
+            Some(token) => token?,
+            None => return Err(past_deadline("the token provider")),
+        };
         let result = {
             let _permit = match &request.gate {
-                Some(g) => g.acquire().await.ok(),
+                Some(g) => match rt::timeout(remaining(), g.acquire()).await {
+                    Some(permit) => permit.ok(),
+                    None => return Err(past_deadline("a free request slot")),
+                },
                 None => None,
             };
+            let limit = client.inner.timeout.min(remaining());
             attempt(client, method, url, request.body.as_deref(), &token, &tracking_id, limit).await
         };
         let (wait, err) = match result {

@@ -1,0 +1,107 @@
+//! Hostile and careless input to the Rust client: absurd options are configuration errors (never
+//! a panic), and every wait of a call counts against its deadline.
+
+mod common;
+use common::*;
+
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use webex_emergency::*;
+
+fn build(retry: RetryPolicy, timeout: Duration) -> Result<Client, Error> {
+    Client::builder().token("t").base_url("http://127.0.0.1:9/v1").retry(retry).timeout(timeout).build()
+}
+
+#[test]
+fn absurd_retry_policies_and_timeouts_are_config_errors() {
+    let ok = RetryPolicy::default();
+    let bad = [
+        RetryPolicy { initial_backoff: Duration::MAX, ..ok.clone() },
+        RetryPolicy { max_backoff: Duration::MAX, ..ok.clone() },
+        RetryPolicy { max_retry_after: Duration::MAX, ..ok.clone() },
+        RetryPolicy { total_deadline: Duration::MAX, ..ok.clone() },
+        RetryPolicy { total_deadline: Duration::ZERO, ..ok.clone() },
+        RetryPolicy { total_deadline: MAX_WAIT + Duration::from_nanos(1), ..ok.clone() },
+        RetryPolicy { max_retries: u32::MAX, ..ok.clone() },
+    ];
+    for policy in bad {
+        let err = build(policy.clone(), Duration::from_secs(1)).unwrap_err();
+        assert_eq!(err.code(), "config", "{policy:?}: {err}");
+        assert!(err.to_string().contains("RetryPolicy::"), "{err}");
+    }
+    for timeout in [Duration::ZERO, Duration::MAX, MAX_WAIT + Duration::from_millis(1)] {
+        let err = build(ok.clone(), timeout).unwrap_err();
+        assert_eq!(err.code(), "config", "{timeout:?}: {err}");
+    }
+    // The largest accepted values build, and a call with them runs without a panic.
+    let largest = RetryPolicy {
+        max_retries: MAX_RETRIES,
+        initial_backoff: MAX_WAIT,
+        max_backoff: MAX_WAIT,
+        max_retry_after: MAX_WAIT,
+        total_deadline: MAX_WAIT,
+    };
+    build(largest, MAX_WAIT).unwrap();
+}
+
+#[tokio::test]
+async fn the_largest_policy_runs_a_call_without_a_panic() {
+    let sim = sim(20);
+    let d = dir(&sim);
+    let policy = RetryPolicy { max_retries: MAX_RETRIES, max_retry_after: MAX_WAIT, total_deadline: MAX_WAIT, ..RetryPolicy::default() };
+    let c = Client::builder().token(DEFAULT_TOKEN).base_url(&sim.base_url).retry(policy).timeout(MAX_WAIT).build().unwrap();
+    sim.set_faults(script(vec![status_fault(503, Some("0"))]));
+    c.people().get_ecbn(&d.people[0]).await.unwrap();
+    assert_eq!(sim.journal().iter().map(|e| e.status).collect::<Vec<_>>(), [503, 200]);
+}
+
+/// A token provider that never answers in time.
+struct Slow;
+
+impl TokenProvider for Slow {
+    fn token(&self, _refresh: bool) -> platform::BoxFuture<'_, Result<String, Error>> {
+        Box::pin(async {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            Ok(DEFAULT_TOKEN.to_string())
+        })
+    }
+}
+
+#[tokio::test]
+async fn waiting_for_the_token_provider_counts_against_the_deadline() {
+    let sim = sim(20);
+    let d = dir(&sim);
+    let policy = RetryPolicy { total_deadline: Duration::from_millis(300), ..fast_retry() };
+    let c = Client::builder().token_provider(Slow).base_url(&sim.base_url).retry(policy).build().unwrap();
+    let started = Instant::now();
+    let err = c.people().get_ecbn(&d.people[0]).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert_eq!(err.code(), "timeout", "{err}");
+    assert!(err.to_string().contains("token provider"), "{err}");
+    assert_eq!(sim.journal_len(), 0);
+}
+
+#[tokio::test]
+async fn waiting_for_a_bulk_slot_counts_against_the_deadline() {
+    let sim = sim(50);
+    let d = dir(&sim);
+    let policy = RetryPolicy { max_retries: 0, total_deadline: Duration::from_millis(500), ..fast_retry() };
+    let c = Client::builder().token(DEFAULT_TOKEN).base_url(&sim.base_url).retry(policy).build().unwrap();
+    // One request at a time, each answered after 400 ms: a call that waits for the slot
+    // longer than its 500 ms deadline fails saying so, and is never sent.
+    sim.set_faults(Faults { latency_ms: 400, ..Faults::default() });
+    let calls: Vec<_> = d.people.iter().take(4).map(|p| c.people().get_ecbn(p)).collect();
+    let options = BulkOptions { concurrency: 1, progress: None };
+    let started = Instant::now();
+    let results: Vec<_> = bulk::run_iter(calls, options).collect().await;
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    assert_eq!(results.len(), 4);
+    let slot_waits = results
+        .iter()
+        .filter(|r| r.result.as_ref().is_err_and(|e| e.to_string().contains("a free request slot")))
+        .count();
+    assert!(slot_waits >= 1, "{:?}", results.iter().map(|r| r.result.as_ref().map(|_| ())).collect::<Vec<_>>());
+    assert!(results.iter().any(|r| r.result.is_ok()));
+    assert!(sim.journal_len() < 4, "a call past its deadline was still sent");
+}
