@@ -226,7 +226,7 @@ fn bulk_args(
             })
         })
     });
-    Ok(BulkArgs { concurrency, org_id, dry_run, progress })
+    Ok(BulkArgs { concurrency, org_id, dry_run, progress, cancel: None })
 }
 
 /// Items pulled from a Python iterator one at a time (memory stays flat); an iterator that

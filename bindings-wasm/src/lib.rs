@@ -4,6 +4,7 @@
 //! `js/index.js`.
 #![cfg(target_arch = "wasm32")]
 
+mod abort;
 mod interop;
 
 use std::rc::Rc;
@@ -18,6 +19,7 @@ use webex_emergency::bindings_api::{self, BulkArgs, ClientOptions};
 use webex_emergency::paging::PageArgs;
 use webex_emergency::{Error, FieldError, TransportError, TransportKind};
 
+use crate::abort::AbortWatch;
 use crate::interop::{from_js, get, get_count, get_string, invalid, js_error, set, to_js};
 
 /// A token provider that calls a JS function (which may return a Promise).
@@ -54,13 +56,9 @@ async fn abortable<T>(
     if signal.aborted() {
         return Err(aborted());
     }
-    let promise = Promise::new(&mut |resolve, _reject| {
-        let opts = web_sys::AddEventListenerOptions::new();
-        opts.set_once(true);
-        let _ = signal.add_event_listener_with_callback_and_add_event_listener_options("abort", &resolve, &opts);
-    });
+    let mut watch = AbortWatch::new(signal);
     let fut = std::pin::pin!(fut);
-    match futures_util::future::select(fut, JsFuture::from(promise)).await {
+    match futures_util::future::select(fut, &mut watch.fired).await {
         futures_util::future::Either::Left((out, _)) => out,
         futures_util::future::Either::Right(_) => Err(aborted()),
     }
@@ -135,7 +133,8 @@ impl NativeClient {
     }
 
     /// Runs an operation for every item of an array or iterable; options `{ concurrency,
-    /// onProgress, orgId, dryRun }`. Resolves to one `{ index, ok, result, error }` per item.
+    /// onProgress, orgId, dryRun, signal }`. Resolves to one `{ index, ok, result, error }` per
+    /// item; once `signal` aborts, items not finished fail with the `aborted` error at once.
     pub fn bulk(&self, operation: String, items: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
         let concurrency = match get_count(&options, "concurrency") {
@@ -148,11 +147,18 @@ impl NativeClient {
                 let _ = f.call3(&JsValue::NULL, &done.into(), &ok.into(), &failed.into());
             })
         });
+        let cancel = get(&options, "signal").dyn_into::<web_sys::AbortSignal>().ok().map(|signal| {
+            let mut watch = AbortWatch::new(signal);
+            webex_emergency::bulk::Cancel::when(async move {
+                let _ = (&mut watch.fired).await;
+            })
+        });
         let args = BulkArgs {
             concurrency,
             org_id: get_string(&options, "orgId"),
             dry_run: get(&options, "dryRun").as_bool().unwrap_or(false),
             progress,
+            cancel,
         };
         future_to_promise(async move {
             let op = bindings_api::find(&operation).map_err(|e| js_error(&e))?;

@@ -4,7 +4,7 @@
 //! from. Requests still go through the typed models, so the same rules apply.
 
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::api::{self, Operation, Paging, RESOURCES};
 use crate::bulk::{self, BulkOptions, ProgressFn};
@@ -169,6 +169,8 @@ pub struct BulkArgs {
     pub dry_run: bool,
     /// Told of progress after each item.
     pub progress: Option<ProgressFn>,
+    /// Stops the run early: unfinished items fail as aborted.
+    pub cancel: Option<bulk::Cancel>,
 }
 
 /// One result per bulk item: its index in the input and its answer (or dry run) or error.
@@ -195,13 +197,13 @@ where
     }
     let org_id = args.org_id;
     let calls = items.map(move |item| call_from_item(&client, op, item, org_id.as_deref()));
-    let (dry, progress) = (args.dry_run, args.progress);
+    let (dry, progress, cancel) = (args.dry_run, args.progress, args.cancel);
     Ok(async move {
         if dry {
             return calls.map(|c| dry_run(&c)).enumerate().collect();
         }
         use futures_util::StreamExt;
-        let options = BulkOptions { concurrency: concurrency as usize, progress };
+        let options = BulkOptions { concurrency: concurrency as usize, progress, cancel };
         let mut results: BulkResults = bulk::run_iter(calls, options)
             .map(|item| (item.index, item.result.and_then(|v| op.read_answer(v))))
             .collect()
@@ -350,13 +352,13 @@ impl ClientOptions {
 pub fn operations() -> Value {
     api::operations()
         .map(|o| {
-            json!({
-                "name": o.name, "resource": o.resource(), "methodName": o.method_name(),
-                "summary": o.summary, "method": o.method.as_str(), "path": o.path,
-                "pathParam": o.path_param.map(|p| p.name), "query": o.query(),
-                "request": o.request_model().map(|m| m.name), "result": o.answer_model().map(|m| m.name),
-                "bulk": o.path_param.is_some() && o.has_body(), "paged": matches!(o.paging, Paging::Offset(_)),
-            })
+            object!{
+                "name" => o.name, "resource" => o.resource(), "methodName" => o.method_name(),
+                "summary" => o.summary, "method" => o.method.as_str(), "path" => o.path,
+                "pathParam" => o.path_param.map(|p| p.name), "query" => o.query(),
+                "request" => o.request_model().map(|m| m.name), "result" => o.answer_model().map(|m| m.name),
+                "bulk" => o.path_param.is_some() && o.has_body(), "paged" => matches!(o.paging, Paging::Offset(_)),
+            }
         })
         .collect()
 }
@@ -380,9 +382,9 @@ pub fn models() -> Value {
         let nested: Map<String, Value> = m
             .fields
             .iter()
-            .filter_map(|f| f.kind.model().map(|n| (snake_to_camel(f.name), json!(n.name))))
+            .filter_map(|f| f.kind.model().map(|n| (snake_to_camel(f.name), serde_json::Value::from(n.name))))
             .collect();
-        out.insert(m.name.into(), json!({"doc": m.doc.trim(), "fields": fields, "nested": nested}));
+        out.insert(m.name.into(), object!{"doc" => m.doc.trim(), "fields" => fields, "nested" => nested});
     }
     Value::Object(out)
 }
@@ -398,7 +400,7 @@ pub fn type_info() -> Value {
         let fields: Vec<Value> = m
             .fields
             .iter()
-            .map(|f| json!({"name": f.name, "json": snake_to_camel(f.name), "kind": f.kind.describe(), "doc": f.doc.trim()}))
+            .map(|f| object!{"name" => f.name, "json" => snake_to_camel(f.name), "kind" => f.kind.describe(), "doc" => f.doc.trim()})
             .collect();
         for f in m.fields {
             let mut kind = &f.kind;
@@ -406,30 +408,30 @@ pub fn type_info() -> Value {
                 kind = inner;
             }
             if let FieldKind::Enum(e) = kind {
-                let entry = enums.entry(e.name).or_insert_with(|| json!({"values": e.values, "request": false}));
+                let entry = enums.entry(e.name).or_insert_with(|| object!{"values" => e.values, "request" => false});
                 if m.request {
-                    entry["request"] = json!(true);
+                    entry["request"] = serde_json::Value::from(true);
                 }
             }
         }
         let target = if m.request { &mut requests } else { &mut answers };
-        target.insert(m.name.into(), json!({"doc": m.doc.trim(), "fields": fields}));
+        target.insert(m.name.into(), object!{"doc" => m.doc.trim(), "fields" => fields});
     }
-    json!({
-        "requests": requests, "answers": answers, "enums": enums, "operations": operations(),
-        "resources": resources(), "errors": error_classes(),
-    })
+    object!{
+        "requests" => requests, "answers" => answers, "enums" => enums, "operations" => operations(),
+        "resources" => resources(), "errors" => error_classes(),
+    }
 }
 
 /// The client's resources: `[{name, class}]`.
 pub fn resources() -> Value {
-    RESOURCES.iter().map(|r| json!({"name": r.name, "class": r.class})).collect()
+    RESOURCES.iter().map(|r| object!{"name" => r.name, "class" => r.class}).collect()
 }
 
 /// The error classes: `[{class, parent, code, doc}]`, parents first.
 pub fn error_classes() -> Value {
     ERROR_CLASSES
         .iter()
-        .map(|c| json!({"class": c.class, "parent": c.parent, "code": c.code, "doc": c.doc}))
+        .map(|c| object!{"class" => c.class, "parent" => c.parent, "code" => c.code, "doc" => c.doc})
         .collect()
 }

@@ -3,12 +3,15 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use std::future::Future;
+
+use futures_util::future::{select, Either, FutureExt, Shared};
 use futures_util::{Stream, StreamExt};
 
 use crate::call::Call;
-use crate::platform::MaybeSend;
+use crate::error::{Error, TransportError, TransportKind};
+use crate::platform::{BoxFuture, MaybeSend};
 use crate::wire::Json;
-use crate::error::Error;
 
 /// Most requests in flight a run keeps; a larger `concurrency` is lowered to it.
 pub const MAX_CONCURRENCY: usize = 10_000;
@@ -31,20 +34,35 @@ pub type ProgressFn = Arc<dyn Fn(BulkProgress) + Send + Sync>;
 #[cfg(target_arch = "wasm32")]
 pub type ProgressFn = Arc<dyn Fn(BulkProgress)>;
 
-/// Options of a bulk run.
+/// Stops a bulk run when its future finishes: items not sent yet fail at once as aborted
+/// (without a request) and requests in flight are abandoned; every item is still reported.
 #[derive(Clone)]
+pub struct Cancel(Shared<BoxFuture<'static, ()>>);
+
+impl Cancel {
+    /// A cancel that fires when `fired` finishes (a signal, a channel, a timer, ...).
+    pub fn when(fired: impl Future<Output = ()> + MaybeSend + 'static) -> Self {
+        let fired: BoxFuture<'static, ()> = Box::pin(fired);
+        Cancel(fired.shared())
+    }
+}
+
+impl std::fmt::Debug for Cancel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Cancel")
+    }
+}
+
+/// Options of a bulk run.
+#[derive(Clone, Default)]
 pub struct BulkOptions {
-    /// Requests in flight at most (default 10, at most [`MAX_CONCURRENCY`]). A call waiting
-    /// to retry holds no slot.
+    /// Requests in flight at most (default 10 when 0, at most [`MAX_CONCURRENCY`]). A call
+    /// waiting to retry holds no slot.
     pub concurrency: usize,
     /// Told of progress after each item.
     pub progress: Option<ProgressFn>,
-}
-
-impl Default for BulkOptions {
-    fn default() -> Self {
-        BulkOptions { concurrency: 10, progress: None }
-    }
+    /// Stops the run early (see [`Cancel`]).
+    pub cancel: Option<Cancel>,
 }
 
 impl std::fmt::Debug for BulkOptions {
@@ -70,7 +88,11 @@ where
     R: Json + MaybeSend + 'static,
     S: Stream<Item = Call<R>> + MaybeSend,
 {
-    let concurrency = options.concurrency.clamp(1, MAX_CONCURRENCY);
+    let concurrency = match options.concurrency {
+        0 => 10,
+        n => n.min(MAX_CONCURRENCY),
+    };
+    let cancel = options.cancel;
     let gate = Arc::new(tokio::sync::Semaphore::new(concurrency));
     let succeeded = AtomicU64::new(0);
     let failed = AtomicU64::new(0);
@@ -79,7 +101,28 @@ where
         .enumerate()
         .map(move |(index, call)| {
             let call = call.gate(gate.clone());
-            async move { BulkItem { index, result: call.send().await } }
+            let cancel = cancel.clone();
+            async move {
+                let operation = call.operation().name;
+                // One path with or without a cancel (a second copy of the send future would
+                // grow the browser package); the cancel is polled first, so once it has fired
+                // no request goes out.
+                let cancelled = async move {
+                    match cancel {
+                        Some(cancel) => cancel.0.await,
+                        None => std::future::pending().await,
+                    }
+                };
+                let result = match select(std::pin::pin!(cancelled), std::pin::pin!(call.send())).await {
+                    Either::Left(_) => Err(Error::Transport(TransportError {
+                        operation: operation.into(),
+                        kind: TransportKind::Aborted,
+                        message: "the bulk run was cancelled before this item finished".into(),
+                    })),
+                    Either::Right((result, _)) => result,
+                };
+                BulkItem { index, result }
+            }
         })
         // Calls sleeping before a retry hold no permit, so keep more of them alive than permits.
         .buffer_unordered(concurrency * 4)

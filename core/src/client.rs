@@ -244,9 +244,11 @@ fn env_token() -> Option<String> {
 
 /// https everywhere, http only for loopback hosts (local simulators and proxies).
 fn check_base_url(url: &str) -> Result<(), Error> {
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| Error::Config(format!("base URL `{url}` has no scheme")))?;
+    // Split at the first ':' (a char pattern: a `"://"` search costs 1.5 kB of wasm).
+    let (scheme, rest) = match url.split_once(':') {
+        Some((scheme, rest)) if rest.starts_with("//") => (scheme, &rest[2..]),
+        _ => return Err(Error::Config(format!("base URL `{url}` has no scheme"))),
+    };
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     if host.contains('@') {
         // Never echo the URL: the part before `@` is a user name and password.

@@ -39,21 +39,32 @@ pub async fn sleep(d: Duration) {
     tokio::time::sleep(d).await
 }
 
-/// Waits for `d` (a `setTimeout` in the browser or Node).
+/// Waits for `d` (a `setTimeout` in the browser or Node). Dropped early (a timeout race
+/// lost), it clears its timer, so a finished call leaves nothing keeping Node alive.
 #[cfg(target_arch = "wasm32")]
 pub async fn sleep(d: Duration) {
-    use wasm_bindgen::JsCast;
+    use wasm_bindgen::{JsCast, JsValue};
+    /// Clears the timer when dropped (clearing a timer that already fired does nothing).
+    struct Timer(JsValue);
+    impl Drop for Timer {
+        fn drop(&mut self) {
+            if let Some(clear) = global_function("clearTimeout") {
+                let _ = clear.call1(&js_sys::global(), &self.0);
+            }
+        }
+    }
+    fn global_function(name: &str) -> Option<js_sys::Function> {
+        js_sys::Reflect::get(&js_sys::global(), &name.into()).ok().and_then(|f| f.dyn_into().ok())
+    }
     let ms = d.as_millis().min(i32::MAX as u128) as i32;
+    let mut timer = Timer(JsValue::UNDEFINED);
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let global = js_sys::global();
-        let set_timeout = js_sys::Reflect::get(&global, &"setTimeout".into())
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-        if let Some(f) = set_timeout {
-            let _ = f.call2(&global, &resolve, &ms.into());
+        if let Some(f) = global_function("setTimeout") {
+            timer.0 = f.call2(&js_sys::global(), &resolve, &ms.into()).unwrap_or(JsValue::UNDEFINED);
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    drop(timer);
 }
 
 /// Milliseconds since the Unix epoch.

@@ -402,9 +402,12 @@ mod imp {
         init.set_method(method.as_str());
         let h = web_sys::Headers::new().map_err(|e| fail(TransportKind::Other, "headers", e))?;
         for (k, v) in headers {
-            h.set(k, v).map_err(|e| fail(TransportKind::Other, "header", e))?;
+            // The platform's message quotes the value, which may be the token: not copied.
+            h.set(k, v).map_err(|_| (TransportKind::Other, ["this environment refused the ", k, " header"].concat()))?;
         }
         init.set_headers(&h);
+        // Redirects are not followed (as natively): the token stays with the API's host.
+        init.set_redirect(web_sys::RequestRedirect::Manual);
         if let Some(b) = body {
             init.set_body(&Uint8Array::from(b).into());
         }
@@ -426,6 +429,10 @@ mod imp {
             .map_err(|e| fail(TransportKind::Connect, "fetch failed", e))?
             .unchecked_into();
         let status = resp.status();
+        if status == 0 {
+            // A browser's answer to a redirect under `redirect: "manual"` hides its status.
+            return Err((TransportKind::Other, "the server answered with a redirect, which is not followed".into()));
+        }
         let hdrs = resp.headers();
         let retry_after = hdrs.get("retry-after").ok().flatten();
         let tracking_id = hdrs.get("trackingid").ok().flatten();

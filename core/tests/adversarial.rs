@@ -4,6 +4,8 @@
 mod common;
 use common::*;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -92,7 +94,7 @@ async fn waiting_for_a_bulk_slot_counts_against_the_deadline() {
     // longer than its 500 ms deadline fails saying so, and is never sent.
     sim.set_faults(Faults { latency_ms: 400, ..Faults::default() });
     let calls: Vec<_> = d.people.iter().take(4).map(|p| c.people().get_ecbn(p)).collect();
-    let options = BulkOptions { concurrency: 1, progress: None };
+    let options = BulkOptions { concurrency: 1, ..Default::default() };
     let started = Instant::now();
     let results: Vec<_> = bulk::run_iter(calls, options).collect().await;
     assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
@@ -104,4 +106,60 @@ async fn waiting_for_a_bulk_slot_counts_against_the_deadline() {
     assert!(slot_waits >= 1, "{:?}", results.iter().map(|r| r.result.as_ref().map(|_| ())).collect::<Vec<_>>());
     assert!(results.iter().any(|r| r.result.is_ok()));
     assert!(sim.journal_len() < 4, "a call past its deadline was still sent");
+}
+
+#[tokio::test]
+async fn a_cancelled_bulk_run_stops_sending_and_reports_every_item() {
+    let sim = sim(50);
+    let d = dir(&sim);
+    let c = client(&sim);
+    sim.set_faults(Faults { latency_ms: 200, ..Faults::default() });
+    let calls: Vec<_> = (0..200).map(|i| c.people().get_ecbn(&d.people[i % d.people.len()])).collect();
+    let cancel = bulk::Cancel::when(tokio::time::sleep(Duration::from_millis(500)));
+    let options = BulkOptions { concurrency: 4, cancel: Some(cancel), ..Default::default() };
+    let started = Instant::now();
+    let mut results: Vec<_> = bulk::run_iter(calls, options).collect().await;
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    results.sort_by_key(|r| r.index);
+    assert_eq!(results.iter().map(|r| r.index).collect::<Vec<_>>(), (0..200).collect::<Vec<_>>());
+    let aborted = results.iter().filter(|r| r.result.as_ref().is_err_and(|e| e.code() == "aborted")).count();
+    assert!(aborted > 150, "{aborted} aborted");
+    let sent = sim.journal_len();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(sim.journal_len(), sent, "requests went out after the cancel");
+    assert!(sent < 30, "{sent} sent");
+}
+
+/// A server on 127.0.0.1 that answers every request with `answer` and counts connections.
+async fn tiny_server(answer: String) -> (String, Arc<AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counted = hits.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = sock.read(&mut buf).await;
+                let _ = sock.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    (base, hits)
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_and_the_other_host_receives_nothing() {
+    let (other, other_hits) = tiny_server("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}".into()).await;
+    let redirect = format!("HTTP/1.1 302 Found\r\nlocation: {other}/v1/x\r\ncontent-length: 0\r\n\r\n");
+    let (base, _) = tiny_server(redirect).await;
+    let c = Client::builder().token("secret-token").base_url(format!("{base}/v1")).retry(RetryPolicy { max_retries: 0, ..fast_retry() }).build().unwrap();
+    let sim = sim(20);
+    let person = dir(&sim).people[0].clone();
+    let err = c.people().get_ecbn(&person).await.unwrap_err();
+    assert!(!err.to_string().contains("secret-token"), "{err}");
+    assert_eq!(other_hits.load(Ordering::SeqCst), 0);
 }

@@ -69,7 +69,7 @@ async fn idle_connections_are_reused() {
     }
     assert_eq!(accepted.load(Ordering::SeqCst), 1, "20 sequential calls, one connection");
     let calls = (0..200).map(|_| c.notifications().get_org());
-    let ok = bulk::run_iter(calls, BulkOptions { concurrency: 10, progress: None })
+    let ok = bulk::run_iter(calls, BulkOptions { concurrency: 10, ..Default::default() })
         .filter(|i| std::future::ready(i.result.is_ok()))
         .count()
         .await;

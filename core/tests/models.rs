@@ -283,7 +283,9 @@ fn retry_after_both_forms() {
     assert_eq!(retry::parse_retry_after(&date, now), Some(std::time::Duration::from_secs(30)));
     let past = httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000));
     assert_eq!(retry::parse_retry_after(&past, now), Some(std::time::Duration::ZERO));
-    for bad in ["", "-1", "soon", "NaN", "inf"] {
+    assert_eq!(retry::parse_retry_after("0.0005", now), Some(std::time::Duration::ZERO));
+    assert_eq!(retry::parse_retry_after("99999999999999999999999", now), Some(std::time::Duration::from_secs(1_000_000_000)));
+    for bad in ["", "-1", "soon", "NaN", "inf", "1e3", "+5", "5.", ".5", "1.2.3", "١٢"] {
         assert_eq!(retry::parse_retry_after(bad, now), None, "{bad}");
     }
 }

@@ -382,6 +382,7 @@ async fn bulk_of_10000_with_faults_accounts_for_every_item() {
         progress: Some(Arc::new(move |_p: BulkProgress| {
             pc.fetch_add(1, Ordering::Relaxed);
         })),
+        ..Default::default()
     };
     let mut seen = vec![0u8; n];
     let mut ok = 0;

@@ -28,7 +28,7 @@ async fn main() {
 
     let t = Instant::now();
     let calls = (0..n).map(|_| client.virtual_lines().update_ecbn(vl, &update));
-    let ok = bulk::run_iter(calls, BulkOptions { concurrency: 10, progress: None })
+    let ok = bulk::run_iter(calls, BulkOptions { concurrency: 10, ..Default::default() })
         .filter(|i| std::future::ready(i.result.is_ok()))
         .count()
         .await;

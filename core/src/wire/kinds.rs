@@ -58,17 +58,16 @@ impl FieldKind {
     /// The kind as JSON for generated declarations: `{"type": "string"}`, `{"type": "enum",
     /// "name": "EcbnQuality"}`, `{"type": "object", "model": "Address"}`, `{"type": "list", "of": ...}`.
     pub fn describe(&self) -> Value {
-        use serde_json::json;
         match self {
-            FieldKind::String => json!({"type": "string"}),
-            FieldKind::Secret => json!({"type": "secret"}),
-            FieldKind::Bool => json!({"type": "bool"}),
-            FieldKind::Integer => json!({"type": "integer"}),
-            FieldKind::Number => json!({"type": "number"}),
-            FieldKind::Enum(e) => json!({"type": "enum", "name": e.name}),
-            FieldKind::Object(m) => json!({"type": "object", "model": m().name}),
-            FieldKind::List(k) => json!({"type": "list", "of": k.describe()}),
-            FieldKind::Any => json!({"type": "any"}),
+            FieldKind::String => object!{"type" => "string"},
+            FieldKind::Secret => object!{"type" => "secret"},
+            FieldKind::Bool => object!{"type" => "bool"},
+            FieldKind::Integer => object!{"type" => "integer"},
+            FieldKind::Number => object!{"type" => "number"},
+            FieldKind::Enum(e) => object!{"type" => "enum", "name" => e.name},
+            FieldKind::Object(m) => object!{"type" => "object", "model" => m().name},
+            FieldKind::List(k) => object!{"type" => "list", "of" => k.describe()},
+            FieldKind::Any => object!{"type" => "any"},
         }
     }
     /// The model of an object field, or of the items of a list of objects.

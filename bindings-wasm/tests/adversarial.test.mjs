@@ -1,0 +1,138 @@
+// The npm package tried as an attacker and a careless user would, in Node 20 against the simulator:
+// nothing crashes the process, nothing leaks (listeners, timers), cancellation stops requests,
+// secrets stay out of messages, redirects are not followed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { getEventListeners } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import * as we from '../pkg/index.js';
+import { load, startSim } from './helpers.mjs';
+
+load();
+let sim;
+let ids;
+before(async () => {
+  sim = await startSim('--size', '300');
+  ids = await sim.directory();
+});
+after(() => sim.stop());
+const client = (opts = {}) => new we.Client({ token: 'sim-token', baseUrl: sim.baseUrl, ...opts });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+test('IDs that could reach another resource are refused before the wire', async () => {
+  await sim.reset();
+  const c = client();
+  for (const id of ['..', '.', '%2e%2e', '%2E.', 'a/../b', 'a b', 'é', '']) {
+    await assert.rejects(c.redsky.updateLocationStatus(id, { complianceStatus: 'LOCATION_SETUP' }),
+      (e) => e instanceof we.ValidationError, JSON.stringify(id));
+    await assert.rejects(c.notifications.updateLocation(id, { emergencyCallNotificationEnabled: false }),
+      (e) => e instanceof we.ValidationError, JSON.stringify(id));
+  }
+  assert.equal((await sim.journal()).length, 0);
+});
+
+test('absurd counts and durations are ConfigError, and the process lives on', async () => {
+  const c = client();
+  const one = [[ids.people[0], { selected: 'DIRECT_LINE' }]];
+  for (const concurrency of [2 ** 30, 2 ** 31, 2 ** 53, Number.MAX_VALUE, Infinity, NaN]) {
+    await assert.rejects(c.people.bulkUpdateEcbn(one, { concurrency }), (e) => e instanceof we.ConfigError, String(concurrency));
+  }
+  for (const bad of [{ timeoutMs: 2 ** 53 }, { timeoutMs: Infinity }, { timeoutMs: 0 }, { maxRetries: 2 ** 40 }]) {
+    assert.throws(() => client(bad), (e) => e instanceof we.ConfigError, JSON.stringify(bad));
+  }
+  // Still working afterwards: no trapped instance.
+  assert.equal(typeof (await c.people.getEcbn(ids.people[0])).selected, 'string');
+});
+
+test('a provider token with a newline is refused without being printed', async () => {
+  await sim.reset();
+  const secret = 'sekrit-value\nX-Injected: 1';
+  const c = new we.Client({ token: async () => secret, baseUrl: sim.baseUrl });
+  await assert.rejects(c.people.getEcbn(ids.people[0]), (e) => {
+    assert.ok(e instanceof we.ConfigError, String(e));
+    assert.ok(!String(e.message).includes('sekrit'), e.message);
+    assert.ok(!JSON.stringify(e).includes('sekrit'));
+    return true;
+  });
+  for (const token of ['é-token', 'a\0b', 'a\rb']) {
+    const bad = new we.Client({ token: () => token, baseUrl: sim.baseUrl });
+    await assert.rejects(bad.people.getEcbn(ids.people[0]), (e) => e instanceof we.ConfigError && !e.message.includes(token));
+  }
+  assert.equal((await sim.journal()).length, 0);
+});
+
+test('one AbortSignal reused for many calls keeps no listeners', async () => {
+  const ac = new AbortController();
+  const c = client();
+  for (let i = 0; i < 50; i++) await c.people.getEcbn(ids.people[i % ids.people.length], { signal: ac.signal });
+  const bulk = await c.people.bulkUpdateEcbn([[ids.people[0], { elinEnabled: true }]], { signal: ac.signal });
+  assert.equal(bulk[0].ok, true);
+  assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
+});
+
+test('an AbortSignal on a bulk run stops new requests at once; every item is reported', async () => {
+  await sim.reset();
+  await sim.faults({ latencyMs: 300 });
+  try {
+    const ac = new AbortController();
+    const items = Array.from({ length: 200 }, (_, i) => [ids.people[i % ids.people.length], { elinEnabled: i % 2 === 0 }]);
+    const run = client().people.bulkUpdateEcbn(items, { concurrency: 4, signal: ac.signal });
+    setTimeout(() => ac.abort(), 700);
+    const started = Date.now();
+    const results = await run;
+    assert.ok(Date.now() - started < 3000, 'the run ends soon after the abort');
+    assert.deepEqual(results.map((r) => r.index), [...Array(200).keys()]);
+    const aborted = results.filter((r) => !r.ok);
+    assert.ok(aborted.length > 150, `aborted ${aborted.length}`);
+    for (const r of aborted) assert.ok(r.error instanceof we.AbortError && r.error.kind === 'aborted', String(r.error));
+    const sent = (await sim.journal()).length;
+    await sleep(1000);
+    assert.equal((await sim.journal()).length, sent, 'no request after the abort');
+    assert.ok(sent < 30, `sent ${sent}`);
+  } finally {
+    await sim.faults({});
+  }
+});
+
+test('a script exits promptly after its last call (no timer left behind)', async () => {
+  const pkg = new URL('../pkg/index.js', import.meta.url).href;
+  const wasm = fileURLToPath(new URL('../pkg/webex_emergency_wasm_bg.wasm', import.meta.url));
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import * as we from ${JSON.stringify(pkg)};
+    we.initSync(readFileSync(${JSON.stringify(wasm)}));
+    const c = new we.Client({ token: 'sim-token', baseUrl: ${JSON.stringify(sim.baseUrl)} });
+    await c.people.getEcbn(${JSON.stringify(ids.people[0])});
+    await c.people.bulkUpdateEcbn([[${JSON.stringify(ids.people[1])}, { elinEnabled: true }]]);
+    console.log('done');`;
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  const code = await new Promise((r) => child.on('exit', r));
+  assert.equal(out.trim(), 'done');
+  assert.equal(code, 0);
+  assert.ok(Date.now() - started < 5000, `exited after ${Date.now() - started} ms`);
+});
+
+test('a redirect is not followed: the other host receives nothing', async () => {
+  let otherHits = 0;
+  const other = createServer((req, res) => { otherHits++; res.end('{}'); });
+  await new Promise((r) => other.listen(0, '127.0.0.1', r));
+  const target = `http://127.0.0.1:${other.address().port}`;
+  const redirector = createServer((req, res) => {
+    res.writeHead(302, { location: target + req.url });
+    res.end();
+  });
+  await new Promise((r) => redirector.listen(0, '127.0.0.1', r));
+  try {
+    const c = new we.Client({ token: 'sim-token', baseUrl: `http://127.0.0.1:${redirector.address().port}/v1`, maxRetries: 0 });
+    await assert.rejects(c.people.getEcbn(ids.people[0]), (e) => e instanceof we.WebexError && !String(e.message).includes('sim-token'));
+    assert.equal(otherHits, 0);
+  } finally {
+    other.close();
+    redirector.close();
+  }
+});
