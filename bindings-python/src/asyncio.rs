@@ -1,6 +1,10 @@
 //! asyncio: answers handed to the event loop through a pipe.
 
+use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
+
+use futures_util::future::{AbortHandle, Abortable};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -25,6 +29,8 @@ pub(crate) enum Outcome {
     Next(Option<Answer>),
     /// The job panicked (a bug): raised as a `WebexError`.
     Panicked(String),
+    /// A Python exception to raise as it is (e.g. KeyboardInterrupt from a progress callback).
+    Raised(PyErr),
 }
 
 pub(crate) struct CompletionsInner {
@@ -32,9 +38,27 @@ pub(crate) struct CompletionsInner {
     signalled: std::sync::atomic::AtomicBool,
     reader: std::sync::Mutex<std::io::PipeReader>,
     writer: std::sync::Mutex<std::io::PipeWriter>,
+    /// How to abandon each job in flight, by token (see [`Completions::cancel`]).
+    running: std::sync::Mutex<HashMap<u64, AbortHandle>>,
 }
 
 impl CompletionsInner {
+    /// Makes `job` abandonable under `token`: [`Completions::cancel`] drops it where it stands.
+    pub(crate) fn abortable<F: Future>(&self, token: u64, job: F) -> Abortable<F> {
+        let (handle, registration) = AbortHandle::new_pair();
+        if let Ok(mut running) = self.running.lock() {
+            running.insert(token, handle);
+        }
+        Abortable::new(job, registration)
+    }
+
+    /// Forgets the abort handle of a job that ended (finished or abandoned).
+    pub(crate) fn ended(&self, token: u64) {
+        if let Ok(mut running) = self.running.lock() {
+            running.remove(&token);
+        }
+    }
+
     pub(crate) fn push(&self, token: u64, r: Outcome) {
         use std::io::Write;
         if let Ok(mut done) = self.done.lock() {
@@ -60,6 +84,7 @@ impl Completions {
                 signalled: std::sync::atomic::AtomicBool::new(false),
                 reader: std::sync::Mutex::new(reader),
                 writer: std::sync::Mutex::new(writer),
+                running: Default::default(),
             }),
         })
     }
@@ -68,6 +93,14 @@ impl Completions {
         use std::os::fd::AsRawFd;
         let r = self.inner.reader.lock().map_err(|_| PyRuntimeError::new_err("poisoned"))?;
         Ok(r.as_raw_fd())
+    }
+    /// Abandons the job of `token` (its asyncio future was cancelled): requests not sent are
+    /// never sent, requests in flight are dropped, and nothing is handed back for it.
+    fn cancel(&self, token: u64) {
+        let handle = self.inner.running.lock().ok().and_then(|mut running| running.remove(&token));
+        if let Some(handle) = handle {
+            handle.abort();
+        }
     }
     /// The waiting answers as `(token, answer, exception)`; call when `fileno()` is readable.
     fn take(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -88,6 +121,7 @@ impl Completions {
                 Outcome::Bulk(results) => (bulk_answer(py, results)?.into_bound(py), py.None().into_bound(py)),
                 Outcome::Next(None) => (py.None().into_bound(py), py.None().into_bound(py)),
                 Outcome::Panicked(what) => (py.None().into_bound(py), internal(py, &what).into_value(py).into_bound(py).into_any()),
+                Outcome::Raised(e) => (py.None().into_bound(py), e.into_value(py).into_bound(py).into_any()),
             };
             list.append(PyTuple::new(py, [token.into_pyobject(py)?.into_any(), ok, err])?)?;
         }

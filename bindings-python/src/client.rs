@@ -168,8 +168,10 @@ impl NativeClient {
         org_id: Option<String>,
         dry_run: bool,
     ) -> PyResult<Py<PyAny>> {
-        let run = self.bulk_run(py, operation, items, bulk_args(py, concurrency, progress, org_id, dry_run)?)?;
+        let (args, interrupt) = bulk_args(py, concurrency, progress, org_id, dry_run)?;
+        let run = self.bulk_run(py, operation, items, args)?;
         let results = block_on(py, run)?;
+        interrupt.raise()?;
         bulk_answer(py, results)
     }
 
@@ -187,8 +189,15 @@ impl NativeClient {
         progress: Option<Py<PyAny>>,
         org_id: Option<String>,
     ) -> PyResult<()> {
-        let run = self.bulk_run(py, operation, items, bulk_args(py, concurrency, progress, org_id, false)?)?;
-        runtime()?.spawn(completions.inner.clone(), token, async move { Outcome::Bulk(run.await) });
+        let (args, interrupt) = bulk_args(py, concurrency, progress, org_id, false)?;
+        let run = self.bulk_run(py, operation, items, args)?;
+        runtime()?.spawn(completions.inner.clone(), token, async move {
+            let results = run.await;
+            match interrupt.raise() {
+                Ok(()) => Outcome::Bulk(results),
+                Err(e) => Outcome::Raised(e),
+            }
+        });
         Ok(())
     }
 }
@@ -207,26 +216,57 @@ impl NativeClient {
     }
 }
 
+/// An exception that is not an `Exception` (KeyboardInterrupt, SystemExit) raised by a
+/// progress callback: it stops the run and is raised by the bulk call once the run has stopped.
+#[derive(Clone, Default)]
+struct Interrupt {
+    raised: Arc<std::sync::Mutex<Option<PyErr>>>,
+    stop: Arc<tokio::sync::Notify>,
+}
+
+impl Interrupt {
+    fn set(&self, e: PyErr) {
+        if let Ok(mut raised) = self.raised.lock() {
+            raised.get_or_insert(e);
+        }
+        self.stop.notify_one();
+    }
+    /// The interrupt, if one was raised.
+    fn raise(&self) -> PyResult<()> {
+        match self.raised.lock().ok().and_then(|mut r| r.take()) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Bulk options, with a progress callback that calls a Python callable with
-/// `(done, succeeded, failed)`.
+/// `(done, succeeded, failed)`. An ordinary exception from the callback is printed and the run
+/// goes on; KeyboardInterrupt or SystemExit stops it (see [`Interrupt`]).
 fn bulk_args(
     py: Python<'_>,
     concurrency: Option<&Bound<'_, PyAny>>,
     progress: Option<Py<PyAny>>,
     org_id: Option<String>,
     dry_run: bool,
-) -> PyResult<BulkArgs> {
+) -> PyResult<(BulkArgs, Interrupt)> {
     let concurrency = count(concurrency, "concurrency").map_err(|e| config_error(py, e))?;
+    let interrupt = Interrupt::default();
+    let cancel = progress.is_some().then(|| {
+        let stop = interrupt.stop.clone();
+        webex_emergency::bulk::Cancel::when(async move { stop.notified().await })
+    });
+    let seen = interrupt.clone();
     let progress = progress.map(|cb| -> webex_emergency::bulk::ProgressFn {
         Arc::new(move |p: webex_emergency::BulkProgress| {
-            Python::attach(|py| {
-                if let Err(e) = cb.call1(py, (p.done, p.succeeded, p.failed)) {
-                    e.print(py);
-                }
+            Python::attach(|py| match cb.call1(py, (p.done, p.succeeded, p.failed)) {
+                Ok(_) => {}
+                Err(e) if e.is_instance_of::<pyo3::exceptions::PyException>(py) => e.print(py),
+                Err(e) => seen.set(e),
             })
         })
     });
-    Ok(BulkArgs { concurrency, org_id, dry_run, progress, cancel: None })
+    Ok((BulkArgs { concurrency, org_id, dry_run, progress, cancel }, interrupt))
 }
 
 /// Items pulled from a Python iterator one at a time (memory stays flat); an iterator that

@@ -107,7 +107,8 @@ impl Runtime {
     /// close together are handed over in one batch: waking the runtime from another thread costs
     /// a system call, so only the first call of a batch does it (its pump spawns the others).
     /// The job's outcome is handed to `completions` under `token`; a job that panics hands
-    /// over [`Outcome::Panicked`] instead, so the awaiting coroutine is always resumed.
+    /// over [`Outcome::Panicked`] instead, so the awaiting coroutine is always resumed. The job
+    /// can be abandoned with `Completions.cancel(token)` until it ends.
     pub(crate) fn spawn(
         &'static self,
         completions: Arc<CompletionsInner>,
@@ -119,10 +120,15 @@ impl Runtime {
             self.work.notify_one();
         }
         let done = Done(self);
+        let fut = completions.abortable(token, AssertUnwindSafe(fut).catch_unwind());
         let job = Box::pin(async move {
             let _done = done;
-            let outcome = AssertUnwindSafe(fut).catch_unwind().await.unwrap_or_else(|p| Outcome::Panicked(panic_text(&p)));
-            completions.push(token, outcome);
+            let outcome = fut.await;
+            completions.ended(token);
+            // Abandoned (cancelled from asyncio): nobody waits for an answer.
+            if let Ok(outcome) = outcome {
+                completions.push(token, outcome.unwrap_or_else(|p| Outcome::Panicked(panic_text(&p))));
+            }
         });
         self.outbox.lock().unwrap_or_else(|e| e.into_inner()).push(job);
         if !self.pump_queued.swap(true, SeqCst) {

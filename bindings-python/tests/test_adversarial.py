@@ -124,3 +124,107 @@ def test_a_panic_in_an_asyncio_job_resumes_the_coroutine_with_a_webex_error():
             await asyncio.wait_for(_waiter().submit(_native._submit_panic_for_tests), 5)
 
     asyncio.run(run())
+
+
+def _open_descriptors():
+    import os
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_asyncio_run_frees_its_loop_and_pipe(sim, ids):
+    import gc
+    import weakref
+    person = ids["people"][0]
+    loops = []
+
+    async def one_call():
+        loops.append(weakref.ref(asyncio.get_running_loop()))
+        await sim.async_client().people.get_ecbn(person)
+
+    asyncio.run(one_call())  # the first run creates the runtime's own descriptors
+    gc.collect()
+    before = _open_descriptors()
+    for _ in range(150):
+        asyncio.run(one_call())
+    gc.collect()
+    assert _open_descriptors() - before < 5
+    assert sum(1 for loop in loops if loop() is not None) <= 1
+
+
+def _items(ids, n):
+    people = ids["people"]
+    return [(people[i % len(people)], {"elinEnabled": i % 2 == 0}) for i in range(n)]
+
+
+def _journal_stops_growing(sim):
+    """The journal records a request when it is answered: requests that were already in
+    flight (at most the latency ago) may still appear; nothing after that."""
+    import time
+    time.sleep(0.5)
+    sent = len(sim.journal())
+    time.sleep(0.8)
+    assert len(sim.journal()) == sent, "requests went out after the run was stopped"
+    return sent
+
+
+def test_cancelling_an_async_bulk_stops_its_requests(sim, ids):
+    sim.set_faults({"latencyMs": 300})
+
+    async def run():
+        task = asyncio.ensure_future(sim.async_client().people.bulk_update_ecbn(_items(ids, 200), concurrency=4))
+        await asyncio.sleep(0.7)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(run())
+    assert _journal_stops_growing(sim) < 30
+
+
+def test_a_wait_for_timeout_abandons_the_call(sim, ids):
+    sim.set_faults({"latencyMs": 1500, "script": [{"status": 503, "retryAfter": "0"}]})
+
+    async def run():
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(sim.async_client().people.get_ecbn(ids["people"][0]), 0.3)
+        await asyncio.sleep(2.0)  # a call still going would have retried the 503 by now
+
+    asyncio.run(run())
+    assert len(sim.journal()) <= 1
+
+
+def _interrupt_at(n):
+    def progress(done, succeeded, failed):
+        if done == n:
+            raise KeyboardInterrupt
+    return progress
+
+
+def test_ctrl_c_in_a_progress_callback_stops_the_run_and_is_raised(sim, ids):
+    import time
+    sim.set_faults({"latencyMs": 100})
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        sim.client().people.bulk_update_ecbn(_items(ids, 200), concurrency=4, progress=_interrupt_at(3))
+    assert time.monotonic() - started < 3
+    assert _journal_stops_growing(sim) < 30
+
+
+def test_ctrl_c_in_an_async_progress_callback_is_raised(sim, ids):
+    sim.set_faults({"latencyMs": 100})
+
+    async def run():
+        await sim.async_client().people.bulk_update_ecbn(_items(ids, 200), concurrency=4, progress=_interrupt_at(3))
+
+    with pytest.raises(KeyboardInterrupt):
+        asyncio.run(run())
+    assert _journal_stops_growing(sim) < 30
+
+
+def test_an_ordinary_exception_in_a_progress_callback_is_printed_and_the_run_goes_on(sim, ids, capsys):
+    def progress(done, succeeded, failed):
+        raise ValueError("progress bar bug")
+
+    results = sim.client().people.bulk_update_ecbn(_items(ids, 5), progress=progress)
+    assert [r.ok for r in results] == [True] * 5
+    assert "progress bar bug" in capsys.readouterr().err

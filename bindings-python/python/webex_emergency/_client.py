@@ -2,6 +2,7 @@
 the core's operation table, so both clients have exactly the core's 26 operations."""
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import weakref
@@ -154,22 +155,32 @@ def _waiter() -> "_Waiter":
 
 
 class _Waiter:
-    """The answers of asyncio calls on one event loop, read from the core's pipe."""
+    """The answers of asyncio calls on one event loop, read from the core's pipe. It holds its
+    loop weakly (it is the value of a weak map keyed by the loop), so a finished
+    ``asyncio.run()`` frees the loop, this waiter and its pipe."""
 
     def __init__(self, loop: Any) -> None:
         self.completions = _native.Completions()
         self.futures: Dict[int, Any] = {}
         self.token = 0
-        self.loop = loop
+        self.loop = weakref.ref(loop)
         loop.add_reader(self.completions.fileno(), self.drain)
 
     def submit(self, start: Callable[..., None], *args: Any) -> Any:
-        """Calls ``start(completions, token, *args)``; the future gets what it hands back."""
+        """Calls ``start(completions, token, *args)``; the future gets what it hands back, and
+        cancelling the future abandons the job (no more requests; those in flight dropped)."""
         self.token += 1
-        future = self.loop.create_future()
-        start(self.completions, self.token, *args)
-        self.futures[self.token] = future
+        token = self.token
+        future = self.loop().create_future()  # type: ignore[union-attr]
+        start(self.completions, token, *args)
+        self.futures[token] = future
+        future.add_done_callback(functools.partial(self.ended, token))
         return future
+
+    def ended(self, token: int, future: Any) -> None:
+        if future.cancelled():
+            self.futures.pop(token, None)
+            self.completions.cancel(token)
 
     def drain(self) -> None:
         for token, value, error in self.completions.take():
