@@ -228,3 +228,21 @@ def test_an_ordinary_exception_in_a_progress_callback_is_printed_and_the_run_goe
     results = sim.client().people.bulk_update_ecbn(_items(ids, 5), progress=progress)
     assert [r.ok for r in results] == [True] * 5
     assert "progress bar bug" in capsys.readouterr().err
+
+
+def test_a_huge_error_page_is_a_retried_server_error_and_a_huge_message_is_cut(sim, ids):
+    person = ids["people"][0]
+    page = {"status": 503, "body": "html", "oversize": True, "retryAfter": "0"}
+    sim.set_faults({"script": [page], "oversizeBytes": 9 * 1024 * 1024})
+    sim.client().people.get_ecbn(person)
+    assert [e["status"] for e in sim.journal()] == [503, 200]
+    sim.set_faults({"script": [page], "oversizeBytes": 9 * 1024 * 1024})
+    with pytest.raises(we.ServerError) as info:
+        sim.client(max_retries=0).people.get_ecbn(person)
+    assert len(str(info.value)) < 2000
+    for pad in (2 * 1024 * 1024, 40 * 1024):
+        sim.set_faults({"script": [{"status": 400, "oversize": True}], "oversizeBytes": pad})
+        with pytest.raises(we.APIError) as info:
+            sim.client().people.get_ecbn(person)
+        assert info.value.status == 400
+        assert len(str(info.value)) < 12000 and len(repr(info.value)) < 12000

@@ -139,3 +139,22 @@ test('a redirect is not followed: the other host receives nothing', async () => 
     redirector.close();
   }
 });
+
+test('a 9 MiB error page is a server error by its status, retried; a 2 MB message is cut', async () => {
+  await sim.reset();
+  const page = { status: 503, body: 'html', oversize: true, retryAfter: '0' };
+  await sim.faults({ script: [page], oversizeBytes: 9 * 1024 * 1024 });
+  await client().people.getEcbn(ids.people[0]);
+  assert.deepEqual((await sim.journal()).map((e) => e.status), [503, 200]);
+  await sim.faults({ script: [page], oversizeBytes: 9 * 1024 * 1024 });
+  await assert.rejects(client({ maxRetries: 0 }).people.getEcbn(ids.people[0]),
+    (e) => e instanceof we.ServerError && e.message.length < 2000);
+  for (const pad of [2 * 1024 * 1024, 40 * 1024]) {
+    await sim.faults({ script: [{ status: 400, oversize: true }], oversizeBytes: pad });
+    await assert.rejects(client().people.getEcbn(ids.people[0]), (e) => {
+      assert.equal(e.status, 400);
+      assert.ok(e.message.length < 12000 && JSON.stringify(e).length < 12000, `${e.message.length}`);
+      return true;
+    });
+  }
+});

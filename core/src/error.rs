@@ -390,8 +390,16 @@ pub struct ErrorBody {
     pub tracking_id: Option<String>,
 }
 
+/// Most characters kept of an error body's `message` and of each `errors[]` description.
+pub const MAX_ERROR_TEXT_CHARS: usize = 2_000;
+/// Most `errors[]` entries kept of an error body.
+pub const MAX_ERROR_ITEMS: usize = 20;
+
 fn text_of(v: &serde_json::Value) -> Option<String> {
     match v {
+        serde_json::Value::String(s) if s.chars().nth(MAX_ERROR_TEXT_CHARS).is_some() => {
+            Some(s.chars().take(MAX_ERROR_TEXT_CHARS).chain("…".chars()).collect())
+        }
         serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
         serde_json::Value::Number(n) => Some(n.to_string()),
         _ => None,
@@ -399,6 +407,7 @@ fn text_of(v: &serde_json::Value) -> Option<String> {
 }
 
 /// Reads a Webex error body of any shape; anything that is not JSON gives an empty result.
+/// Texts are cut at [`MAX_ERROR_TEXT_CHARS`] and `errors[]` at [`MAX_ERROR_ITEMS`] entries.
 pub fn parse_error_body(body: &[u8]) -> ErrorBody {
     let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body)
     else {
@@ -415,7 +424,7 @@ pub fn parse_error_body(body: &[u8]) -> ErrorBody {
         .or_else(|| map.get("error").and_then(|e| e.get("message")).and_then(text_of))
         .or_else(|| map.get("error").and_then(text_of));
     if let Some(serde_json::Value::Array(items)) = map.get("errors") {
-        for item in items {
+        for item in items.iter().take(MAX_ERROR_ITEMS) {
             let description = item
                 .get("description")
                 .and_then(text_of)

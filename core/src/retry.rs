@@ -115,7 +115,7 @@ enum Attempt {
     TooLarge { status: u16, size: usize, tracking_id: Option<String> },
 }
 
-pub use crate::transport::MAX_BODY_BYTES;
+pub use crate::transport::{MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES};
 
 async fn attempt(
     client: &Client,

@@ -4,11 +4,25 @@
 use crate::api::Method;
 use crate::error::{Error, TransportKind};
 
-/// Largest answer the client reads; a larger one fails with a decode error.
+/// Largest success answer the client reads; a larger one fails with a decode error.
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
-/// What came back: status, the two headers the client reads, and the body (or its size once
-/// it passed [`MAX_BODY_BYTES`]).
+/// Most of an error answer's body the client reads (its message, `errors[]` and excerpt come
+/// from this start): an error is classified by its status whatever its body's size.
+pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
+/// The most of a body read for `status`.
+fn body_limit(status: u16) -> usize {
+    if (200..300).contains(&status) {
+        MAX_BODY_BYTES
+    } else {
+        MAX_ERROR_BODY_BYTES
+    }
+}
+
+/// What came back: status, the two headers the client reads, and the body (or, for a success
+/// status, its size once it passed [`MAX_BODY_BYTES`]; an error body is cut at
+/// [`MAX_ERROR_BODY_BYTES`]).
 pub(crate) struct Exchange {
     pub status: u16,
     pub retry_after: Option<String>,
@@ -46,6 +60,18 @@ mod imp {
         origin: Arc<str>,
         sender: SendRequest<Full<Bytes>>,
         pid: u32,
+        /// The task driving the connection: stopped when the connection is dropped, so a body
+        /// left unread (an error page cut at its limit) closes the socket instead of keeping it.
+        task: tokio::task::AbortHandle,
+    }
+
+    impl Drop for Conn {
+        fn drop(&mut self) {
+            // Not in a forked child: the task belongs to the parent's runtime.
+            if self.pid == std::process::id() {
+                self.task.abort();
+            }
+        }
     }
 
     /// The HTTP side of a client: options and the idle connections.
@@ -228,20 +254,21 @@ mod imp {
             } else {
                 handshake(tcp).await?
             };
-            Ok(Conn { origin: Arc::from(t.origin), sender, pid: std::process::id() })
+            let (sender, task) = sender;
+            Ok(Conn { origin: Arc::from(t.origin), sender, pid: std::process::id(), task })
         }
     }
 
-    async fn handshake<S>(io: S) -> Result<SendRequest<Full<Bytes>>, Failure>
+    async fn handshake<S>(io: S) -> Result<(SendRequest<Full<Bytes>>, tokio::task::AbortHandle), Failure>
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         let (sender, conn) =
             http1::handshake(hyper_util::rt::TokioIo::new(io)).await.map_err(|e| failure(&e))?;
-        tokio::spawn(async move {
+        let task = tokio::spawn(async move {
             let _ = conn.await;
         });
-        Ok(sender)
+        Ok((sender, task.abort_handle()))
     }
 
     /// Asks the proxy for a tunnel to the target (CONNECT) and reads its answer.
@@ -342,12 +369,18 @@ mod imp {
             let status = resp.status().as_u16();
             let mut body = resp.into_body();
             let mut bytes = Vec::new();
+            let limit = body_limit(status);
             while let Some(frame) = body.frame().await {
                 let frame = frame.map_err(|e| failure(&e))?;
                 if let Ok(chunk) = frame.into_data() {
-                    if bytes.len() + chunk.len() > MAX_BODY_BYTES {
-                        let size = bytes.len() + chunk.len();
-                        return Ok(Exchange { status, retry_after, tracking_id, body: Err(size) });
+                    if bytes.len() + chunk.len() > limit {
+                        // The connection is dropped with the rest of the body unread.
+                        if limit == MAX_BODY_BYTES {
+                            let size = bytes.len() + chunk.len();
+                            return Ok(Exchange { status, retry_after, tracking_id, body: Err(size) });
+                        }
+                        bytes.extend_from_slice(&chunk[..limit - bytes.len()]);
+                        return Ok(Exchange { status, retry_after, tracking_id, body: Ok(bytes) });
                     }
                     bytes.extend_from_slice(&chunk);
                 }
@@ -437,16 +470,24 @@ mod imp {
         let retry_after = hdrs.get("retry-after").ok().flatten();
         let tracking_id = hdrs.get("trackingid").ok().flatten();
         let declared = hdrs.get("content-length").ok().flatten().and_then(|v| v.parse::<usize>().ok());
-        if let Some(n) = declared.filter(|n| *n > MAX_BODY_BYTES) {
-            return Ok(Exchange { status, retry_after, tracking_id, body: Err(n) });
+        let limit = body_limit(status);
+        if let Some(n) = declared.filter(|n| *n > limit) {
+            // Not read: a success is refused by size, an error is classified by its status.
+            let body = if limit == MAX_BODY_BYTES { Err(n) } else { Ok(Vec::new()) };
+            return Ok(Exchange { status, retry_after, tracking_id, body });
         }
         let buffer = resp.array_buffer().map_err(|e| fail(TransportKind::Connect, "reading the answer failed", e))?;
         let buffer = JsFuture::from(buffer)
             .await
             .map_err(|e| fail(TransportKind::Connect, "reading the answer failed", e))?;
         guard.0 = None;
-        let bytes = Uint8Array::new(&buffer).to_vec();
-        let body = if bytes.len() > MAX_BODY_BYTES { Err(bytes.len()) } else { Ok(bytes) };
+        let array = Uint8Array::new(&buffer);
+        let size = array.length() as usize;
+        let body = match size > limit {
+            true if limit == MAX_BODY_BYTES => Err(size),
+            true => Ok(array.subarray(0, limit as u32).to_vec()),
+            false => Ok(array.to_vec()),
+        };
         Ok(Exchange { status, retry_after, tracking_id, body })
     }
 }

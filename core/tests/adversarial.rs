@@ -166,3 +166,45 @@ async fn a_redirect_is_not_followed_and_the_other_host_receives_nothing() {
     assert!(!err.to_string().contains("secret-token"), "{err}");
     assert_eq!(other_hits.load(Ordering::SeqCst), 0);
 }
+
+fn oversized(status: u16, body: &str, pad: usize) -> Faults {
+    let fault = Fault { status: Some(status), body: Some(body.into()), oversize: true, retry_after: Some("0".into()), ..Fault::default() };
+    Faults { script: vec![fault], oversize_bytes: pad, ..Faults::default() }
+}
+
+// Multi-threaded: a connection dropped with its body unread is closed by its task, which must
+// run while the simulator (dropped on this thread) waits for its connections to end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_huge_error_page_is_classified_by_its_status_and_retried() {
+    let sim = sim(20);
+    let d = dir(&sim);
+    let c = client(&sim);
+    // A 503 whose body is a 9 MiB HTML page: a server error, retried, then the real answer.
+    sim.set_faults(oversized(503, "html", 9 * 1024 * 1024));
+    c.people().get_ecbn(&d.people[0]).await.unwrap();
+    assert_eq!(sim.journal().iter().map(|e| e.status).collect::<Vec<_>>(), [503, 200]);
+    let once = Client::builder().token(DEFAULT_TOKEN).base_url(&sim.base_url).retry(RetryPolicy { max_retries: 0, ..fast_retry() }).build().unwrap();
+    sim.set_faults(oversized(503, "html", 9 * 1024 * 1024));
+    let err = once.people().get_ecbn(&d.people[0]).await.unwrap_err();
+    assert_eq!(err.code(), "server", "{err}");
+    assert!(err.to_string().len() < 2_000, "{} chars", err.to_string().len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_huge_error_message_is_cut() {
+    let sim = sim(20);
+    let d = dir(&sim);
+    let c = client(&sim);
+    for pad in [2 * 1024 * 1024, 40 * 1024] {
+        sim.set_faults(oversized(400, "webex", pad));
+        let err = c.people().get_ecbn(&d.people[0]).await.unwrap_err();
+        assert_eq!(err.code(), "api", "{err}");
+        let text = err.to_string();
+        assert!(text.len() < 12_000, "{} bytes of message", text.len());
+        assert!(err.data().to_string().len() < 12_000);
+        if pad < retry::MAX_ERROR_BODY_BYTES {
+            // Read whole, its message cut; a body past the limit is known by its status only.
+            assert!(text.contains("Injected fault!!!") && text.contains('…'), "{}", &text[..200]);
+        }
+    }
+}

@@ -36,7 +36,8 @@ pub struct Fault {
     pub drop: bool,
     /// Serve the request, then cut the JSON answer in half.
     pub truncate: bool,
-    /// Serve the request, then pad the JSON answer to `oversizeBytes`.
+    /// Serve the request, then pad the JSON answer to `oversizeBytes` (with `status`: pad the
+    /// error page or the Webex error's `message`).
     pub oversize: bool,
     /// Wait this long before answering.
     pub delay_ms: u64,
@@ -434,9 +435,10 @@ fn json_response(status: u16, body: &Value) -> Response {
 
 fn retry_after_value(spec: &str) -> Option<String> {
     if let Some(secs) = spec.strip_prefix("date:") {
+        // Clamped to a century: HTTP-dates end at year 9999 (httpdate panics past it).
         let secs: f64 = secs.parse().ok()?;
-        let at = SystemTime::now() + Duration::from_secs_f64(secs.max(0.0));
-        Some(httpdate::fmt_http_date(at))
+        let ahead = Duration::try_from_secs_f64(secs.clamp(0.0, 100.0 * 365.0 * 86400.0)).ok()?;
+        Some(httpdate::fmt_http_date(SystemTime::now().checked_add(ahead)?))
     } else if spec.is_empty() || spec == "none" {
         None
     } else {
@@ -444,7 +446,10 @@ fn retry_after_value(spec: &str) -> Option<String> {
     }
 }
 
-fn fault_response(status: u16, fault: &Fault, tracking: &str) -> Response {
+/// The answer of a status fault; with `oversize`, the HTML page or the Webex `message` is
+/// padded to `pad` bytes.
+fn fault_response(status: u16, fault: &Fault, tracking: &str, pad: usize) -> Response {
+    let pad = if fault.oversize { pad } else { 0 };
     let kind = fault.body.clone().unwrap_or_else(|| {
         match status {
             429 => "none",
@@ -461,7 +466,8 @@ fn fault_response(status: u16, fault: &Fault, tracking: &str) -> Response {
         }
         "html" => {
             let mut r = Response::new(Body::from(format!(
-                "<html><head><title>{status} Bad Gateway</title></head><body><center><h1>{status} Bad Gateway</h1></center><hr><center>proxy</center></body></html>"
+                "<html><head><title>{status} Bad Gateway</title></head><body><center><h1>{status} Bad Gateway</h1></center><hr><center>proxy</center>{}</body></html>",
+                " ".repeat(pad)
             )));
             *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
             r.headers_mut().insert("content-type", HeaderValue::from_static("text/html"));
@@ -469,7 +475,7 @@ fn fault_response(status: u16, fault: &Fault, tracking: &str) -> Response {
         }
         _ => json_response(
             status,
-            &json!({"message": "Injected fault", "errors": [{"description": "Injected fault", "errorCode": 0}], "trackingId": tracking}),
+            &json!({"message": format!("Injected fault{}", "!".repeat(pad)), "errors": [{"description": "Injected fault", "errorCode": 0}], "trackingId": tracking}),
         ),
     };
     if let Some(ra) = fault.retry_after.as_deref().and_then(retry_after_value) {
@@ -569,7 +575,8 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
 
     let mut status_for_journal = 0u16;
     let mut resp = if let Some(st) = fault.status {
-        fault_response(st, &fault, &tracking)
+        let pad = shared.faults.lock().unwrap().faults.oversize_bytes;
+        fault_response(st, &fault, &tracking, pad)
     } else if fault.drop {
         let stream = futures_stream_error();
         let mut r = Response::new(Body::from_stream(stream));
