@@ -76,13 +76,13 @@ const SCRIPT = async ({ baseUrl, person, root }) => {
   const m = await import('/pkg/index.js');
   await m.init();
   const c = new m.Client({ token: 'sim-token', baseUrl, maxRetries: 2 });
-  await fetch(`${root}/_sim/faults`, { method: 'PUT', body: JSON.stringify({ script: [{ status: 429, retryAfter: '1' }] }) });
+  await fetch(`${root}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ script: [{ status: 429, retryAfter: '1' }] }) });
   const t = performance.now();
   const ecbn = await c.people.getEcbn(person);
   const waited = performance.now() - t;
   let notFound;
   try { await c.people.getEcbn('bm90LWFuLWlk'); } catch (e) { notFound = { cls: e instanceof m.NotFoundError, trackingId: e.trackingId }; }
-  await fetch(`${root}/_sim/faults`, { method: 'PUT', body: JSON.stringify({ script: [{ status: 429, retryAfter: '3600' }, { status: 429, retryAfter: '3600' }, { status: 429, retryAfter: '3600' }] }) });
+  await fetch(`${root}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ script: [{ status: 429, retryAfter: '3600' }, { status: 429, retryAfter: '3600' }, { status: 429, retryAfter: '3600' }] }) });
   let limited;
   const t2 = performance.now();
   try { await c.people.getEcbn(person); } catch (e) { limited = { cls: e instanceof m.RateLimitError, retryAfter: e.retryAfter, ms: performance.now() - t2 }; }

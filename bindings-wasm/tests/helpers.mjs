@@ -22,7 +22,8 @@ export async function startSim(...args) {
   const baseUrl = chunk.toString().trim().split('\n')[0];
   const root = baseUrl.replace(/\/v1$/, '');
   const control = async (method, path, body) => {
-    const r = await fetch(root + path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    const headers = { 'content-type': 'application/json' };
+    const r = await fetch(root + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     return r.json();
   };
   return {

@@ -208,3 +208,71 @@ async fn a_huge_error_message_is_cut() {
         }
     }
 }
+
+#[tokio::test]
+async fn short_pages_do_not_end_the_list_while_the_count_says_more() {
+    let sim = sim(3000);
+    let d = dir(&sim);
+    let c = client(&sim);
+    let rs = c.redsky();
+    rs.create_account(&AccountCreate { email: Some("a@example.org".into()), org_prefix: Some("wxc".into()), ..Default::default() }).await.unwrap();
+    // The server returns at most 2 items whatever `max` asks.
+    sim.set_faults(Faults { page_cap: 2, ..Faults::default() });
+    let journal_before = sim.journal_len();
+    let all: Vec<_> = rs.compliance_statuses(Some(5), None, None).collect().await;
+    let ids: Vec<String> = all.into_iter().map(|r| r.unwrap().id.unwrap()).collect();
+    assert_eq!(ids.len(), d.locations.len(), "every location exactly once");
+    let unique: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len());
+    assert_eq!(sim.journal_len() - journal_before, d.locations.len().div_ceil(2));
+}
+
+#[tokio::test]
+async fn connection_close_on_every_answer_and_interim_answers_are_handled() {
+    let sim = sim(50);
+    let d = dir(&sim);
+    let c = client(&sim);
+    sim.set_faults(Faults { connection_close: true, ..Faults::default() });
+    for p in d.people.iter().take(20) {
+        c.people().get_ecbn(p).await.unwrap();
+    }
+    sim.set_faults(Faults { informational: true, ..Faults::default() });
+    for p in d.people.iter().take(5) {
+        c.people().get_ecbn(p).await.unwrap();
+    }
+    assert!(sim.journal().iter().all(|e| e.status == 200));
+    assert_eq!(sim.journal_len(), 25, "no call needed a second attempt");
+}
+
+#[tokio::test]
+async fn a_stalled_body_times_out_and_is_retried() {
+    let sim = sim(20);
+    let d = dir(&sim);
+    let c = Client::builder().token(DEFAULT_TOKEN).base_url(&sim.base_url).retry(fast_retry()).timeout(Duration::from_millis(400)).build().unwrap();
+    sim.set_faults(script(vec![Fault { stall: true, ..Fault::default() }]));
+    c.people().get_ecbn(&d.people[0]).await.unwrap();
+    assert_eq!(sim.journal_len(), 2);
+}
+
+#[tokio::test]
+async fn a_post_reset_after_its_body_was_read_is_not_replayed() {
+    let sim = sim(20);
+    let c = client(&sim);
+    sim.set_faults(script(vec![Fault { drop: true, ..Fault::default() }]));
+    let err = c.redsky().login(&Login { email: Some("a@example.org".into()), password: Some("pw".into()), red_sky_org_id: None }).await.unwrap_err();
+    assert_eq!(err.code(), "transport", "{err}");
+    assert_eq!(sim.journal_len(), 1, "a POST that may have been applied is never sent twice");
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_sends_it_nothing() {
+    let sim = sim(20);
+    let other = self::sim(20);
+    let d = dir(&sim);
+    let c = client(&sim);
+    let elsewhere = format!("{}/telephony/config/people/{}/emergencyCallbackNumber", other.base_url, d.people[0]);
+    sim.set_faults(script(vec![Fault { redirect: Some(elsewhere), ..Fault::default() }]));
+    let err = c.people().get_ecbn(&d.people[0]).await.unwrap_err();
+    assert_eq!(err.code(), "api", "{err}");
+    assert_eq!(other.journal_len(), 0);
+}

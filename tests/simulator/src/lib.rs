@@ -19,6 +19,8 @@ use serde_json::{json, Value};
 
 use state::{Org, Reply, Rng};
 
+mod interim;
+
 /// The token the simulator accepts unless told otherwise.
 pub const DEFAULT_TOKEN: &str = "sim-token";
 
@@ -41,6 +43,10 @@ pub struct Fault {
     pub oversize: bool,
     /// Wait this long before answering.
     pub delay_ms: u64,
+    /// Send the headers and the start of the body, then nothing more (the connection stays).
+    pub stall: bool,
+    /// Answer `302 Found` with this `Location` instead of serving the request.
+    pub redirect: Option<String>,
 }
 
 /// Fault injection settings: a script of exact faults first, then random ones by rate.
@@ -71,6 +77,12 @@ pub struct Faults {
     pub latency_ms: u64,
     /// Random faults hit only paths containing this text.
     pub path_contains: Option<String>,
+    /// Most items a list page holds whatever `max` asks (0: no cap), as servers that cap pages.
+    pub page_cap: usize,
+    /// Send `Connection: close` with every answer (no connection is reused).
+    pub connection_close: bool,
+    /// Precede every answer with an interim `103 Early Hints` response.
+    pub informational: bool,
 }
 
 impl Default for Faults {
@@ -88,6 +100,9 @@ impl Default for Faults {
             oversize_bytes: 12 * 1024 * 1024,
             latency_ms: 0,
             path_contains: None,
+            page_cap: 0,
+            connection_close: false,
+            informational: false,
         }
     }
 }
@@ -242,6 +257,7 @@ impl Simulator {
         shared.set_faults(config.faults.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let app = axum::Router::new().fallback(handle).with_state(shared.clone());
+        let serve_shared = shared.clone();
         let thread = std::thread::Builder::new().name("webex-emergency-sim".into()).spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -250,6 +266,7 @@ impl Simulator {
                 .expect("tokio runtime");
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                let listener = interim::Listener { inner: listener, shared: serve_shared };
                 let _ = axum::serve(listener, app)
                     .with_graceful_shutdown(async move {
                         let _ = rx.await;
@@ -329,21 +346,16 @@ fn percent_decode(s: &str) -> String {
 }
 
 fn decode_percent(s: &str, plus_is_space: bool) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(if plus_is_space && b[i] == b'+' { b' ' } else { b[i] });
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    let plus = if plus_is_space { s.replace('+', " ") } else { s.to_string() };
+    percent_encoding::percent_decode_str(&plus).decode_utf8_lossy().into_owned()
+}
+
+/// An ID as the API would accept it in a path: the base64/base64url alphabet that Webex IDs
+/// are written in, at most 1,024 characters (so `..`, `%2e%2e` or `a b` is no ID).
+fn is_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 1024
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'))
 }
 
 fn parse_query(q: Option<&str>) -> HashMap<String, String> {
@@ -387,8 +399,10 @@ fn route(path: &str) -> Option<(&'static str, Option<String>)> {
         let mut param = None;
         let matched = tsegs.iter().zip(&segs).all(|(t, s)| {
             if t.starts_with('{') {
-                param = Some(percent_decode(s));
-                !s.is_empty()
+                let id = percent_decode(s);
+                let ok = is_id(&id);
+                param = Some(id);
+                ok
             } else {
                 t == s
             }
@@ -416,6 +430,32 @@ fn allowed_methods(template: &str) -> &'static [&'static str] {
         | "/telephony/config/huntGroups/{huntGroupId}/emergencyCallbackNumber/dependencies" => &["GET"],
         t if t.ends_with("/dependencies") => &["GET"],
         _ => &["GET", "PUT"],
+    }
+}
+
+/// Largest request body the simulator reads; a larger one is answered 413.
+const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
+
+/// Whether the Content-Type is `application/json` (parameters such as `charset` allowed).
+fn is_json(headers: &HeaderMap) -> bool {
+    let ct = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/json")
+}
+
+/// Replaces every `password` value in a journalled body (RedSky passwords never stay).
+fn mask_passwords(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if key.eq_ignore_ascii_case("password") && !value.is_null() {
+                    *value = json!("***");
+                } else {
+                    mask_passwords(value);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_passwords),
+        _ => {}
     }
 }
 
@@ -540,7 +580,9 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let method = parts.method.clone();
     let path = parts.uri.path().to_string();
     let query = parse_query(parts.uri.query());
-    let body = axum::body::to_bytes(body, 4 * 1024 * 1024).await.unwrap_or_default();
+    let Ok(body) = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await else {
+        return json_response(413, &json!({"message": "The request body is too large", "errors": [{"description": "The request body is too large", "errorCode": 4013}]}));
+    };
 
     if method == Method::OPTIONS {
         let mut r = Response::new(Body::empty());
@@ -556,9 +598,12 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         return r;
     }
     if path.starts_with("/_sim/") {
-        let mut r = control(&shared, &method, &path, &query, &body).await;
-        cors(&shared, r.headers_mut());
-        return r;
+        // No CORS for the control API, and changes only with a JSON content type (which a web
+        // page can send only after a preflight that fails): no site can reset or read it.
+        if method != Method::GET && !is_json(&parts.headers) {
+            return json_response(415, &json!({"message": "control requests need Content-Type: application/json"}));
+        }
+        return control(&shared, &method, &path, &query, &body).await;
     }
 
     let seq = shared.seq.fetch_add(1, Ordering::Relaxed);
@@ -574,7 +619,19 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     }
 
     let mut status_for_journal = 0u16;
-    let mut resp = if let Some(st) = fault.status {
+    let mut resp = if let Some(location) = &fault.redirect {
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = StatusCode::FOUND;
+        if let Ok(v) = HeaderValue::from_str(location) {
+            r.headers_mut().insert("location", v);
+        }
+        r
+    } else if fault.stall {
+        let start = futures_util_stream_once(Bytes::from_static(b"{\"selected\":"));
+        let mut r = Response::new(Body::from_stream(start));
+        r.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
+        r
+    } else if let Some(st) = fault.status {
         let pad = shared.faults.lock().unwrap().faults.oversize_bytes;
         fault_response(st, &fault, &tracking, pad)
     } else if fault.drop {
@@ -593,6 +650,9 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         h.insert("trackingid", v);
     }
     cors(&shared, h);
+    if shared.faults.lock().unwrap().faults.connection_close {
+        h.insert("connection", HeaderValue::from_static("close"));
+    }
 
     let headers = parts
         .headers
@@ -600,16 +660,32 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         .filter(|(k, _)| k.as_str() != "authorization")
         .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
-    let jbody = if body.is_empty() {
+    let mut jbody = if body.is_empty() {
         Value::Null
     } else {
         serde_json::from_slice(&body).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()))
     };
+    mask_passwords(&mut jbody);
     let mut j = shared.journal.lock().unwrap();
     if j.len() < JOURNAL_LIMIT {
         j.push(JournalEntry { seq, method: method.to_string(), path, query, headers, body: jbody, status: status_for_journal });
     }
     resp
+}
+
+/// A body stream that yields `first` and then never ends (a stalled answer).
+fn futures_util_stream_once(first: Bytes) -> impl futures_core::Stream<Item = Result<Bytes, std::io::Error>> + Send {
+    struct Stall(Option<Bytes>);
+    impl futures_core::Stream for Stall {
+        type Item = Result<Bytes, std::io::Error>;
+        fn poll_next(mut self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+            match self.0.take() {
+                Some(b) => std::task::Poll::Ready(Some(Ok(b))),
+                None => std::task::Poll::Pending,
+            }
+        }
+    }
+    Stall(Some(first))
 }
 
 fn futures_stream_error() -> impl futures_core::Stream<Item = Result<Bytes, std::io::Error>> + Send {
@@ -677,12 +753,20 @@ fn serve_api(
             Err(_) => return with_tracking(state::error(400, 25009, "The body is not valid JSON")),
         }
     };
-    if json_body.is_some() {
-        let ct = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
-        if !ct.starts_with("application/json") {
-            return with_tracking(state::error(415, 4015, "Content-Type must be application/json"));
-        }
+    if json_body.is_some() && !is_json(headers) {
+        return with_tracking(state::error(415, 4015, "Content-Type must be application/json"));
     }
+    let cap = shared.faults.lock().unwrap().faults.page_cap;
+    let capped;
+    let query = if cap > 0 {
+        let mut q = query.clone();
+        let max = q.get("max").and_then(|m| m.parse::<usize>().ok()).unwrap_or(usize::MAX);
+        q.insert("max".into(), max.min(cap).to_string());
+        capped = q;
+        &capped
+    } else {
+        query
+    };
     let reply = shared.org.lock().unwrap().handle(
         &shared.spec,
         method.as_str(),

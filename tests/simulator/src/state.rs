@@ -705,7 +705,8 @@ impl Org {
                 ("GET", "/telephony/config/redSky/complianceStatus") => {
                     self.account()?;
                     let start: usize = parse_num(query.get("start"), 0, "start")?;
-                    let max: usize = parse_num(query.get("max"), 2000, "max")?;
+                    // Pages hold at most 2,000 items (the default), whatever `max` asks.
+                    let max: usize = parse_num(query.get("max"), 2000, "max")?.min(2000);
                     if max == 0 {
                         return Err(error(400, 25009, "max must be at least 1"));
                     }

@@ -280,3 +280,78 @@ fn seeding_100k_members_is_fast_and_deterministic() {
     assert_eq!(a.directory(1)["counts"]["members"], 100_000);
     assert!(a.base_url.starts_with("http://127.0.0.1:"));
 }
+
+#[tokio::test]
+async fn not_more_lenient_than_the_api() {
+    let t = T::new(50);
+    let d = t.dir();
+    let person = s(&d["people"][0]);
+    let path = |id: &str| format!("/telephony/config/people/{id}/emergencyCallbackNumber");
+    // No ID is made of dots, percent-encoded dots, spaces or non-ASCII; a broken escape is no panic.
+    for id in ["..", ".", "%2e%2e", "%2E.", "a%20b", "%C3%A9", "%aé", "%", "%zz"] {
+        let (status, _, _) = t.api("GET", &path(id), None).await;
+        assert_eq!(status, 404, "{id}");
+    }
+    assert_eq!(t.api("GET", &path(&person), None).await.0, 200, "the simulator still serves");
+    // Content-Type must be application/json (parameters allowed), not merely start with it.
+    let url = format!("{}{}", t.sim.base_url, path(&person));
+    for (ct, want) in [("application/json; charset=utf-8", 204), ("application/jsonp", 415), ("text/plain", 415)] {
+        let r = t.http.put(&url).header("Authorization", "Bearer sim-token").header("Content-Type", ct)
+            .body(r#"{"selected":"DIRECT_LINE"}"#).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), want, "{ct}");
+    }
+    // A body over 4 MiB is refused, not read as empty.
+    let big = format!(r#"{{"selected":"DIRECT_LINE","x":"{}"}}"#, "a".repeat(5 * 1024 * 1024));
+    let r = t.http.put(&url).header("Authorization", "Bearer sim-token").header("Content-Type", "application/json")
+        .body(big).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 413);
+    // RedSky passwords do not stay in the journal.
+    t.api("POST", "/telephony/config/redSky/actions/login/invoke", Some(json!({"email": "a@example.org", "password": "hunter2-secret"}))).await;
+    let journal = t.control("GET", "/_sim/journal", Value::Null).await;
+    assert!(!journal.to_string().contains("hunter2-secret"));
+    // The control API sends no CORS headers and changes nothing without a JSON content type.
+    let r = t.http.post(format!("{}/_sim/reset", t.root)).header("Content-Type", "text/plain").body("{}").send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 415);
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+    let r = t.http.get(format!("{}/_sim/journal", t.root)).send().await.unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+    // A Retry-After date far in the future is no panic.
+    t.control("PUT", "/_sim/faults", json!({"script": [{"status": 429, "retryAfter": "date:1e20"}]})).await;
+    assert_eq!(t.api("GET", &path(&person), None).await.0, 429);
+    assert_eq!(t.api("GET", &path(&person), None).await.0, 200);
+}
+
+#[tokio::test]
+async fn new_fault_modes() {
+    let t = T::new(50);
+    let person = s(&t.dir()["people"][0]);
+    let path = format!("/telephony/config/people/{person}/emergencyCallbackNumber");
+    t.control("PUT", "/_sim/faults", json!({"connectionClose": true})).await;
+    let (status, headers, _) = t.api("GET", &path, None).await;
+    assert_eq!((status, headers.get("connection").map(|v| v.to_str().unwrap().to_string())), (200, Some("close".into())));
+    t.control("PUT", "/_sim/faults", json!({"script": [{"redirect": "http://127.0.0.1:9/elsewhere"}]})).await;
+    let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = plain.get(format!("{}{path}", t.sim.base_url)).header("Authorization", "Bearer sim-token").send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 302);
+    assert_eq!(r.headers()["location"], "http://127.0.0.1:9/elsewhere");
+    t.control("PUT", "/_sim/faults", json!({"script": [{"stall": true}]})).await;
+    let r = t.http.get(format!("{}{path}", t.sim.base_url)).header("Authorization", "Bearer sim-token").send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(tokio::time::timeout(Duration::from_millis(300), r.text()).await.is_err(), "the body stalls");
+    // An interim 103 before the answer (seen on the wire; HTTP clients skip it).
+    t.control("PUT", "/_sim/faults", json!({"informational": true})).await;
+    let raw = raw_get(&t.sim.addr.to_string(), &path).await;
+    assert!(raw.starts_with("HTTP/1.1 103 Early Hints\r\n"), "{raw}");
+    assert!(raw.contains("\r\n\r\nHTTP/1.1 200 OK\r\n"), "{raw}");
+}
+
+/// One GET over a raw socket; the answer's bytes as text.
+async fn raw_get(addr: &str, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let req = format!("GET /v1{path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer sim-token\r\nConnection: close\r\n\r\n");
+    sock.write_all(req.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), sock.read_to_end(&mut out)).await;
+    String::from_utf8_lossy(&out).into_owned()
+}
