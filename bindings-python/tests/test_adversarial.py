@@ -246,3 +246,30 @@ def test_a_huge_error_page_is_a_retried_server_error_and_a_huge_message_is_cut(s
             sim.client().people.get_ecbn(person)
         assert info.value.status == 400
         assert len(str(info.value)) < 12000 and len(repr(info.value)) < 12000
+
+
+def test_fault_modes_close_interim_stall_reset_redirect(sim, ids):
+    people = ids["people"]
+    client = sim.client()
+    sim.set_faults({"connectionClose": True})
+    for p in people[:10]:
+        client.people.get_ecbn(p)
+    sim.set_faults({"informational": True})
+    for p in people[:5]:
+        client.people.get_ecbn(p)
+    assert [e["status"] for e in sim.journal()] == [200] * 15
+    sim.reset()
+    sim.set_faults({"script": [{"stall": True}]})
+    sim.client(timeout=0.4).people.get_ecbn(people[0])
+    assert len(sim.journal()) == 2
+    sim.reset()
+    sim.set_faults({"script": [{"drop": True}]})
+    with pytest.raises(we.TransportError):
+        client.redsky.login(email="a@example.org", password="pw")
+    assert len(sim.journal()) == 1, "a POST that may have been applied is never replayed"
+    with we.Simulator(size=20) as other:
+        path = f"/telephony/config/people/{people[0]}/emergencyCallbackNumber"
+        sim.set_faults({"script": [{"redirect": other.base_url + path}]})
+        with pytest.raises(we.WebexError):
+            client.people.get_ecbn(people[0])
+        assert other.journal() == []

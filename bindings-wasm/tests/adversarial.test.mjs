@@ -158,3 +158,27 @@ test('a 9 MiB error page is a server error by its status, retried; a 2 MB messag
     });
   }
 });
+
+test('fault modes: Connection: close, 103 before answers, a stalled body, a redirect to another simulator', async () => {
+  await sim.reset();
+  const c = client();
+  await sim.faults({ connectionClose: true });
+  for (const p of ids.people.slice(0, 10)) await c.people.getEcbn(p);
+  await sim.faults({ informational: true });
+  for (const p of ids.people.slice(0, 5)) await c.people.getEcbn(p);
+  assert.deepEqual((await sim.journal()).map((e) => e.status), Array(15).fill(200));
+  await sim.reset();
+  await sim.faults({ script: [{ stall: true }] });
+  await client({ timeoutMs: 400 }).people.getEcbn(ids.people[0]);
+  assert.equal((await sim.journal()).length, 2, 'the stalled attempt timed out and was retried');
+  const other = await startSim('--size', '20');
+  try {
+    const path = `/telephony/config/people/${ids.people[0]}/emergencyCallbackNumber`;
+    await sim.faults({ script: [{ redirect: other.baseUrl + path }] });
+    await assert.rejects(c.people.getEcbn(ids.people[0]), we.WebexError);
+    assert.equal((await other.journal()).length, 0, 'the other host received nothing');
+  } finally {
+    other.stop();
+    await sim.faults({});
+  }
+});

@@ -64,25 +64,25 @@ test('the admin page reads and updates a person ECBN across origins, and shows a
 async function inPage(exposed, script) {
   await sim.reset();
   await sim.control('PUT', '/_sim/config', { exposeHeaders: exposed });
+  // The control API answers no page (no CORS): the faults are queued here, one per request.
+  await sim.faults({ script: [{ status: 429, retryAfter: '1' }, {}, {}, ...Array(3).fill({ status: 429, retryAfter: '3600' })] });
   const page = await browser.newPage();
   await page.goto(pageUrl);
-  const out = await page.evaluate(script, { baseUrl: sim.baseUrl, person: ids.people[0], root: sim.root });
+  const out = await page.evaluate(script, { baseUrl: sim.baseUrl, person: ids.people[0] });
   await page.close();
   return out;
 }
 
 // Runs in the page: a 429 with Retry-After 1 s, then a 404, then a 429 asking for an hour.
-const SCRIPT = async ({ baseUrl, person, root }) => {
+const SCRIPT = async ({ baseUrl, person }) => {
   const m = await import('/pkg/index.js');
   await m.init();
   const c = new m.Client({ token: 'sim-token', baseUrl, maxRetries: 2 });
-  await fetch(`${root}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ script: [{ status: 429, retryAfter: '1' }] }) });
   const t = performance.now();
   const ecbn = await c.people.getEcbn(person);
   const waited = performance.now() - t;
   let notFound;
   try { await c.people.getEcbn('bm90LWFuLWlk'); } catch (e) { notFound = { cls: e instanceof m.NotFoundError, trackingId: e.trackingId }; }
-  await fetch(`${root}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ script: [{ status: 429, retryAfter: '3600' }, { status: 429, retryAfter: '3600' }, { status: 429, retryAfter: '3600' }] }) });
   let limited;
   const t2 = performance.now();
   try { await c.people.getEcbn(person); } catch (e) { limited = { cls: e instanceof m.RateLimitError, retryAfter: e.retryAfter, ms: performance.now() - t2 }; }
@@ -107,4 +107,22 @@ test('without exposed headers: backoff instead of Retry-After, trackingId from t
   assert.ok(r.notFound.trackingId, 'tracking ID read from the error body');
   assert.equal(r.limited.cls, true);
   assert.equal(r.limited.retryAfter, null, 'Retry-After is not readable');
+});
+
+test('a web page can neither read nor change the simulator\'s control API', async () => {
+  await sim.reset();
+  await sim.faults({ latencyMs: 7 });
+  const page = await browser.newPage();
+  await page.goto(pageUrl);
+  const out = await page.evaluate(async (root) => {
+    const tried = {};
+    for (const [name, init] of [['read', {}], ['simple', { method: 'POST', body: '{}' }],
+      ['json', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' }]]) {
+      try { await (await fetch(`${root}/_sim/${name === 'read' ? 'journal' : name === 'simple' ? 'reset' : 'faults'}`, init)).text(); tried[name] = 'answered'; } catch { tried[name] = 'refused'; }
+    }
+    return tried;
+  }, sim.root);
+  await page.close();
+  assert.deepEqual(out, { read: 'refused', simple: 'refused', json: 'refused' });
+  assert.equal((await sim.control('GET', '/_sim/faults')).latencyMs, 7, 'nothing changed');
 });

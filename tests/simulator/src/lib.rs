@@ -584,7 +584,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         return json_response(413, &json!({"message": "The request body is too large", "errors": [{"description": "The request body is too large", "errorCode": 4013}]}));
     };
 
-    if method == Method::OPTIONS {
+    if method == Method::OPTIONS && !path.starts_with("/_sim/") {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::NO_CONTENT;
         let h = r.headers_mut();
