@@ -420,6 +420,45 @@ proptest! {
     }
 
     #[test]
+    fn options_of_any_shape_build_or_fail_without_a_panic(
+        timeout in arb_json(), max_retries in arb_json(), org in arb_json(), n in any::<f64>(),
+    ) {
+        for t in [timeout.clone(), json!(n), json!(n * 1e300)] {
+            let options = json!({"token": "t", "baseUrl": "http://127.0.0.1:9/v1", "timeout": t,
+                "maxRetries": max_retries, "orgId": org, "timeoutMs": n});
+            if let Ok(o) = bindings_api::ClientOptions::from_json(&options) {
+                let _ = o.builder().map(|b| b.build());
+            }
+        }
+    }
+
+    #[test]
+    fn no_id_reaches_another_path(id in "[./%a-zA-Z0-9 _=+-]{0,12}", dots in "(\\.|%2[eE]){1,3}") {
+        let c = Client::builder().token("t").base_url("http://127.0.0.1:9/v1").build().unwrap();
+        for id in [id.clone(), dots.clone(), format!("a/{dots}/b"), format!("{id}{dots}")] {
+            if let Ok(shown) = c.notifications().update_location(&id, &LocationNotificationUpdate::default()).dry_run() {
+                let path = shown.path.clone();
+                prop_assert!(path.ends_with("/emergencyCallNotification"), "{}", path);
+                let segments: Vec<&str> = path.split('/').collect();
+                prop_assert!(!segments.iter().any(|s| {
+                    let lower = s.to_ascii_lowercase();
+                    lower.contains('.') || lower.contains("%2e")
+                }), "{}", path);
+                prop_assert_eq!(segments.len(), 6, "{}", path);
+            }
+        }
+    }
+
+    #[test]
+    fn error_texts_are_bounded(message in ".{0,3000}", count in 0usize..60) {
+        let errors: Vec<Value> = (0..count).map(|_| json!({"description": message, "errorCode": 1})).collect();
+        let body = serde_json::to_vec(&json!({"message": message, "errors": errors})).unwrap();
+        let parsed = error::parse_error_body(&body);
+        prop_assert!(parsed.message.map_or(0, |m| m.chars().count()) <= error::MAX_ERROR_TEXT_CHARS + 1);
+        prop_assert!(parsed.errors.len() <= error::MAX_ERROR_ITEMS);
+    }
+
+    #[test]
     fn canonical_answers_pass_unchanged(v in arb_json(), null_at in 0usize..4) {
         use webex_emergency::wire::Json;
         fn check<T: Json>(v: &Value) -> Result<(), TestCaseError> {
