@@ -35,105 +35,239 @@ pub(crate) type Failure = (TransportKind, String);
 
 #[cfg(not(target_arch = "wasm32"))]
 mod imp {
-    //! hyper's HTTP/1.1 connections with a small pool of our own: one client talks to one host,
-    //! so the pool is a list of idle connections, and a request skips the URL parsing, redirect
-    //! and layering work a general-purpose client does per call (the bulk path's main cost).
+    //! hyper-util's pooled client: `HttpConnector` (Happy Eyeballs, connect timeout), the proxy
+    //! matcher (HTTPS_PROXY, NO_PROXY with CIDR ranges and subdomains, percent-decoded
+    //! credentials) and its CONNECT tunnel, rustls through hyper-rustls. What is ours: the pool
+    //! is per process (a forked child never touches its parent's connections), NO_PROXY entries
+    //! with a port, bounded bodies, and messages without credentials.
     use super::*;
+    use std::future::Future;
+    use std::pin::Pin;
     use std::sync::{Arc, Mutex, OnceLock};
-    use std::time::{Duration, Instant};
+    use std::task::{Context, Poll};
+    use std::time::Duration;
 
     use bytes::Bytes;
     use http_body_util::{BodyExt, Full};
-    use hyper::client::conn::http1::{self, SendRequest};
-    use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-    use tokio::net::TcpStream;
+    use hyper::header::{self, HeaderName, HeaderValue};
+    use hyper::http::uri::{Scheme, Uri};
+    use hyper_rustls::{HttpsConnector, MaybeHttpsStream};
+    use hyper_util::client::legacy::connect::proxy::Tunnel;
+    use hyper_util::client::legacy::connect::HttpConnector;
+    use hyper_util::client::legacy;
+    use hyper_util::client::proxy::matcher::{Intercept, Matcher};
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use tower_service::Service;
 
     /// Idle connections older than this are closed rather than reused (servers and load
     /// balancers commonly drop them after 60 s).
     const IDLE_FOR: Duration = Duration::from_secs(50);
-    /// Idle connections kept at most.
+    /// Idle connections kept per host at most.
     const MAX_IDLE: usize = 64;
+    /// Longest wait for a TCP connection (shared by the addresses a name resolves to).
+    const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// How long the first address family gets before the other is tried too (RFC 8305).
+    const HAPPY_EYEBALLS: Duration = Duration::from_millis(300);
 
-    /// A keep-alive connection, the origin (`scheme://host:port`) it leads to, and the process
-    /// that opened it: after `fork()` a child must not write to its parent's sockets.
-    struct Conn {
-        origin: Arc<str>,
-        sender: SendRequest<Full<Bytes>>,
-        pid: u32,
-        /// The task driving the connection: stopped when the connection is dropped, so a body
-        /// left unread (an error page cut at its limit) closes the socket instead of keeping it.
-        task: tokio::task::AbortHandle,
+    type BoxError = Box<dyn std::error::Error + Send + Sync>;
+    type Stream = MaybeHttpsStream<TokioIo<tokio::net::TcpStream>>;
+    /// hyper-util's pooled client over our connector.
+    type Pool = legacy::Client<Connect, Full<Bytes>>;
+
+    /// Which proxy a request goes through.
+    struct Proxies {
+        /// The `proxy` option: every request goes through it.
+        explicit: Option<Intercept>,
+        /// HTTPS_PROXY / NO_PROXY, for https targets.
+        env: Matcher,
+        /// Why HTTPS_PROXY cannot be used (an unsupported scheme), told to requests it applies to.
+        env_unusable: Option<String>,
+        /// NO_PROXY entries with a port (`host:port`), which the matcher does not read.
+        no_proxy_ports: Vec<(String, u16)>,
     }
 
-    impl Drop for Conn {
-        fn drop(&mut self) {
-            // Not in a forked child: the task belongs to the parent's runtime.
-            if self.pid == std::process::id() {
-                self.task.abort();
+    impl Proxies {
+        fn from_env(explicit: Option<Intercept>) -> Proxies {
+            let https = env(&["HTTPS_PROXY", "https_proxy"]).unwrap_or_default();
+            let mut no = Vec::new();
+            let mut no_proxy_ports = Vec::new();
+            let no_proxy = env(&["NO_PROXY", "no_proxy"]).unwrap_or_default();
+            for entry in no_proxy.split(',').map(str::trim) {
+                // `*.example.com` means what `.example.com` means.
+                let entry = entry.strip_prefix('*').filter(|e| e.starts_with('.')).unwrap_or(entry);
+                match host_and_port(entry) {
+                    Some((host, port)) => no_proxy_ports.push((host.trim_start_matches('.').to_ascii_lowercase(), port)),
+                    None => no.push(entry),
+                }
+            }
+            let env_unusable = (!https.is_empty()).then(|| check_http(&https).err()).flatten().map(|e| format!("HTTPS_PROXY: {e}"));
+            let env = Matcher::builder().https(https).no(no.join(",")).build();
+            Proxies { explicit, env, env_unusable, no_proxy_ports }
+        }
+
+        /// The proxy for `dst`: the `proxy` option always; HTTPS_PROXY for https targets that
+        /// NO_PROXY does not list.
+        fn proxy_for(&self, dst: &Uri) -> Result<Option<Intercept>, Failure> {
+            if let Some(p) = &self.explicit {
+                return Ok(Some(p.clone()));
+            }
+            if dst.scheme() != Some(&Scheme::HTTPS) {
+                return Ok(None);
+            }
+            let host = dst.host().unwrap_or_default().trim_matches(['[', ']']).to_ascii_lowercase();
+            let port = dst.port_u16().unwrap_or(443);
+            let listed = self.no_proxy_ports.iter().any(|(h, p)| {
+                *p == port && (host == *h || host.strip_suffix(h.as_str()).is_some_and(|rest| rest.ends_with('.')))
+            });
+            match self.env.intercept(dst).filter(|_| !listed) {
+                Some(_) if self.env_unusable.is_some() => Err((TransportKind::Connect, self.env_unusable.clone().unwrap_or_default())),
+                found => Ok(found),
             }
         }
     }
 
-    /// The HTTP side of a client: options and the idle connections.
-    pub(crate) struct Http {
-        user_agent: hyper::header::HeaderValue,
-        proxy: Option<Proxy>,
-        no_proxy: Vec<String>,
-        env_proxy: Option<Proxy>,
-        idle: Mutex<Vec<(Conn, Instant)>>,
-        tls: OnceLock<Result<tokio_rustls::TlsConnector, String>>,
+    /// `host:port` with a numeric port (not an IPv6 address, a CIDR range or a bare host).
+    fn host_and_port(entry: &str) -> Option<(&str, u16)> {
+        let (host, port) = entry.rsplit_once(':')?;
+        let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+        (!host.is_empty() && !host.contains(':') && !entry.contains('/')).then_some(())?;
+        Some((host, port.parse().ok()?))
     }
 
-    /// An HTTP proxy reached with CONNECT. Its credentials never appear in messages.
+    /// Opens connections: directly or through a CONNECT tunnel, then TLS for https.
     #[derive(Clone)]
-    pub(crate) struct Proxy {
-        host: String,
-        port: u16,
-        authorization: Option<String>,
+    struct Connect {
+        tcp: HttpConnector,
+        tls: Arc<OnceLock<Result<Arc<rustls::ClientConfig>, String>>>,
+        proxies: Arc<Proxies>,
     }
 
-    impl std::fmt::Debug for Proxy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            write!(f, "{}:{}", self.host, self.port)
+    impl Service<Uri> for Connect {
+        type Response = Stream;
+        type Error = BoxError;
+        type Future = Pin<Box<dyn Future<Output = Result<Stream, BoxError>> + Send>>;
+
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+            Poll::Ready(Ok(()))
         }
-    }
 
-    /// Reads `http://[user:password@]host[:port]` (or `host:port`).
-    pub(crate) fn parse_proxy(url: &str) -> Result<Proxy, String> {
-        let rest = match url.split_once("://") {
-            Some(("http", rest)) => rest,
-            Some((scheme, _)) => return Err(format!("proxy scheme `{scheme}` is not supported (use http://host:port)")),
-            None => url,
-        };
-        let authority = rest.split('/').next().unwrap_or("");
-        let (userinfo, hostport) = match authority.rsplit_once('@') {
-            Some((u, h)) => (Some(u), h),
-            None => (None, authority),
-        };
-        let (host, port) = split_host_port(hostport, 80).ok_or("the proxy has no valid host and port")?;
-        if host.is_empty() {
-            return Err("the proxy has no host".into());
-        }
-        use base64::Engine;
-        let authorization =
-            userinfo.map(|u| format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(u)));
-        Ok(Proxy { host: host.to_string(), port, authorization })
-    }
-
-    /// `host[:port]` or `[v6][:port]`, with `default` when no port is given.
-    fn split_host_port(authority: &str, default: u16) -> Option<(&str, u16)> {
-        if let Some(v6) = authority.strip_prefix('[') {
-            let (host, after) = v6.split_once(']')?;
-            let port = match after.strip_prefix(':') {
-                Some(p) => p.parse().ok()?,
-                None if after.is_empty() => default,
-                None => return None,
+        fn call(&mut self, dst: Uri) -> Self::Future {
+            let tls = match self.tls.get_or_init(tls_config) {
+                Ok(c) => c.clone(),
+                Err(e) => {
+                    let e = format!("cannot set up TLS: {e}");
+                    return Box::pin(async move { Err(e.into()) });
+                }
             };
-            return Some((host, port));
+            match self.proxies.proxy_for(&dst) {
+                Err((_, e)) => Box::pin(async move { Err(e.into()) }),
+                Ok(None) => HttpsConnector::from((self.tcp.clone(), tls)).call(dst),
+                Ok(Some(p)) => {
+                    let mut tunnel = Tunnel::new(p.uri().clone(), self.tcp.clone());
+                    if let Some(auth) = p.basic_auth() {
+                        tunnel = tunnel.with_auth(auth.clone());
+                    }
+                    let dst = with_port(dst);
+                    let connecting = HttpsConnector::from((tunnel, tls)).call(dst);
+                    let proxy = p.uri().authority().map_or(String::new(), |a| a.as_str().rsplit('@').next().unwrap_or("").to_string());
+                    Box::pin(async move { connecting.await.map_err(|e| format!("proxy {proxy}: {}", chain(&*e)).into()) })
+                }
+            }
         }
-        match authority.rsplit_once(':') {
-            Some((host, port)) => Some((host, port.parse().ok()?)),
-            None => Some((authority, default)),
+    }
+
+    /// The tunnel asks for port 443 when the target names none: name the port for http.
+    fn with_port(dst: Uri) -> Uri {
+        if dst.port().is_some() || dst.scheme() != Some(&Scheme::HTTP) {
+            return dst;
+        }
+        let host = dst.host().unwrap_or_default();
+        Uri::try_from(format!("http://{host}:80/")).unwrap_or(dst)
+    }
+
+    fn tls_config() -> Result<Arc<rustls::ClientConfig>, String> {
+        use rustls_platform_verifier::BuilderVerifierExt;
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .with_platform_verifier()
+            .map_err(|e| e.to_string())?
+            .with_no_client_auth();
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(Arc::new(config))
+    }
+
+    /// The HTTP side of a client: its options and the pool of the process that uses it.
+    pub(crate) struct Http {
+        user_agent: HeaderValue,
+        proxies: Arc<Proxies>,
+        /// The pool and the process it belongs to: after `fork()` a child must not write to its
+        /// parent's sockets, so it makes its own pool and leaves the parent's alone.
+        slot: Mutex<Option<(u32, Pool)>>,
+    }
+
+    impl Http {
+        fn pool(&self) -> Pool {
+            let pid = std::process::id();
+            let mut slot = self.slot.lock().unwrap_or_else(|e| e.into_inner());
+            match slot.take() {
+                Some((p, pool)) if p == pid => {
+                    *slot = Some((p, pool.clone()));
+                    return pool;
+                }
+                // A forked child: the parent's pool is not dropped (its tasks are the parent's).
+                Some(parents) => std::mem::forget(parents),
+                None => {}
+            }
+            let mut tcp = HttpConnector::new();
+            tcp.enforce_http(false);
+            tcp.set_nodelay(true);
+            tcp.set_connect_timeout(Some(CONNECT_TIMEOUT));
+            tcp.set_happy_eyeballs_timeout(Some(HAPPY_EYEBALLS));
+            let connect = Connect { tcp, tls: Arc::default(), proxies: self.proxies.clone() };
+            let pool = legacy::Client::builder(TokioExecutor::new())
+                .pool_timer(TokioTimer::new())
+                .pool_idle_timeout(IDLE_FOR)
+                .pool_max_idle_per_host(MAX_IDLE)
+                .build(connect);
+            *slot = Some((pid, pool.clone()));
+            pool
+        }
+    }
+
+    impl Drop for Http {
+        fn drop(&mut self) {
+            let slot = self.slot.get_mut().unwrap_or_else(|e| e.into_inner());
+            if let Some((pid, pool)) = slot.take() {
+                if pid != std::process::id() {
+                    std::mem::forget(pool);
+                }
+            }
+        }
+    }
+
+    /// A proxy URL we can use: `http://[user:password@]host[:port]` (the message never holds
+    /// the credentials).
+    fn check_http(url: &str) -> Result<(), String> {
+        if let Some((scheme, _)) = url.split_once("://") {
+            if scheme != "http" {
+                return Err(format!("proxy scheme `{scheme}` is not supported (use http://host:port)"));
+            }
+        }
+        let invalid = || "the proxy has no valid host and port".to_string();
+        let with_scheme = if url.contains("://") { url.to_string() } else { format!("http://{url}") };
+        let uri: Uri = with_scheme.parse().map_err(|_| invalid())?;
+        let authority = uri.authority().ok_or_else(invalid)?.as_str();
+        let host_port = authority.rsplit('@').next().unwrap_or("");
+        let port_ok = match host_port.rsplit_once(':') {
+            Some((host, port)) if !host.ends_with(':') && !port.contains(']') => port.parse::<u16>().is_ok(),
+            _ => true,
+        };
+        match uri.host() {
+            Some(h) if !h.is_empty() && port_ok => Ok(()),
+            Some(h) if !h.is_empty() => Err(invalid()),
+            _ => Err("the proxy has no host".into()),
         }
     }
 
@@ -142,171 +276,61 @@ mod imp {
     }
 
     pub(crate) fn build(user_agent: &str, proxy: Option<&str>) -> Result<Http, Error> {
-        let user_agent = hyper::header::HeaderValue::from_str(user_agent)
+        let user_agent = HeaderValue::from_str(user_agent)
             .map_err(|_| Error::Config("the user agent has characters HTTP headers do not allow".into()))?;
-        let proxy = proxy.map(parse_proxy).transpose().map_err(|e| Error::Config(format!("proxy: {e}")))?;
-        let env_proxy = env(&["HTTPS_PROXY", "https_proxy"])
-            .map(|v| parse_proxy(&v))
-            .transpose()
-            .map_err(|e| Error::Config(format!("HTTPS_PROXY: {e}")))?;
-        let no_proxy = env(&["NO_PROXY", "no_proxy"])
-            .map(|v| v.split(',').map(|s| s.trim().trim_start_matches('.').to_ascii_lowercase()).collect())
-            .unwrap_or_default();
-        Ok(Http { user_agent, proxy, no_proxy, env_proxy, idle: Mutex::new(Vec::new()), tls: OnceLock::new() })
-    }
-
-    /// Where a URL leads.
-    struct Target<'a> {
-        tls: bool,
-        origin: &'a str,
-        authority: &'a str,
-        host: &'a str,
-        port: u16,
-        path: &'a str,
-    }
-
-    fn target(url: &str) -> Result<Target<'_>, Failure> {
-        let bad = || (TransportKind::Other, "the URL is not an http(s) URL with a host".to_string());
-        let (tls, rest) = if let Some(r) = url.strip_prefix("https://") {
-            (true, r)
-        } else if let Some(r) = url.strip_prefix("http://") {
-            (false, r)
-        } else {
-            return Err(bad());
+        let explicit = match proxy {
+            Some(url) => {
+                check_http(url).map_err(|e| Error::Config(format!("proxy: {e}")))?;
+                let with_scheme = if url.contains("://") { url.to_string() } else { format!("http://{url}") };
+                let matcher = Matcher::builder().all(with_scheme).build();
+                let any = Uri::from_static("https://webexapis.com/");
+                Some(matcher.intercept(&any).ok_or_else(|| Error::Config("proxy: the proxy has no valid host and port".into()))?)
+            }
+            None => None,
         };
-        let cut = rest.find(['/', '?']).unwrap_or(rest.len());
-        let authority = &rest[..cut];
-        let origin = &url[..url.len() - rest.len() + cut];
-        let path = if cut == rest.len() { "/" } else { &rest[cut..] };
-        let (host, port) = split_host_port(authority, if tls { 443 } else { 80 }).ok_or_else(bad)?;
-        Ok(Target { tls, origin, authority, host, port, path })
+        let proxies = Arc::new(Proxies::from_env(explicit));
+        Ok(Http { user_agent, proxies, slot: Mutex::new(None) })
     }
 
-    impl Http {
-        /// The proxy for a target: the `proxy` option always; HTTPS_PROXY for https targets
-        /// not listed in NO_PROXY.
-        fn proxy_for(&self, t: &Target<'_>) -> Option<&Proxy> {
-            if self.proxy.is_some() {
-                return self.proxy.as_ref();
-            }
-            let host = t.host.to_ascii_lowercase();
-            let listed = self.no_proxy.iter().any(|n| {
-                n == "*" || (!n.is_empty() && (host == *n || host.ends_with(&format!(".{n}"))))
-            });
-            self.env_proxy.as_ref().filter(|_| t.tls && !listed)
-        }
-
-        fn take_idle(&self, origin: &str) -> Option<Conn> {
-            let mut idle = self.idle.lock().ok()?;
-            let (now, pid) = (Instant::now(), std::process::id());
-            if idle.iter().any(|(c, _)| c.pid != pid) {
-                // A forked child: the parent's connections are left alone, not even closed (their
-                // tasks belong to the parent's runtime).
-                let (ours, parents): (Vec<_>, Vec<_>) = idle.drain(..).partition(|(c, _)| c.pid == pid);
-                std::mem::forget(parents);
-                *idle = ours;
-            }
-            idle.retain(|(c, since)| now.duration_since(*since) < IDLE_FOR && !c.sender.is_closed());
-            let at = idle.iter().rposition(|(c, _)| &*c.origin == origin)?;
-            Some(idle.swap_remove(at).0)
-        }
-
-        fn put_idle(&self, conn: Conn) {
-            if let Ok(mut idle) = self.idle.lock() {
-                if idle.len() < MAX_IDLE {
-                    idle.push((conn, Instant::now()));
-                }
-            }
-        }
-
-        fn tls(&self) -> Result<tokio_rustls::TlsConnector, Failure> {
-            let made = self.tls.get_or_init(|| {
-                use rustls_platform_verifier::BuilderVerifierExt;
-                let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-                let mut config = rustls::ClientConfig::builder_with_provider(provider)
-                    .with_safe_default_protocol_versions()
-                    .map_err(|e| e.to_string())?
-                    .with_platform_verifier()
-                    .map_err(|e| e.to_string())?
-                    .with_no_client_auth();
-                config.alpn_protocols = vec![b"http/1.1".to_vec()];
-                Ok(tokio_rustls::TlsConnector::from(Arc::new(config)))
-            });
-            made.clone().map_err(|e| (TransportKind::Other, format!("cannot set up TLS: {e}")))
-        }
-
-        async fn connect(&self, t: &Target<'_>) -> Result<Conn, Failure> {
-            let proxy = self.proxy_for(t);
-            let (host, port) = proxy.map_or((t.host, t.port), |p| (p.host.as_str(), p.port));
-            let refused = |e: std::io::Error| (TransportKind::Connect, format!("cannot connect to {host}:{port}: {e}"));
-            let mut tcp = TcpStream::connect((host, port)).await.map_err(refused)?;
-            let _ = tcp.set_nodelay(true);
-            if let Some(p) = proxy {
-                tunnel(&mut tcp, p, t).await?;
-            }
-            let sender = if t.tls {
-                let name = rustls::pki_types::ServerName::try_from(t.host.to_string())
-                    .map_err(|_| (TransportKind::Other, format!("`{}` is not a valid TLS server name", t.host)))?;
-                let stream = self.tls()?.connect(name, tcp).await.map_err(|e| {
-                    (TransportKind::Connect, format!("TLS handshake with {} failed: {e}", t.authority))
-                })?;
-                handshake(stream).await?
-            } else {
-                handshake(tcp).await?
-            };
-            let (sender, task) = sender;
-            Ok(Conn { origin: Arc::from(t.origin), sender, pid: std::process::id(), task })
-        }
-    }
-
-    async fn handshake<S>(io: S) -> Result<(SendRequest<Full<Bytes>>, tokio::task::AbortHandle), Failure>
-    where
-        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-    {
-        let (sender, conn) =
-            http1::handshake(hyper_util::rt::TokioIo::new(io)).await.map_err(|e| failure(&e))?;
-        let task = tokio::spawn(async move {
-            let _ = conn.await;
-        });
-        Ok((sender, task.abort_handle()))
-    }
-
-    /// Asks the proxy for a tunnel to the target (CONNECT) and reads its answer.
-    async fn tunnel(tcp: &mut TcpStream, proxy: &Proxy, t: &Target<'_>) -> Result<(), Failure> {
-        let fail = |what: String| (TransportKind::Connect, format!("proxy {proxy:?}: {what}"));
-        let target = format!("{}:{}", t.host, t.port);
-        let mut req = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
-        if let Some(a) = &proxy.authorization {
-            req.push_str(&format!("Proxy-Authorization: {a}\r\n"));
-        }
-        req.push_str("\r\n");
-        tcp.write_all(req.as_bytes()).await.map_err(|e| fail(e.to_string()))?;
-        let mut head = Vec::with_capacity(256);
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            if head.len() > 8192 || tcp.read(&mut byte).await.map_err(|e| fail(e.to_string()))? == 0 {
-                return Err(fail("closed the connection before answering CONNECT".into()));
-            }
-            head.push(byte[0]);
-        }
-        let status_line = String::from_utf8_lossy(&head[..head.iter().position(|b| *b == b'\r').unwrap_or(0)]).into_owned();
-        match status_line.split(' ').nth(1) {
-            Some(code) if code.starts_with('2') => Ok(()),
-            _ => Err(fail(format!("refused the tunnel to {target}: {status_line}"))),
-        }
-    }
-
-    fn failure(e: &hyper::Error) -> Failure {
-        let kind = if e.is_timeout() { TransportKind::Timeout } else { TransportKind::Connect };
-        // hyper's message with its causes (they never hold headers, so never the token).
+    /// An error's message with its causes (hyper's never hold header values, so never the token).
+    fn chain(e: &(dyn std::error::Error + 'static)) -> String {
         let mut msg = e.to_string();
-        let mut src = std::error::Error::source(e);
+        let mut src = e.source();
         while let Some(s) = src {
-            msg.push_str(": ");
-            msg.push_str(&s.to_string());
+            let text = s.to_string();
+            if !msg.ends_with(&text) {
+                msg.push_str(": ");
+                msg.push_str(&text);
+            }
             src = s.source();
         }
-        (kind, msg)
+        if msg.contains("proxy authorization required") {
+            msg.push_str(" (407)");
+        }
+        msg
+    }
+
+    fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
+        let mut cur = Some(e);
+        while let Some(s) = cur {
+            if s.downcast_ref::<hyper::Error>().is_some_and(hyper::Error::is_timeout)
+                || s.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+            {
+                return true;
+            }
+            cur = s.source();
+        }
+        false
+    }
+
+    fn failure(e: &(dyn std::error::Error + 'static)) -> Failure {
+        let kind = if timed_out(e) { TransportKind::Timeout } else { TransportKind::Connect };
+        // "client error (Connect)" says less than its causes: start from them.
+        let shown = match e.downcast_ref::<legacy::Error>() {
+            Some(_) => e.source().unwrap_or(e),
+            None => e,
+        };
+        (kind, chain(shown))
     }
 
     pub(crate) async fn exchange(
@@ -316,10 +340,12 @@ mod imp {
         headers: &[(&str, &str)],
         body: Option<&[u8]>,
     ) -> Result<Exchange, Failure> {
-        use hyper::header::{self, HeaderName, HeaderValue};
-        let t = target(url)?;
         // The http crate's messages name no value; say which inputs can cause them.
         let bad = || (TransportKind::Other, "a header value or the path has characters HTTP does not allow".to_string());
+        let uri = Uri::try_from(url).map_err(|_| bad())?;
+        if uri.host().is_none() {
+            return Err((TransportKind::Other, "the URL is not an http(s) URL with a host".to_string()));
+        }
         // Built in place (the request builder moves a large value at every step).
         let mut req = hyper::Request::new(Full::new(body.map(Bytes::copy_from_slice).unwrap_or_default()));
         *req.method_mut() = match method {
@@ -327,10 +353,9 @@ mod imp {
             Method::Put => hyper::Method::PUT,
             Method::Post => hyper::Method::POST,
         };
-        *req.uri_mut() = t.path.parse().map_err(|_| bad())?;
+        *req.uri_mut() = uri;
         let h = req.headers_mut();
         h.reserve(headers.len() + 2);
-        h.insert(header::HOST, HeaderValue::from_str(t.authority).map_err(|_| bad())?);
         h.insert(header::USER_AGENT, http.user_agent.clone());
         for (k, v) in headers {
             let name = match *k {
@@ -340,54 +365,33 @@ mod imp {
                 "TrackingID" => HeaderName::from_static("trackingid"),
                 other => HeaderName::from_bytes(other.as_bytes()).map_err(|_| bad())?,
             };
-            h.append(name, HeaderValue::from_str(v).map_err(|_| bad())?);
+            let mut value = HeaderValue::from_str(v).map_err(|_| bad())?;
+            value.set_sensitive(name == header::AUTHORIZATION);
+            h.append(name, value);
         }
-        // A pooled connection the server closed gives the request back unsent: try the next one.
-        loop {
-            let (mut conn, reused) = match http.take_idle(t.origin) {
-                Some(c) => (c, true),
-                None => (http.connect(&t).await?, false),
-            };
-            if let Err(e) = conn.sender.ready().await {
-                if reused {
-                    continue;
-                }
-                return Err(failure(&e));
-            }
-            let resp = match conn.sender.try_send_request(req).await {
-                Ok(resp) => resp,
-                Err(mut e) => match e.take_message() {
-                    Some(back) if reused => {
-                        req = back;
-                        continue;
+        let resp = http.pool().request(req).await.map_err(|e| failure(&e))?;
+        let header = |name| resp.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_string);
+        let (retry_after, tracking_id) = (header("retry-after"), header("trackingid"));
+        let status = resp.status().as_u16();
+        let mut body = resp.into_body();
+        let mut bytes = Vec::new();
+        let limit = body_limit(status);
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| failure(&e))?;
+            if let Ok(chunk) = frame.into_data() {
+                if bytes.len() + chunk.len() > limit {
+                    // Dropping the body unread closes its connection (it is not pooled again).
+                    if limit == MAX_BODY_BYTES {
+                        let size = bytes.len() + chunk.len();
+                        return Ok(Exchange { status, retry_after, tracking_id, body: Err(size) });
                     }
-                    _ => return Err(failure(e.error())),
-                },
-            };
-            let header = |name| resp.headers().get(name).and_then(|v: &hyper::header::HeaderValue| v.to_str().ok()).map(str::to_string);
-            let (retry_after, tracking_id) = (header("retry-after"), header("trackingid"));
-            let status = resp.status().as_u16();
-            let mut body = resp.into_body();
-            let mut bytes = Vec::new();
-            let limit = body_limit(status);
-            while let Some(frame) = body.frame().await {
-                let frame = frame.map_err(|e| failure(&e))?;
-                if let Ok(chunk) = frame.into_data() {
-                    if bytes.len() + chunk.len() > limit {
-                        // The connection is dropped with the rest of the body unread.
-                        if limit == MAX_BODY_BYTES {
-                            let size = bytes.len() + chunk.len();
-                            return Ok(Exchange { status, retry_after, tracking_id, body: Err(size) });
-                        }
-                        bytes.extend_from_slice(&chunk[..limit - bytes.len()]);
-                        return Ok(Exchange { status, retry_after, tracking_id, body: Ok(bytes) });
-                    }
-                    bytes.extend_from_slice(&chunk);
+                    bytes.extend_from_slice(&chunk[..limit - bytes.len()]);
+                    return Ok(Exchange { status, retry_after, tracking_id, body: Ok(bytes) });
                 }
+                bytes.extend_from_slice(&chunk);
             }
-            http.put_idle(conn);
-            return Ok(Exchange { status, retry_after, tracking_id, body: Ok(bytes) });
         }
+        Ok(Exchange { status, retry_after, tracking_id, body: Ok(bytes) })
     }
 }
 

@@ -3,34 +3,14 @@
 mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
 use futures_util::StreamExt;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpListener;
 use webex_emergency::*;
-
-/// Reads one request head (and its Content-Length body); `None` at end of stream.
-async fn read_request(s: &mut TcpStream) -> Option<String> {
-    let mut buf = Vec::new();
-    let mut byte = [0u8; 1];
-    while !buf.ends_with(b"\r\n\r\n") {
-        if s.read(&mut byte).await.ok()? == 0 {
-            return None;
-        }
-        buf.push(byte[0]);
-    }
-    let head = String::from_utf8_lossy(&buf).into_owned();
-    let len = head
-        .lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap()))
-        .unwrap_or(0);
-    let mut body = vec![0u8; len];
-    s.read_exact(&mut body).await.ok()?;
-    Some(head)
-}
 
 /// A server answering `{}` to everything; it closes each connection after one answer when
 /// `one_per_connection`, without saying so (as servers do with idle keep-alive connections).
@@ -97,34 +77,6 @@ async fn connections_the_server_closed_are_replaced_even_for_post() {
         }
     }
     assert_eq!(accepted.load(Ordering::SeqCst), 6);
-}
-
-/// A CONNECT proxy in front of `upstream`: answers `status` to CONNECT and, when it is 200,
-/// relays bytes. Records each CONNECT head.
-async fn proxy(status: u16) -> (u16, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let heads = Arc::new(Mutex::new(Vec::new()));
-    let seen = heads.clone();
-    tokio::spawn(async move {
-        loop {
-            let (mut s, _) = listener.accept().await.unwrap();
-            let seen = seen.clone();
-            tokio::spawn(async move {
-                let Some(head) = read_request(&mut s).await else { return };
-                seen.lock().unwrap().push(head.clone());
-                let target = head.split(' ').nth(1).unwrap().to_string();
-                if status != 200 {
-                    let _ = s.write_all(format!("HTTP/1.1 {status} No\r\nContent-Length: 0\r\n\r\n").as_bytes()).await;
-                    return;
-                }
-                let mut up = TcpStream::connect(target).await.unwrap();
-                s.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").await.unwrap();
-                let _ = tokio::io::copy_bidirectional(&mut s, &mut up).await;
-            });
-        }
-    });
-    (port, heads)
 }
 
 #[tokio::test]
