@@ -240,6 +240,9 @@ export interface BulkOptions {
   onProgress?: (done: number, succeeded: number, failed: number) => void;
   orgId?: string;
   dryRun?: boolean;
+  /** Once it aborts, no new request is sent, requests in flight are abandoned, and every item
+   * not finished is reported with an AbortError. */
+  signal?: AbortSignal;
 }
 /** One bulk outcome, in input order. */
 export interface BulkResult<T> {
