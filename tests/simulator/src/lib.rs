@@ -581,7 +581,10 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let path = parts.uri.path().to_string();
     let query = parse_query(parts.uri.query());
     let Ok(body) = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await else {
-        return json_response(413, &json!({"message": "The request body is too large", "errors": [{"description": "The request body is too large", "errorCode": 4013}]}));
+        // The rest of the body is not read: the connection cannot carry another request.
+        let mut r = json_response(413, &json!({"message": "The request body is too large", "errors": [{"description": "The request body is too large", "errorCode": 4013}]}));
+        r.headers_mut().insert("connection", HeaderValue::from_static("close"));
+        return r;
     };
 
     if method == Method::OPTIONS && !path.starts_with("/_sim/") {
