@@ -126,3 +126,28 @@ test('a web page can neither read nor change the simulator\'s control API', asyn
   assert.deepEqual(out, { read: 'refused', simple: 'refused', json: 'refused' });
   assert.equal((await sim.control('GET', '/_sim/faults')).latencyMs, 7, 'nothing changed');
 });
+
+test('in the browser too a redirect is not followed: the other host receives nothing', async () => {
+  await sim.reset();
+  const other = await startSim('--size', '20');
+  try {
+    const path = `/telephony/config/people/${ids.people[0]}/emergencyCallbackNumber`;
+    await sim.faults({ script: [{ redirect: other.baseUrl + path }] });
+    const page = await browser.newPage();
+    await page.goto(pageUrl);
+    const out = await page.evaluate(async ({ baseUrl, person }) => {
+      const m = await import('/pkg/index.js');
+      await m.init();
+      const c = new m.Client({ token: 'sim-token', baseUrl, maxRetries: 0 });
+      try { await c.people.getEcbn(person); return { ok: true }; } catch (e) {
+        return { cls: e.constructor.name, transport: e instanceof m.TransportError, message: e.message };
+      }
+    }, { baseUrl: sim.baseUrl, person: ids.people[0] });
+    await page.close();
+    assert.equal(out.transport, true, JSON.stringify(out));
+    assert.match(out.message, /redirect/);
+    assert.equal((await other.journal()).length, 0);
+  } finally {
+    other.stop();
+  }
+});
