@@ -21,19 +21,21 @@ pub(crate) fn from_js(v: &JsValue, path: &str) -> Result<Value, FieldError> {
     if v.is_undefined() || v.is_null() {
         return Ok(Value::Null);
     }
-    // JSON.stringify would turn NaN and ±Infinity into null silently: the replacer refuses them.
+    // JSON.stringify would turn NaN and ±Infinity into null silently: the replacer refuses
+    // them, throwing the key that holds one.
     thread_local! {
         static FINITE_ONLY: Closure<dyn Fn(JsValue, JsValue) -> Result<JsValue, JsValue>> =
-            Closure::new(|_key, value: JsValue| match value.as_f64() {
-                Some(f) if !f.is_finite() => Err(JsValue::TRUE),
+            Closure::new(|key, value: JsValue| match value.as_f64() {
+                Some(f) if !f.is_finite() => Err(key),
                 _ => Ok(value),
             });
     }
     let text = FINITE_ONLY
         .with(|replacer| JSON::stringify_with_replacer(v, replacer.as_ref()))
-        .map_err(|thrown| match thrown.as_bool() {
-            Some(true) => FieldError::new(path, "type", "holds NaN or Infinity, which JSON cannot carry"),
-            _ => FieldError::new(path, "type", "cannot be sent as JSON"),
+        .map_err(|thrown| match thrown.as_string() {
+            Some(key) if key.is_empty() => FieldError::new(path, "type", "is NaN or Infinity, which JSON cannot carry"),
+            Some(key) => FieldError::new(path, "type", &["`", &key, "` is NaN or Infinity, which JSON cannot carry"].concat()),
+            None => FieldError::new(path, "type", "cannot be sent as JSON"),
         })?
         .as_string()
         .ok_or_else(|| FieldError::new(path, "type", "cannot be sent as JSON"))?;

@@ -42,6 +42,9 @@ test('absurd counts and durations are ConfigError, and the process lives on', as
   for (const bad of [{ timeoutMs: 2 ** 53 }, { timeoutMs: Infinity }, { timeoutMs: 0 }, { maxRetries: 2 ** 40 }]) {
     assert.throws(() => client(bad), (e) => e instanceof we.ConfigError, JSON.stringify(bad));
   }
+  assert.throws(() => client({ timeoutMs: NaN }), (e) => e instanceof we.ConfigError && e.message.includes('`timeoutMs`'));
+  await assert.rejects(c.people.updateEcbn(ids.people[0], { selected: 'DIRECT_LINE', elinEnabled: Infinity }),
+    (e) => e instanceof we.ValidationError && e.errors.some((f) => f.message.includes('`elinEnabled`')));
   // Still working afterwards: no trapped instance.
   assert.equal(typeof (await c.people.getEcbn(ids.people[0])).selected, 'string');
 });

@@ -1,9 +1,8 @@
 //! Many calls with a concurrency limit: one result per item, in completion order, memory flat.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-
-use std::future::Future;
 
 use futures_util::future::{select, Either, FutureExt, Shared};
 use futures_util::{Stream, StreamExt};

@@ -107,7 +107,7 @@ mod imp {
 
         /// The proxy for `dst`: the `proxy` option always; HTTPS_PROXY for https targets that
         /// NO_PROXY does not list.
-        fn proxy_for(&self, dst: &Uri) -> Result<Option<Intercept>, Failure> {
+        fn proxy_for(&self, dst: &Uri) -> Result<Option<Intercept>, String> {
             if let Some(p) = &self.explicit {
                 return Ok(Some(p.clone()));
             }
@@ -119,9 +119,9 @@ mod imp {
             let listed = self.no_proxy_ports.iter().any(|(h, p)| {
                 *p == port && (host == *h || host.strip_suffix(h.as_str()).is_some_and(|rest| rest.ends_with('.')))
             });
-            match self.env.intercept(dst).filter(|_| !listed) {
-                Some(_) if self.env_unusable.is_some() => Err((TransportKind::Connect, self.env_unusable.clone().unwrap_or_default())),
-                found => Ok(found),
+            match (self.env.intercept(dst).filter(|_| !listed), &self.env_unusable) {
+                (Some(_), Some(why)) => Err(why.clone()),
+                (found, _) => Ok(found),
             }
         }
     }
@@ -160,7 +160,7 @@ mod imp {
                 }
             };
             match self.proxies.proxy_for(&dst) {
-                Err((_, e)) => Box::pin(async move { Err(e.into()) }),
+                Err(e) => Box::pin(async move { Err(e.into()) }),
                 Ok(None) => HttpsConnector::from((self.tcp.clone(), tls)).call(dst),
                 Ok(Some(p)) => {
                     let mut tunnel = Tunnel::new(p.uri().clone(), self.tcp.clone());
@@ -304,6 +304,7 @@ mod imp {
             }
             src = s.source();
         }
+        // hyper-util's tunnel error names no status; 407 is the one it tells apart.
         if msg.contains("proxy authorization required") {
             msg.push_str(" (407)");
         }
