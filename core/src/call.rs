@@ -44,6 +44,8 @@ pub struct Call<R> {
     pub(crate) org_id: Option<String>,
     pub(crate) errors: Vec<FieldError>,
     pub(crate) gate: Option<Arc<tokio::sync::Semaphore>>,
+    /// The full URL to send instead of the operation's (the next page of a Link-paged list).
+    pub(crate) url: Option<String>,
     _r: PhantomData<fn() -> R>,
 }
 
@@ -76,6 +78,7 @@ impl<R> Call<R> {
             org_id: None,
             errors,
             gate: None,
+            url: None,
             _r: PhantomData,
         }
     }
@@ -96,6 +99,20 @@ impl<R> Call<R> {
                 self.with_query("start", start.map(|s| s.to_string()))
                     .with_query("max", max.map(|m| m.to_string()))
                     .with_query("order", order)
+            }
+            Paging::Link(paging) => {
+                self.errors.extend(paging.check(max));
+                if start.is_some() && !paging.start {
+                    self.errors.push(FieldError::new("start", "unexpected", "this list is paged by its Link header and takes no `start`"));
+                }
+                if order.is_some() {
+                    self.errors.push(FieldError::new("order", "unexpected", "this list takes no `order`"));
+                }
+                let mut call = self;
+                for (name, value) in paging.fixed {
+                    call = call.with_query(name, Some(value.to_string()));
+                }
+                call.with_query("start", start.map(|s| s.to_string())).with_query("max", max.map(|m| m.to_string()))
             }
             Paging::None if start.is_some() || max.is_some() || order.is_some() => {
                 self.errors.push(FieldError::new("start/max/order", "unexpected", "only list operations take paging parameters"));
@@ -205,8 +222,13 @@ impl<R> Call<R> {
     /// The client and the request as the retry engine sends it (unchecked: callers run
     /// [`Call::check`] first).
     pub(crate) fn into_request(self) -> (Client, Request) {
-        let (path, query) = self.path_and_query();
-        let url = build_url(&self.client.inner.base_url, &path, &query);
+        let url = match self.url {
+            Some(url) => url,
+            None => {
+                let (path, query) = self.path_and_query();
+                build_url(&self.client.inner.base_url, &path, &query)
+            }
+        };
         let request = Request { operation: self.op.name, method: self.op.method, url, body: self.body, gate: self.gate };
         (self.client, request)
     }
@@ -226,10 +248,15 @@ impl<R> Call<R> {
 impl<R: Json + MaybeSend + 'static> Call<R> {
     /// Sends the call (same as `.await`).
     pub async fn send(self) -> Result<R, Error> {
+        self.send_with_link().await.map(|(answer, _)| answer)
+    }
+
+    /// Sends the call; gives the answer and its `Link` header.
+    pub(crate) async fn send_with_link(self) -> Result<(R, Option<String>), Error> {
         self.check()?;
         let (client, request) = self.into_request();
         let answer = retry::execute(&client, &request).await?;
-        retry::decode(request.operation, &answer)
+        Ok((retry::decode(request.operation, &answer)?, answer.link))
     }
 }
 

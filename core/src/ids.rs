@@ -126,3 +126,17 @@ fn check_form(field: &str, id: &str) -> Option<crate::error::FieldError> {
     }
     None
 }
+
+/// What an ID identifies, for comparing IDs: its decoded kind and inner ID (the API writes one
+/// ID in several base64 forms: with or without padding, with `us` or `urn:TEAM:...` clusters),
+/// or the ID itself when it does not decode.
+pub fn identity(id: &str) -> String {
+    match decode(id) {
+        Some(d) => {
+            // Workspaces are PLACE or PLACES, the same thing.
+            let kind = if d.kind == "PLACES" { "PLACE" } else { d.kind.as_str() };
+            [kind, "/", &d.id.to_ascii_lowercase()].concat()
+        }
+        None => id.to_string(),
+    }
+}

@@ -37,8 +37,14 @@ pub mod call;
 pub mod bulk;
 pub mod paging;
 pub mod resources;
+pub mod audit;
 pub mod bindings_api;
 
+pub use api::directory::{
+    Location, LocationAddress, LocationList, LocationRef, Person, PersonList, PersonPhoneNumber, VirtualLine,
+    VirtualLineList, VirtualLineNumber, Workspace, WorkspaceCalling, WorkspaceList,
+};
+pub use api::location_ecbn::{LocationEcbn, LocationEcbnSelection, LocationEcbnUpdate, LocationNumberInfo};
 pub use api::ecbn::{
     CallbackSelection, Ecbn, EcbnDependencies, EcbnInfo, EcbnQuality, EcbnSelection, EffectiveLevel, MemberType,
     PersonEcbnUpdate, VirtualLineEcbnUpdate, WorkspaceEcbnUpdate,
@@ -50,6 +56,8 @@ pub use api::redsky::{
     LocationsStatus, Login, LoginResult, OrgPrefix, OrgStatus, RedSkyLocation, ServiceSettingsUpdate,
 };
 pub use api::{Method, Op, Operation};
+pub use audit::report::{Entity, EntityKind, Finding, Report, Severity};
+pub use audit::{AuditOptions, AuditProgress};
 pub use bulk::{BulkItem, BulkOptions, BulkProgress};
 pub use call::{Call, PreparedRequest};
 pub use client::{Client, ClientBuilder, RetryPolicy, TokenProvider, MAX_RETRIES, MAX_WAIT};
@@ -57,6 +65,6 @@ pub use error::{
     ApiError, ApiErrorItem, ApiErrorKind, DecodeError, Error, FieldError, TransportError, TransportKind,
     ValidationErrors,
 };
-pub use resources::{HuntGroups, Notifications, People, RedSky, VirtualLines, Workspaces};
+pub use resources::{HuntGroups, Locations, Notifications, People, RedSky, VirtualLines, Workspaces};
 pub use validate::ApiEnum;
 pub use wire::{Json, NoContent, Secret};

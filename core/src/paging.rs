@@ -1,9 +1,13 @@
-//! Every item of a paged list operation, fetching pages as they are needed.
+//! Every page, or every item, of a paged list operation, fetching pages as they are needed:
+//! offset paging (`start`/`max` with a total count) and Link paging (the next page's URL as the
+//! server gives it in its `Link: <...>; rel="next"` header).
 
-use futures_util::Stream;
+use std::collections::HashSet;
+
+use futures_util::{Stream, StreamExt};
 use serde_json::Value;
 
-use crate::api::{OffsetPaging, Operation, Paging};
+use crate::api::{Operation, Paging};
 use crate::call::Call;
 use crate::client::Client;
 use crate::error::Error;
@@ -14,7 +18,7 @@ use crate::platform::MaybeSend;
 pub struct PageArgs {
     /// Items per page (the operation's default when `None`).
     pub page_size: Option<u32>,
-    /// Sort order, e.g. `locationName-desc`.
+    /// Sort order, e.g. `locationName-desc` (offset-paged lists that take one).
     pub order: Option<String>,
     /// `orgId` of every page.
     pub org_id: Option<String>,
@@ -23,95 +27,207 @@ pub struct PageArgs {
 struct State {
     client: Client,
     op: &'static Operation,
-    paging: &'static OffsetPaging,
     args: PageArgs,
+    /// Offset of the next page (offset paging).
     start: u32,
-    buffer: std::vec::IntoIter<Value>,
+    /// URL of the next page (Link paging, after the first page).
+    next: Option<String>,
+    /// Every next-page URL followed: a server that links back to one ends the list with an error.
+    seen: HashSet<String>,
     done: bool,
     /// The first item of the last page: a server that sends the same page again ends the list.
     last_first: Option<Value>,
 }
 
 /// The value at `path` inside `v`.
-fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
+pub(crate) fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
     path.iter().try_fold(v, |v, key| v.get(key))
 }
 
-/// Every item of a paged operation (each read through the answer model), as a stream. A
-/// failed page ends the stream after its error. Pages are fetched while the last one was not
-/// empty and the total count (or, without one, a full page) says more are left; a page that
-/// starts with the same item as the one before ends the list.
-pub fn items(
-    client: &Client,
-    op: &'static Operation,
-    args: PageArgs,
-) -> impl Stream<Item = Result<Value, Error>> + MaybeSend + 'static {
-    let paging = match op.paging {
-        Paging::Offset(p) => Ok(p),
-        Paging::None => Err(Error::Config(format!("{} is not a paged operation", op.name))),
-    };
-    let (first, state) = match paging {
-        Ok(paging) => (
-            None,
-            Some(State {
-                client: client.clone(),
-                op,
-                paging,
-                args,
-                start: 0,
-                buffer: Vec::new().into_iter(),
-                done: false,
-                last_first: None,
-            }),
-        ),
-        Err(e) => (Some(e), None),
-    };
-    let failed = futures_util::stream::iter(first.map(Err));
-    let pages = futures_util::stream::unfold(state, |state| async move {
-        let mut s = state?;
-        loop {
-            if let Some(item) = s.buffer.next() {
-                return Some((Ok(item), Some(s)));
-            }
-            if s.done {
-                return None;
-            }
-            let max = s.args.page_size.unwrap_or(s.paging.default_size);
-            let mut call = Call::<Value>::new(&s.client, s.op, None, (None, Vec::new())).with_page(
-                Some(s.start),
-                Some(max),
-                s.args.order.clone(),
-            );
-            if let Some(org) = &s.args.org_id {
-                call = call.org_id(org.clone());
-            }
-            match call.send_json().await {
-                Err(e) => return Some((Err(e), None)),
-                Ok(page) => {
-                    let mut items = match at(&page, s.paging.items) {
-                        Some(Value::Array(items)) => items.clone(),
-                        _ => Vec::new(),
-                    };
-                    if !items.is_empty() && items.first() == s.last_first.as_ref() {
-                        items.clear(); // the same page again: the server ignores `start`
-                    }
-                    s.last_first = items.first().cloned();
-                    let n = u32::try_from(items.len()).unwrap_or(u32::MAX);
-                    // Counts are numbers in the spec: a fraction is rounded down.
-                    let total = at(&page, s.paging.count).and_then(Value::as_f64).map(|c| c.max(0.0) as u64);
-                    match s.start.checked_add(n) {
-                        Some(next) => s.start = next,
-                        None => s.done = true,
-                    }
-                    s.done |= n == 0
-                        || match total {
-                            Some(total) => u64::from(s.start) >= total,
-                            None => n < max,
-                        };
-                    s.buffer = items.into_iter();
+fn page_items<'a>(op: &Operation, page: &'a Value) -> &'a [Value] {
+    match at(page, op.paging.items()) {
+        Some(Value::Array(items)) => items,
+        _ => &[],
+    }
+}
+
+/// The URL of the `rel="next"` entry of a `Link` header (RFC 8288), if any. A hand-written
+/// reader: the crates for it pull in `regex`, far larger than this in the browser package.
+pub fn next_link(header: &str) -> Option<&str> {
+    let mut rest = header;
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', ',']);
+        let inner = rest.strip_prefix('<')?;
+        let close = inner.find('>')?;
+        let url = &inner[..close];
+        rest = &inner[close + 1..];
+        // The parameters run to the next comma outside a quoted text.
+        let mut quoted = false;
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    quoted = !quoted;
                 }
+                c == ',' && !quoted
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        let params = &rest[..end];
+        rest = &rest[end..];
+        let is_next = params.split(';').any(|p| {
+            let Some((name, value)) = p.split_once('=') else { return false };
+            name.trim().eq_ignore_ascii_case("rel")
+                && value.trim().trim_matches('"').split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("next"))
+        });
+        if is_next {
+            return Some(url.trim());
+        }
+        if rest.is_empty() {
+            return None;
+        }
+    }
+}
+
+/// The next page's URL, made absolute and checked: it must be this list at the client's base
+/// URL (the token is never sent to another host or another resource).
+fn checked_next(client: &Client, op: &Operation, link: &str) -> Result<String, Error> {
+    let base = client.base_url();
+    let url = if link.starts_with('/') {
+        // A reference relative to the host: keep the base URL's scheme and authority.
+        let authority_end = base.find("://").map(|i| i + 3).map(|i| base[i..].find('/').map_or(base.len(), |j| i + j));
+        format!("{}{link}", &base[..authority_end.unwrap_or(0)])
+    } else {
+        link.to_string()
+    };
+    let list = [base, op.path].concat();
+    let fits = url.strip_prefix(&list).is_some_and(|rest| rest.is_empty() || rest.starts_with('?'));
+    if fits {
+        Ok(url)
+    } else {
+        let shown: String = link.chars().take(200).collect();
+        Err(op.decode_error(format!("the next-page link `{shown}` does not lead to this list at {list}; not followed")))
+    }
+}
+
+/// Every page of a paged operation (each read through the answer model), as a stream. A failed
+/// page ends the stream after its error.
+///
+/// Offset paging: pages are fetched while the last one was not empty and the total count (or,
+/// without one, a full page) says more are left; a page that starts with the same item as the
+/// one before ends the list. Link paging: the `rel="next"` URL is followed as given until an
+/// answer has none; a link back to a page already read, or a page that starts with the same
+/// item as the one before, ends the list with an error (the server repeats itself).
+pub fn pages(client: &Client, op: &'static Operation, args: PageArgs) -> impl Stream<Item = Result<Value, Error>> + MaybeSend + 'static {
+    let state = match op.paging {
+        Paging::None => Err(Error::Config(format!("{} is not a paged operation", op.name))),
+        _ => Ok(State {
+            client: client.clone(),
+            op,
+            args,
+            start: 0,
+            next: None,
+            seen: HashSet::new(),
+            done: false,
+            last_first: None,
+        }),
+    };
+    futures_util::stream::unfold(Some(state), |state| async move {
+        let mut s = match state? {
+            Ok(s) => s,
+            Err(e) => return Some((Err(e), None)),
+        };
+        if s.done {
+            return None;
+        }
+        let outcome = next_page(&mut s).await;
+        let keep = outcome.is_ok();
+        Some((outcome, keep.then_some(Ok(s))))
+    })
+}
+
+async fn next_page(s: &mut State) -> Result<Value, Error> {
+    let op = s.op;
+    let mut call = Call::<Value>::new(&s.client, op, None, (None, Vec::new()));
+    let max = match op.paging {
+        Paging::Offset(p) => {
+            let max = s.args.page_size.unwrap_or(p.default_size);
+            call = call.with_page(Some(s.start), Some(max), s.args.order.clone());
+            max
+        }
+        Paging::Link(p) => {
+            let max = s.args.page_size.unwrap_or(p.default_size);
+            call = call.with_page(None, Some(max), s.args.order.clone());
+            max
+        }
+        Paging::None => 0,
+    };
+    if let Some(org) = &s.args.org_id {
+        call = call.org_id(org.clone());
+    }
+    call.url = s.next.take();
+    let (page, link) = call.send_with_link().await?;
+    let mut page = op.read_answer(page)?;
+    let items = page_items(op, &page);
+    let repeated = !items.is_empty() && items.first() == s.last_first.as_ref();
+    s.last_first = items.first().cloned();
+    let n = u32::try_from(items.len()).unwrap_or(u32::MAX);
+    match op.paging {
+        Paging::Link(_) => {
+            if repeated {
+                return Err(op.decode_error("the server sent the same page again; the list stops here".into()));
+            }
+            match link.as_deref().and_then(next_link) {
+                Some(next) if n > 0 => {
+                    let next = checked_next(&s.client, op, next)?;
+                    if !s.seen.insert(next.clone()) {
+                        return Err(op.decode_error("the server linked back to a page already read; the list stops here".into()));
+                    }
+                    s.next = Some(next);
+                }
+                _ => s.done = true,
             }
         }
-    });
-    futures_util::StreamExt::chain(failed, pages)
+        Paging::Offset(p) => {
+            if repeated {
+                // The same page again: the server ignores `start`, so the list ends here.
+                s.done = true;
+                if let Some(items) = at_mut(&mut page, op.paging.items()) {
+                    *items = Value::Array(Vec::new());
+                }
+                return Ok(page);
+            }
+            // Counts are numbers in the spec: a fraction is rounded down.
+            let total = at(&page, p.count).and_then(Value::as_f64).map(|c| c.max(0.0) as u64);
+            match s.start.checked_add(n) {
+                Some(next) => s.start = next,
+                None => s.done = true,
+            }
+            s.done |= n == 0
+                || match total {
+                    Some(total) => u64::from(s.start) >= total,
+                    None => n < max,
+                };
+        }
+        Paging::None => s.done = true,
+    }
+    Ok(page)
+}
+
+/// Every item of a paged operation (read through the answer model), as a stream; see
+/// [`pages`]. A failed page ends the stream after its error.
+pub fn items(client: &Client, op: &'static Operation, args: PageArgs) -> impl Stream<Item = Result<Value, Error>> + MaybeSend + 'static {
+    pages(client, op, args).flat_map(move |page| {
+        let items: Vec<Result<Value, Error>> = match page {
+            Err(e) => vec![Err(e)],
+            Ok(mut page) => match at_mut(&mut page, op.paging.items()) {
+                Some(Value::Array(items)) => std::mem::take(items).into_iter().map(Ok).collect(),
+                _ => Vec::new(),
+            },
+        };
+        futures_util::stream::iter(items)
+    })
+}
+
+fn at_mut<'a>(v: &'a mut Value, path: &[&str]) -> Option<&'a mut Value> {
+    path.iter().try_fold(v, |v, key| v.get_mut(*key))
 }

@@ -5,7 +5,9 @@ use std::marker::PhantomData;
 
 use futures_util::{Stream, StreamExt};
 
+use crate::api::directory::*;
 use crate::api::ecbn::*;
+use crate::api::location_ecbn::*;
 use crate::api::notifications::*;
 use crate::api::redsky::*;
 use crate::api::Op;
@@ -16,8 +18,12 @@ use crate::paging::{self, PageArgs};
 use crate::platform::MaybeSend;
 use crate::wire::{Json, NoContent};
 
-/// The three ECBN operations of one kind of member.
+/// The list and the three ECBN operations of one kind of member.
 pub trait MemberKind: 'static {
+    /// One page of the members of this kind.
+    type List: Op<Request = NoContent>;
+    /// One member as the list gives it.
+    type Item: Json + MaybeSend + 'static;
     /// Reads the member's ECBN settings.
     type Get: Op<Request = NoContent, Answer = Ecbn>;
     /// Changes them.
@@ -37,16 +43,22 @@ pub enum WorkspaceKind {}
 pub enum VirtualLineKind {}
 
 impl MemberKind for PersonKind {
+    type List = PeopleListPage;
+    type Item = Person;
     type Get = PeopleGetEcbn;
     type Update = PeopleUpdateEcbn;
     type Dependencies = PeopleEcbnDependencies;
 }
 impl MemberKind for WorkspaceKind {
+    type List = WorkspacesListPage;
+    type Item = Workspace;
     type Get = WorkspacesGetEcbn;
     type Update = WorkspacesUpdateEcbn;
     type Dependencies = WorkspacesEcbnDependencies;
 }
 impl MemberKind for VirtualLineKind {
+    type List = VirtualLinesListPage;
+    type Item = VirtualLine;
     type Get = VirtualLinesGetEcbn;
     type Update = VirtualLinesUpdateEcbn;
     type Dependencies = VirtualLinesEcbnDependencies;
@@ -67,6 +79,16 @@ pub type Workspaces = Members<WorkspaceKind>;
 pub type VirtualLines = Members<VirtualLineKind>;
 
 impl<K: MemberKind> Members<K> {
+    /// One page of the list (`start` where the list takes one); the `Link` header of the
+    /// answer is not kept: use [`Members::list`] to read every page.
+    pub fn list_page(&self, start: Option<u32>, max: Option<u32>) -> Call<<K::List as Op>::Answer> {
+        Call::of::<K::List>(&self.client, None, None).with_page(start, max, None)
+    }
+    /// Every member of this kind, fetching pages of `page_size` as needed (following the
+    /// answers' `Link` headers).
+    pub fn list(&self, page_size: Option<u32>, org_id: Option<&str>) -> impl Stream<Item = Result<K::Item, Error>> + MaybeSend + 'static {
+        typed_items::<K::Item>(&self.client, K::List::operation(), page_size, org_id)
+    }
     /// The member's ECBN settings.
     pub fn get_ecbn(&self, id: &str) -> Call<Ecbn> {
         Call::of::<K::Get>(&self.client, Some(id), None)
@@ -188,7 +210,47 @@ impl RedSky {
     }
 }
 
+/// Every item of a Link-paged list, read as `T`.
+fn typed_items<T: Json + MaybeSend + 'static>(
+    client: &Client,
+    op: &'static crate::api::Operation,
+    page_size: Option<u32>,
+    org_id: Option<&str>,
+) -> impl Stream<Item = Result<T, Error>> + MaybeSend + 'static {
+    let args = PageArgs { page_size, order: None, org_id: org_id.map(str::to_string) };
+    paging::items(client, op, args).map(move |item| item.and_then(|v| T::from_json(v).map_err(|e| op.decode_error(e))))
+}
+
+/// Locations: their list and their own ECBN.
+#[derive(Debug, Clone)]
+pub struct Locations {
+    client: Client,
+}
+
+impl Locations {
+    /// One page of locations; use [`Locations::list`] to read every page.
+    pub fn list_page(&self, max: Option<u32>) -> Call<LocationList> {
+        Call::of::<LocationsListPage>(&self.client, None, None).with_page(None, max, None)
+    }
+    /// Every location, fetching pages of `page_size` as needed.
+    pub fn list(&self, page_size: Option<u32>, org_id: Option<&str>) -> impl Stream<Item = Result<Location, Error>> + MaybeSend + 'static {
+        typed_items::<Location>(&self.client, LocationsListPage::operation(), page_size, org_id)
+    }
+    /// The location's own ECBN.
+    pub fn get_ecbn(&self, location_id: &str) -> Call<LocationEcbn> {
+        Call::of::<LocationsGetEcbn>(&self.client, Some(location_id), None)
+    }
+    /// Changes the location's own ECBN.
+    pub fn update_ecbn(&self, location_id: &str, update: &LocationEcbnUpdate) -> Call<NoContent> {
+        Call::of::<LocationsUpdateEcbn>(&self.client, Some(location_id), Some(update))
+    }
+}
+
 impl Client {
+    /// Locations: their list and their own ECBN.
+    pub fn locations(&self) -> Locations {
+        Locations { client: self.clone() }
+    }
     /// People's ECBN operations.
     pub fn people(&self) -> People {
         Members { client: self.clone(), _kind: PhantomData }

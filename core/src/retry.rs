@@ -49,6 +49,8 @@ pub struct Answer {
     pub body: Vec<u8>,
     /// The `trackingid` header.
     pub tracking_id: Option<String>,
+    /// The `Link` header, which paged lists follow.
+    pub link: Option<String>,
 }
 
 /// A unique tracking ID for one call.
@@ -144,7 +146,7 @@ async fn attempt(
         Some(Ok(x)) => match x.body {
             Err(size) => Attempt::TooLarge { status: x.status, size, tracking_id: x.tracking_id },
             Ok(body) if (200..300).contains(&x.status) => {
-                Attempt::Done(Answer { status: x.status, body, tracking_id: x.tracking_id })
+                Attempt::Done(Answer { status: x.status, body, tracking_id: x.tracking_id, link: x.link })
             }
             Ok(body) => Attempt::Status {
                 status: x.status,

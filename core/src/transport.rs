@@ -27,6 +27,8 @@ pub(crate) struct Exchange {
     pub status: u16,
     pub retry_after: Option<String>,
     pub tracking_id: Option<String>,
+    /// The `Link` header (RFC 8288), which paged lists follow.
+    pub link: Option<String>,
     pub body: Result<Vec<u8>, usize>,
 }
 
@@ -372,7 +374,7 @@ mod imp {
         }
         let resp = http.pool().request(req).await.map_err(|e| failure(&e))?;
         let header = |name| resp.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_string);
-        let (retry_after, tracking_id) = (header("retry-after"), header("trackingid"));
+        let (retry_after, tracking_id, link) = (header("retry-after"), header("trackingid"), header("link"));
         let status = resp.status().as_u16();
         let mut body = resp.into_body();
         let mut bytes = Vec::new();
@@ -384,15 +386,15 @@ mod imp {
                     // Dropping the body unread closes its connection (it is not pooled again).
                     if limit == MAX_BODY_BYTES {
                         let size = bytes.len() + chunk.len();
-                        return Ok(Exchange { status, retry_after, tracking_id, body: Err(size) });
+                        return Ok(Exchange { status, retry_after, tracking_id, link, body: Err(size) });
                     }
                     bytes.extend_from_slice(&chunk[..limit - bytes.len()]);
-                    return Ok(Exchange { status, retry_after, tracking_id, body: Ok(bytes) });
+                    return Ok(Exchange { status, retry_after, tracking_id, link, body: Ok(bytes) });
                 }
                 bytes.extend_from_slice(&chunk);
             }
         }
-        Ok(Exchange { status, retry_after, tracking_id, body: Ok(bytes) })
+        Ok(Exchange { status, retry_after, tracking_id, link, body: Ok(bytes) })
     }
 }
 
@@ -474,12 +476,14 @@ mod imp {
         let hdrs = resp.headers();
         let retry_after = hdrs.get("retry-after").ok().flatten();
         let tracking_id = hdrs.get("trackingid").ok().flatten();
+        // Readable in browsers only when the server lists it in Access-Control-Expose-Headers.
+        let link = hdrs.get("link").ok().flatten();
         let declared = hdrs.get("content-length").ok().flatten().and_then(|v| v.parse::<usize>().ok());
         let limit = body_limit(status);
         if let Some(n) = declared.filter(|n| *n > limit) {
             // Not read: a success is refused by size, an error is classified by its status.
             let body = if limit == MAX_BODY_BYTES { Err(n) } else { Ok(Vec::new()) };
-            return Ok(Exchange { status, retry_after, tracking_id, body });
+            return Ok(Exchange { status, retry_after, tracking_id, link, body });
         }
         let buffer = resp.array_buffer().map_err(|e| fail(TransportKind::Connect, "reading the answer failed", e))?;
         let buffer = JsFuture::from(buffer)
@@ -493,7 +497,7 @@ mod imp {
             true => Ok(array.subarray(0, limit as u32).to_vec()),
             false => Ok(array.to_vec()),
         };
-        Ok(Exchange { status, retry_after, tracking_id, body })
+        Ok(Exchange { status, retry_after, tracking_id, link, body })
     }
 }
 

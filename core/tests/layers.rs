@@ -3,7 +3,7 @@
 
 const LAYERS: &[&str] = &[
     "platform", "wire", "error", "ids", "validate", "api", "transport", "client", "retry", "call", "bulk",
-    "paging", "resources", "bindings_api",
+    "paging", "resources", "audit", "bindings_api",
 ];
 
 fn rank(module: &str) -> usize {

@@ -239,6 +239,12 @@ async fn every_operation_of_the_table_was_exercised() {
         ("virtual_lines.get_ecbn", args(Some(&d.virtual_lines[0]), None)),
         ("virtual_lines.update_ecbn", args(Some(&d.virtual_lines[0]), Some(serde_json::json!({"selected": "LOCATION_ECBN"})))),
         ("virtual_lines.ecbn_dependencies", args(Some(&d.virtual_lines[0]), None)),
+        ("locations.list_page", args(None, None)),
+        ("people.list_page", args(None, None)),
+        ("workspaces.list_page", args(None, None)),
+        ("virtual_lines.list_page", args(None, None)),
+        ("locations.get_ecbn", args(Some(&loc), None)),
+        ("locations.update_ecbn", args(Some(&loc), Some(serde_json::json!({"selected": "LOCATION_NUMBER", "elinExpiryTimeMinutes": 30})))),
     ];
     let names: Vec<&str> = plan.iter().map(|(n, _)| *n).collect();
     for op in api::operations() {
@@ -250,7 +256,7 @@ async fn every_operation_of_the_table_was_exercised() {
         assert!(r.is_ok(), "{name}: {r:?}");
     }
     let journal = sim.journal();
-    assert_eq!(journal.len(), 26);
+    assert_eq!(journal.len(), 32);
     assert!(journal.iter().all(|e| e.status < 300), "{journal:?}");
     for (entry, name) in journal.iter().zip(names) {
         let op = api::find(name).unwrap();

@@ -226,6 +226,55 @@ files["redsky.update_building"] = [
     {"name": "blank city", "args": {"id": LOCATION, "body": {"address": {"city": ""}}}, "errors": err(("address.city", "non_empty"))},
 ]
 
+# The directory operations the audit reads (outside the spec).
+LOC_ITEM = {"id": LOCATION, "name": "HQ", "orgId": ORG, "address": {"address1": "1 Main St", "city": "Dallas", "state": "TX",
+            "postalCode": "75201", "country": "US"}, "timeZone": "America/Chicago", "futureField": {"x": 1}}
+files["locations.list_page"] = [
+    {"name": "one page", "args": {"max": 200}, "request": req("GET", "/locations", query=[["max", "200"]])},
+    {"name": "no start: paged by Link", "args": {"start": 10}, "errors": err(("start", "unexpected"))},
+    {"name": "page size bounded", "args": {"max": 1001}, "errors": err(("max", "range"))},
+    {"name": "answer keeps unknown fields", "response": {"status": 200, "body": {"items": [LOC_ITEM]}}, "result": {"items": [LOC_ITEM]}},
+]
+PERSON_ITEM = {"id": PERSON, "emails": ["ana@example.com"], "displayName": "Ana Silva", "phoneNumbers": [{"type": "work", "value": "+12145550101", "primary": True}],
+               "extension": "101", "locationId": LOCATION, "licenses": ["x"]}
+files["people.list_page"] = [
+    {"name": "calling data always asked for", "args": {}, "request": req("GET", "/people", query=[["callingData", "true"]])},
+    {"name": "at most 100 with calling data", "args": {"max": 101}, "errors": err(("max", "range"))},
+    {"name": "answer", "response": {"status": 200, "body": {"items": [PERSON_ITEM], "notFoundIds": []}}, "result": {"items": [PERSON_ITEM], "notFoundIds": []}},
+]
+WS_ITEM = {"id": WORKSPACE, "displayName": "Lobby", "locationId": LOCATION, "calling": {"type": "webexCalling", "webexCalling": {"licenses": []}}}
+files["workspaces.list_page"] = [
+    {"name": "offset and size", "args": {"start": 100, "max": 100}, "request": req("GET", "/workspaces", query=[["start", "100"], ["max", "100"]])},
+    {"name": "no order", "args": {"order": "name"}, "errors": err(("order", "unexpected"))},
+    {"name": "answer", "response": {"status": 200, "body": {"items": [WS_ITEM]}}, "result": {"items": [WS_ITEM]}},
+]
+VL_ITEM = {"id": VLINE, "firstName": "Front", "lastName": "Desk", "number": {"external": "+12145550199", "extension": "199", "primary": True},
+           "location": {"id": LOCATION, "name": "HQ"}}
+files["virtual_lines.list_page"] = [
+    {"name": "with orgId", "args": {"orgId": ORG}, "request": req("GET", f"{CFG}/virtualLines", query=[["orgId", ORG]])},
+    {"name": "answer", "response": {"status": 200, "body": {"virtualLines": [VL_ITEM]}}, "result": {"virtualLines": [VL_ITEM]}},
+]
+LOC_ECBN = {"selected": "LOCATION_MEMBER_NUMBER",
+            "locationInfo": {"phoneNumber": "+19725550100", "name": "HQ", "effectiveLevel": "LOCATION_NUMBER", "effectiveValue": "+19725550100", "quality": "RECOMMENDED"},
+            "locationMemberInfo": {"phoneNumber": "+12145550101", "firstName": "Ana", "lastName": "Silva", "memberId": PERSON, "memberType": "PEOPLE",
+                                   "effectiveLevel": "LOCATION_MEMBER_NUMBER", "effectiveValue": "+12145550101", "quality": "RECOMMENDED"},
+            "elinExpiryTimeMinutes": 120}
+files["locations.get_ecbn"] = [
+    {"name": "plain", "args": {"id": LOCATION}, "request": req("GET", f"{CFG}/locations/{LOCATION}/features/emergencyCallbackNumber")},
+    {"name": "a person ID is not a location", "args": {"id": PERSON}, "errors": err(("locationId", "id_kind"))},
+    {"name": "answer", "response": {"status": 200, "body": LOC_ECBN}, "result": LOC_ECBN},
+]
+files["locations.update_ecbn"] = [
+    {"name": "a member's number", "args": {"id": LOCATION, "body": {"selected": "LOCATION_MEMBER_NUMBER", "locationMemberId": PERSON, "elinExpiryTimeMinutes": 30}},
+     "request": req("PUT", f"{CFG}/locations/{LOCATION}/features/emergencyCallbackNumber",
+                    {"selected": "LOCATION_MEMBER_NUMBER", "locationMemberId": PERSON, "elinExpiryTimeMinutes": 30})},
+    {"name": "member-level values are not location-level values", "args": {"id": LOCATION, "body": {"selected": "LOCATION_ECBN"}}, "errors": err(("selected", "enum"))},
+    {"name": "member required, expiry bounded", "args": {"id": LOCATION, "body": {"selected": "LOCATION_MEMBER_NUMBER", "elinExpiryTimeMinutes": 5}},
+     "errors": err(("locationMemberId", "required_if"), ("elinExpiryTimeMinutes", "range"))},
+    {"name": "selected required", "args": {"id": LOCATION, "body": {}}, "errors": err(("selected", "required"))},
+    {"name": "no content", "response": {"status": 204, "body": None}, "result": None},
+]
+
 # IDs that would reach another resource once a URL parser resolves dot segments (WHATWG URL
 # parsers also treat %2e as a dot), or that are not Webex IDs at all: refused before the wire.
 TRAVERSAL = ["..", ".", "%2e%2e", "%2E", ".%2e", "a/../b", "../../emergencyCallNotification", "x?orgId=y", "x#y",

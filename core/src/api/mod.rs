@@ -3,7 +3,9 @@
 //! generic request path, the JSON entry point, the type information and the tests read is made
 //! from that declaration.
 
+pub mod directory;
 pub mod ecbn;
+pub mod location_ecbn;
 pub mod notifications;
 pub mod redsky;
 
@@ -13,7 +15,7 @@ use crate::error::{DecodeError, Error, FieldError};
 use crate::ids::IdKind;
 use crate::platform::MaybeSend;
 use crate::validate::{check_shape, Validate, Validator};
-use crate::wire::{Json, ModelInfo, Schema};
+use crate::wire::{FieldKind, Json, ModelInfo, Schema};
 
 /// HTTP methods this API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,11 +59,64 @@ pub enum Paging {
     None,
     /// `start` (offset) and `max` (page size) query parameters, and an `order`.
     Offset(&'static OffsetPaging),
+    /// `max` (and for some lists `start`); the next page is the `Link: <...>; rel="next"` URL.
+    Link(&'static LinkPaging),
+}
+
+impl Paging {
+    /// The name of the facade method that streams every item (`None` for unpaged operations).
+    pub fn stream(&self) -> Option<&'static str> {
+        match self {
+            Paging::None => None,
+            Paging::Offset(p) => Some(p.stream),
+            Paging::Link(p) => Some(p.stream),
+        }
+    }
+    /// The JSON path of the items in a page.
+    pub fn items(&self) -> &'static [&'static str] {
+        match self {
+            Paging::None => &[],
+            Paging::Offset(p) => p.items,
+            Paging::Link(p) => p.items,
+        }
+    }
+}
+
+/// Link paging (RFC 8288): the next page's URL is taken from the answer's `Link` header as
+/// given (it may carry a cursor); it is never rebuilt from `start` and `max`.
+#[derive(Debug)]
+pub struct LinkPaging {
+    /// The facade method that streams every item (`list`).
+    pub stream: &'static str,
+    /// Page size asked for when the caller gives none.
+    pub default_size: u32,
+    /// Largest page size the API serves.
+    pub max_size: u32,
+    /// Whether the list also takes a `start` offset for its first page.
+    pub start: bool,
+    /// The JSON path of the items in a page.
+    pub items: &'static [&'static str],
+    /// Query parameters every page of this list carries (e.g. `callingData=true`).
+    pub fixed: &'static [(&'static str, &'static str)],
+}
+
+impl LinkPaging {
+    /// Checks a page size.
+    pub fn check(&self, max: Option<u32>) -> Vec<FieldError> {
+        match max {
+            Some(m) if m == 0 || m > self.max_size => {
+                vec![FieldError::new("max", "range", format!("must be between 1 and {}", self.max_size))]
+            }
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// Offset paging: where the items and the total count are in each page.
 #[derive(Debug)]
 pub struct OffsetPaging {
+    /// The facade method that streams every item.
+    pub stream: &'static str,
     /// Page size when the caller gives none.
     pub default_size: u32,
     /// Largest page the API serves.
@@ -148,11 +203,32 @@ impl Operation {
         match self.paging {
             Paging::None => &[],
             Paging::Offset(_) => OffsetPaging::QUERY,
+            Paging::Link(p) if p.start => &["start", "max"],
+            Paging::Link(_) => &["max"],
         }
     }
     /// The resource part of the name (`people` of `people.get_ecbn`).
     pub fn resource(&self) -> &'static str {
         self.name.split_once('.').map_or(self.name, |(r, _)| r)
+    }
+    /// The model of one item of a paged operation's list.
+    pub fn item_model(&self) -> Option<&'static ModelInfo> {
+        let mut model = self.answer_model()?;
+        let path = self.paging.items();
+        for (i, key) in path.iter().enumerate() {
+            let field = model.field(key)?;
+            model = match (&field.kind, i + 1 == path.len()) {
+                (FieldKind::List(k), true) => k.model()?,
+                (FieldKind::Object(m), false) => m(),
+                _ => return None,
+            };
+        }
+        (!path.is_empty()).then_some(model)
+    }
+    /// Whether this is one of the 26 operations of the Emergency Services Settings spec
+    /// (the others are the directory operations the audit reads).
+    pub fn in_spec(&self) -> bool {
+        SPEC_AREAS.iter().any(|area| area.iter().any(|o| std::ptr::eq(*o, self)))
     }
     /// The method part of the name (`get_ecbn` of `people.get_ecbn`).
     pub fn method_name(&self) -> &'static str {
@@ -319,11 +395,16 @@ pub static RESOURCES: &[Resource] = &[
     Resource { name: "hunt_groups", class: "HuntGroups" },
     Resource { name: "notifications", class: "Notifications" },
     Resource { name: "redsky", class: "RedSky" },
+    Resource { name: "locations", class: "Locations" },
 ];
 
-static AREAS: &[&[&Operation]] = &[redsky::OPERATIONS, notifications::OPERATIONS, ecbn::OPERATIONS];
+/// The areas of the Emergency Services Settings spec's 26 operations.
+static SPEC_AREAS: &[&[&Operation]] = &[redsky::OPERATIONS, notifications::OPERATIONS, ecbn::OPERATIONS];
+/// Every area: the spec's, then the directory operations the audit reads.
+static AREAS: &[&[&Operation]] =
+    &[redsky::OPERATIONS, notifications::OPERATIONS, ecbn::OPERATIONS, directory::OPERATIONS, location_ecbn::OPERATIONS];
 
-/// Every operation, in the spec's order.
+/// Every operation: the spec's 26 in its order, then the directory operations.
 pub fn operations() -> impl Iterator<Item = &'static Operation> {
     AREAS.iter().flat_map(|area| area.iter().copied())
 }

@@ -315,6 +315,7 @@ const LOCATION: Option<super::PathParam> = param("locationId", IdKind::Location)
 
 /// Paging of the compliance status list.
 pub static COMPLIANCE_PAGING: OffsetPaging = OffsetPaging {
+    stream: "compliance_statuses",
     default_size: 100,
     max_size: 2000,
     orders: &["locationName", "locationState"],

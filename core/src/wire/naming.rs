@@ -1,7 +1,7 @@
 //! snake_case (Rust, Python) and camelCase (the API's JSON, JavaScript) names of one field.
 
 /// JSON names that plain snake_case to camelCase conversion gets wrong.
-const ALIASES: &[(&str, &str)] = &[("location_ecbn_info", "locationECBNInfo")];
+const ALIASES: &[(&str, &str)] = &[("location_ecbn_info", "locationECBNInfo"), ("type_", "type")];
 
 /// The API's JSON name of a snake_case field name (`location_member_id` → `locationMemberId`).
 pub fn snake_to_camel(name: &str) -> String {

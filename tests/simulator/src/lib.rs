@@ -1,6 +1,7 @@
 //! A stateful local simulator of the Webex Emergency Services Settings API, with fault
 //! injection, a request journal and a control API under `/_sim/`. Binds 127.0.0.1 only.
 
+pub mod directory;
 pub mod schema;
 pub mod state;
 
@@ -83,6 +84,13 @@ pub struct Faults {
     pub connection_close: bool,
     /// Precede every answer with an interim `103 Early Hints` response.
     pub informational: bool,
+    /// Share of entity reads (GETs with an ID in the path) that fail on every attempt, chosen
+    /// by a hash of the route and ID with `seed`, so the same reads fail every time.
+    pub fail_share: f64,
+    /// Status of those failures.
+    pub fail_status: u16,
+    /// Directory lists link back to their first page (a server that repeats a page).
+    pub repeat_page: bool,
 }
 
 impl Default for Faults {
@@ -103,6 +111,9 @@ impl Default for Faults {
             page_cap: 0,
             connection_close: false,
             informational: false,
+            fail_share: 0.0,
+            fail_status: 503,
+            repeat_page: false,
         }
     }
 }
@@ -116,6 +127,8 @@ pub struct Config {
     pub seed: u64,
     /// Number of members (people, workspaces, virtual lines, hunt groups).
     pub size: usize,
+    /// Seed an enabled RedSky account part way through its setup (else none: INITIALISE).
+    pub redsky: bool,
     /// Accepted bearer tokens.
     pub tokens: Vec<String>,
     /// List Retry-After, trackingid and Link in Access-Control-Expose-Headers.
@@ -130,6 +143,7 @@ impl Default for Config {
             port: 0,
             seed: 42,
             size: 200,
+            redsky: false,
             tokens: vec![DEFAULT_TOKEN.into()],
             expose_headers: true,
             faults: Faults::default(),
@@ -172,10 +186,23 @@ struct Shared {
     tokens: RwLock<Vec<String>>,
     expose: AtomicBool,
     seq: AtomicU64,
-    config: Mutex<(u64, usize)>,
+    config: Mutex<(u64, usize, bool)>,
 }
 
 const JOURNAL_LIMIT: usize = 500_000;
+
+/// Whether the read of `route` for `id` fails under `faults` (see [`Faults::fail_share`]).
+fn read_fails(faults: &Faults, route: &str, id: &str) -> bool {
+    if faults.fail_share <= 0.0 || faults.path_contains.as_deref().is_some_and(|p| !route.contains(p)) {
+        return false;
+    }
+    // FNV-1a over the seed, the route and the ID.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ faults.seed;
+    for b in route.bytes().chain([0]).chain(id.bytes()) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+    }
+    Rng(h).chance(faults.fail_share)
+}
 
 impl Shared {
     fn set_faults(&self, f: Faults) {
@@ -240,7 +267,7 @@ impl Simulator {
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
-            org: Mutex::new(Org::seed(config.seed, config.size)),
+            org: Mutex::new(Org::seed(config.seed, config.size, config.redsky)),
             spec: schema::Spec::load(),
             journal: Mutex::new(Vec::new()),
             faults: Mutex::new(FaultState {
@@ -252,7 +279,7 @@ impl Simulator {
             tokens: RwLock::new(config.tokens.clone()),
             expose: AtomicBool::new(config.expose_headers),
             seq: AtomicU64::new(0),
-            config: Mutex::new((config.seed, config.size)),
+            config: Mutex::new((config.seed, config.size, config.redsky)),
         });
         shared.set_faults(config.faults.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -298,6 +325,11 @@ impl Simulator {
     pub fn directory(&self, limit: usize) -> Value {
         self.shared.org.lock().unwrap().directory(limit)
     }
+    /// The findings an audit of the organization must give now (see
+    /// [`Org::expected_findings`]), with the reads the fault settings fail.
+    pub fn expected_findings(&self) -> Vec<Value> {
+        expected(&self.shared)
+    }
     /// Replaces the fault settings.
     pub fn set_faults(&self, faults: Faults) {
         self.shared.set_faults(faults)
@@ -330,12 +362,17 @@ impl Drop for Simulator {
     }
 }
 
-fn reset(shared: &Shared, to: Option<(u64, usize)>) {
+fn expected(shared: &Shared) -> Vec<Value> {
+    let faults = shared.faults.lock().unwrap().faults.clone();
+    shared.org.lock().unwrap().expected_findings(&|route, id| read_fails(&faults, route, id))
+}
+
+fn reset(shared: &Shared, to: Option<(u64, usize, bool)>) {
     let mut cfg = shared.config.lock().unwrap();
     if let Some(c) = to {
         *cfg = c;
     }
-    *shared.org.lock().unwrap() = Org::seed(cfg.0, cfg.1);
+    *shared.org.lock().unwrap() = Org::seed(cfg.0, cfg.1, cfg.2);
     shared.journal.lock().unwrap().clear();
     shared.seq.store(0, Ordering::Relaxed);
     shared.set_faults(Faults::default());
@@ -371,7 +408,12 @@ fn parse_query(q: Option<&str>) -> HashMap<String, String> {
 
 /// Finds the spec path template for `path` (under /v1) and its one parameter.
 fn route(path: &str) -> Option<(&'static str, Option<String>)> {
-    const TEMPLATES: [&str; 17] = [
+    const TEMPLATES: [&str; 22] = [
+        "/locations",
+        "/people",
+        "/workspaces",
+        "/telephony/config/virtualLines",
+        "/telephony/config/locations/{locationId}/features/emergencyCallbackNumber",
         "/telephony/config/redSky/serviceSettings",
         "/telephony/config/redSky",
         "/telephony/config/redSky/status",
@@ -427,7 +469,11 @@ fn allowed_methods(template: &str) -> &'static [&'static str] {
         "/telephony/config/redSky/actions/login/invoke" => &["POST"],
         "/telephony/config/redSky/complianceStatus"
         | "/telephony/config/locations/{locationId}/redSky"
-        | "/telephony/config/huntGroups/{huntGroupId}/emergencyCallbackNumber/dependencies" => &["GET"],
+        | "/telephony/config/huntGroups/{huntGroupId}/emergencyCallbackNumber/dependencies"
+        | "/locations"
+        | "/people"
+        | "/workspaces"
+        | "/telephony/config/virtualLines" => &["GET"],
         t if t.ends_with("/dependencies") => &["GET"],
         _ => &["GET", "PUT"],
     }
@@ -551,12 +597,18 @@ async fn control(shared: &Shared, method: &Method, path: &str, query: &HashMap<S
             }
             Err(e) => json_response(400, &json!({"message": format!("bad faults: {e}")})),
         },
+        ("GET", "/_sim/expected-findings") => {
+            let items = expected(shared);
+            json_response(200, &json!({"count": items.len(), "items": items}))
+        }
         ("POST", "/_sim/reset") => {
-            let to = match (parsed.get("seed").and_then(Value::as_u64), parsed.get("size").and_then(Value::as_u64)) {
-                (None, None) => None,
-                (s, n) => {
+            let (seed, size) = (parsed.get("seed").and_then(Value::as_u64), parsed.get("size").and_then(Value::as_u64));
+            let redsky = parsed.get("redsky").and_then(Value::as_bool);
+            let to = match (seed, size, redsky) {
+                (None, None, None) => None,
+                (s, n, r) => {
                     let cur = *shared.config.lock().unwrap();
-                    Some((s.unwrap_or(cur.0), n.map(|n| n as usize).unwrap_or(cur.1)))
+                    Some((s.unwrap_or(cur.0), n.map(|n| n as usize).unwrap_or(cur.1), r.unwrap_or(cur.2)))
                 }
             };
             reset(shared, to);
@@ -643,7 +695,8 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         r.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
         r
     } else {
-        serve_api(&shared, &parts.headers, &method, &path, &query, &body, &tracking, &fault)
+        let host = parts.headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+        serve_api(&shared, &parts.headers, &method, &path, &query, &body, &tracking, &fault, host)
     };
     if status_for_journal == 0 {
         status_for_journal = if fault.drop { 0 } else { resp.status().as_u16() };
@@ -716,6 +769,7 @@ fn serve_api(
     body: &Bytes,
     tracking: &str,
     fault: &Fault,
+    host: &str,
 ) -> Response {
     let with_tracking = |reply: Reply| -> Response {
         match reply.body {
@@ -759,7 +813,14 @@ fn serve_api(
     if json_body.is_some() && !is_json(headers) {
         return with_tracking(state::error(415, 4015, "Content-Type must be application/json"));
     }
-    let cap = shared.faults.lock().unwrap().faults.page_cap;
+    let (cap, repeat_page) = {
+        let faults = &shared.faults.lock().unwrap().faults;
+        if method == Method::GET && param.as_deref().is_some_and(|id| read_fails(faults, template, id)) {
+            let status = faults.fail_status;
+            return with_tracking(state::error(status, 4500, "Injected read failure"));
+        }
+        (faults.page_cap, faults.repeat_page)
+    };
     let capped;
     let query = if cap > 0 {
         let mut q = query.clone();
@@ -770,14 +831,13 @@ fn serve_api(
     } else {
         query
     };
-    let reply = shared.org.lock().unwrap().handle(
-        &shared.spec,
-        method.as_str(),
-        template,
-        param.as_deref(),
-        query,
-        json_body.as_ref(),
-    );
+    let mut reply = {
+        let mut org = shared.org.lock().unwrap();
+        org.origin = format!("http://{host}");
+        org.repeat_page = repeat_page;
+        org.handle(&shared.spec, method.as_str(), template, param.as_deref(), query, json_body.as_ref())
+    };
+    let link = reply.body.as_mut().and_then(directory::take_link);
     if reply.status < 300 {
         if let Some(b) = &reply.body {
             if fault.truncate {
@@ -795,5 +855,9 @@ fn serve_api(
             }
         }
     }
-    with_tracking(reply)
+    let mut resp = with_tracking(reply);
+    if let Some(v) = link.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        resp.headers_mut().insert("link", v);
+    }
+    resp
 }

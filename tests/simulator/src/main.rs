@@ -3,7 +3,7 @@
 use webex_emergency_sim::{Config, Faults, Simulator};
 
 const USAGE: &str = "usage: webex-emergency-sim [--port N] [--seed N] [--size N] [--token T]... \
-[--no-expose-headers] [--faults JSON]";
+[--redsky] [--no-expose-headers] [--faults JSON]";
 
 fn main() {
     let mut config = Config::default();
@@ -22,6 +22,10 @@ fn main() {
             "--size" => value("--size").parse().map(|v| config.size = v).is_ok(),
             "--token" => {
                 tokens.push(value("--token"));
+                true
+            }
+            "--redsky" => {
+                config.redsky = true;
                 true
             }
             "--no-expose-headers" => {

@@ -71,7 +71,7 @@ impl Kind {
             Kind::HuntGroup => "HUNT_GROUP",
         }
     }
-    fn accepts(self, kind: &str) -> bool {
+    pub(crate) fn accepts(self, kind: &str) -> bool {
         kind == self.id_kind() || (self == Kind::Workspace && kind == "PLACES")
     }
 }
@@ -101,6 +101,9 @@ pub struct Member {
     pub elin: bool,
     /// ELIN for the Webex App.
     pub elin_app: bool,
+    /// People: has Webex Calling (a calling location in the people list); workspaces: its
+    /// calling type is `webexCalling`.
+    pub calling: bool,
 }
 
 /// A location.
@@ -112,8 +115,13 @@ pub struct Location {
     pub name: String,
     /// Main number.
     pub main_number: String,
-    /// Member whose number is the location's ECBN.
+    /// Member whose number is the location's ECBN (LOCATION_MEMBER_NUMBER), or none for the
+    /// main number (LOCATION_NUMBER).
     pub ecbn_member: Option<usize>,
+    /// Whether the main number is active.
+    pub main_active: bool,
+    /// ELIN expiry of the location ECBN, in minutes.
+    pub elin_expiry: u64,
     /// Notification e-mail setting.
     pub notify_enabled: bool,
     /// Notification e-mail.
@@ -131,9 +139,9 @@ pub struct RedSky {
     password: Option<String>,
     company_id: String,
     red_sky_org_id: String,
-    enabled: bool,
+    pub(crate) enabled: bool,
     external_tenant: bool,
-    stage: i32,
+    pub(crate) stage: i32,
 }
 
 /// A reply of the API.
@@ -145,10 +153,10 @@ pub struct Reply {
     pub body: Option<Value>,
 }
 
-fn ok(body: Value) -> Reply {
+pub(crate) fn ok(body: Value) -> Reply {
     Reply { status: 200, body: Some(body) }
 }
-fn empty(status: u16) -> Reply {
+pub(crate) fn empty(status: u16) -> Reply {
     Reply { status, body: None }
 }
 /// An error reply with the usual Webex body (the tracking ID is added by the server).
@@ -168,12 +176,16 @@ pub struct Org {
     pub locations: Vec<Location>,
     /// Members.
     pub members: Vec<Member>,
-    by_inner: HashMap<String, usize>,
+    pub(crate) by_inner: HashMap<String, usize>,
     loc_by_inner: HashMap<String, usize>,
     dependents: HashMap<usize, u64>,
-    org_notify: (bool, bool, Option<String>),
-    redsky: Option<RedSky>,
+    pub(crate) org_notify: (bool, bool, Option<String>),
+    pub(crate) redsky: Option<RedSky>,
     rng: Rng,
+    /// `http://host:port` of the request being answered (for absolute `Link` URLs).
+    pub origin: String,
+    /// Lists link back to their first page (a server that repeats a page).
+    pub repeat_page: bool,
 }
 
 /// Decodes a Webex ID into (kind, inner id).
@@ -213,7 +225,7 @@ fn stage_of(s: &str) -> Option<i32> {
 }
 
 /// State of a location for compliance answers: the stage still pending.
-fn location_state(stage: i32) -> &'static str {
+pub(crate) fn location_state(stage: i32) -> &'static str {
     match stage {
         -1 => "OPTED_OUT",
         0 => "LOCATION_SETUP",
@@ -225,11 +237,13 @@ fn location_state(stage: i32) -> &'static str {
 }
 
 impl Org {
-    /// Seeds an organization of `size` members from `seed`.
-    pub fn seed(seed: u64, size: usize) -> Org {
+    /// Seeds an organization of `size` members from `seed`, with an enabled RedSky account
+    /// part way through its setup when `redsky` is set. At least 40 members give an entity for
+    /// every audit rule (see [`Org::expected_findings`]).
+    pub fn seed(seed: u64, size: usize, redsky: bool) -> Org {
         let mut rng = Rng(seed ^ 0x5EED);
         let org_uuid = rng.uuid();
-        let n_loc = (size / 250).clamp(1, 2000);
+        let n_loc = (size / 250).clamp(4, 2000);
         let mut locations = Vec::with_capacity(n_loc);
         let mut loc_by_inner = HashMap::with_capacity(n_loc);
         for i in 0..n_loc {
@@ -240,9 +254,14 @@ impl Org {
                 name: format!("Site {:04} {}", i + 1, ["North", "South", "East", "West"][i % 4]),
                 main_number: format!("+1972555{:04}", i % 10000),
                 ecbn_member: None,
-                notify_enabled: i % 3 == 0,
+                // Location 2's main number is inactive (its ECBN is INVALID).
+                main_active: i != 2,
+                elin_expiry: 120,
+                // Every third location has its own notification; the next one has it turned
+                // on without an e-mail address (so it sends nothing).
+                notify_enabled: i % 3 != 2,
                 notify_email: (i % 3 == 0).then(|| format!("site{}@example.com", i + 1)),
-                stage: 0,
+                stage: if redsky { [0, 1, 2, 3, 4][i % 5] } else { 0 },
                 building: None,
             });
         }
@@ -265,11 +284,15 @@ impl Org {
                 last: format!("{} {}", LAST[(i / 8) % 8], i),
                 number: has_number.then(|| format!("+1214{:07}", i % 10_000_000)),
                 active: rng.below(20) != 0,
-                location: i % n_loc,
+                // Not `i % n_loc`: kinds repeat every 20 members, and each location should
+                // hold every kind.
+                location: (i + i / 20) % n_loc,
                 selected: if has_number { "DIRECT_LINE" } else { "LOCATION_ECBN" },
                 location_member: None,
                 elin: false,
                 elin_app: false,
+                // Some people have no calling, some workspaces another calling type.
+                calling: i % 50 != 5 && i % 50 != 15,
             });
         }
         let mut org = Org {
@@ -283,16 +306,58 @@ impl Org {
             org_notify: (true, false, Some("e911-alerts@example.com".into())),
             redsky: None,
             rng,
+            origin: String::new(),
+            repeat_page: false,
         };
-        // Location ECBN: the first member of the location (a hunt group for some: NOT_RECOMMENDED).
-        for m in 0..org.members.len().min(n_loc) {
-            let loc = org.members[m].location;
-            org.locations[loc].ecbn_member = Some(m);
+        if redsky {
+            let (company_id, red_sky_org_id) = (org.rng.uuid(), org.rng.uuid());
+            org.redsky = Some(RedSky {
+                email: "redsky-admin@example.com".into(),
+                password: None,
+                company_id,
+                red_sky_org_id,
+                enabled: true,
+                external_tenant: false,
+                stage: 1,
+            });
         }
-        // Some members use another member's number.
+        // Location ECBN: the main number (locations 0 and 2), a hunt group's number (location 1:
+        // NOT_RECOMMENDED) or a person's (the others).
+        for l in 0..n_loc {
+            let wanted = if l == 1 { Kind::HuntGroup } else { Kind::Person };
+            if l == 0 || l == 2 {
+                continue;
+            }
+            let found = (0..org.members.len()).find(|&m| {
+                let x = &org.members[m];
+                x.location == l && x.kind == wanted && x.number.is_some() && x.active && x.calling
+            });
+            org.locations[l].ecbn_member = found;
+        }
+        // Cases every audit rule needs, at fixed places in every 50 members: no source
+        // selected (NONE), DIRECT_LINE without a number (its block in effect falls to NONE:
+        // `ecbn-none` only), another member's number that is a hunt group's.
+        for m in 0..org.members.len() {
+            let x = &org.members[m];
+            match (m % 50, x.kind) {
+                (11, Kind::Person) => org.members[m].selected = "NONE",
+                (23, Kind::Person) => {
+                    org.members[m].number = None;
+                    org.members[m].selected = "DIRECT_LINE";
+                }
+                _ => {}
+            }
+        }
+        // Some members use another member's number (for every 50th, a hunt group's).
         for m in (7..org.members.len()).step_by(7) {
-            let target = m - 7 + (m % 3);
-            if target != m && org.members[target].location == org.members[m].location {
+            let loc = org.members[m].location;
+            let target = if m % 50 == 49 {
+                (0..org.members.len()).find(|&t| org.members[t].kind == Kind::HuntGroup && org.members[t].location == loc)
+            } else {
+                (0..m).rev().take(40).find(|&t| org.members[t].location == loc && t % 3 == m % 3)
+            };
+            let Some(target) = target else { continue };
+            if target != m && org.members[m].selected != "NONE" {
                 org.members[m].selected = "LOCATION_MEMBER_NUMBER";
                 org.members[m].location_member = Some(target);
                 *org.dependents.entry(target).or_default() += 1;
@@ -303,8 +368,12 @@ impl Org {
 
     /// Directory of IDs for tests and demos.
     pub fn directory(&self, limit: usize) -> Value {
+        // By location, so that the first IDs of each kind share a location (tests that let
+        // one member use another's number take the first of each).
         let ids = |k: Kind| -> Vec<&str> {
-            self.members.iter().filter(|m| m.kind == k).take(limit).map(|m| m.id.as_str()).collect()
+            let mut of_kind: Vec<&Member> = self.members.iter().filter(|m| m.kind == k).collect();
+            of_kind.sort_by_key(|m| m.location);
+            of_kind.into_iter().take(limit).map(|m| m.id.as_str()).collect()
         };
         json!({
             "orgId": self.org_id,
@@ -326,7 +395,7 @@ impl Org {
         }
     }
 
-    fn member(&self, id: &str, kind: Kind) -> Result<usize, Reply> {
+    pub(crate) fn member(&self, id: &str, kind: Kind) -> Result<usize, Reply> {
         let not_found = || error(404, 4008, "Member not found");
         let (k, inner) = decode_id(id).ok_or_else(not_found)?;
         let idx = *self.by_inner.get(&inner).ok_or_else(not_found)?;
@@ -336,7 +405,7 @@ impl Org {
         Ok(idx)
     }
 
-    fn location(&self, id: &str) -> Result<usize, Reply> {
+    pub(crate) fn location(&self, id: &str) -> Result<usize, Reply> {
         let not_found = || error(404, 4008, "Location not found");
         let (k, inner) = decode_id(id).ok_or_else(not_found)?;
         if k != "LOCATION" {
@@ -345,25 +414,36 @@ impl Org {
         self.loc_by_inner.get(&inner).copied().ok_or_else(not_found)
     }
 
-    fn quality(&self, m: &Member) -> &'static str {
+    /// The quality of a member's number: RECOMMENDED for an active number of a person,
+    /// workspace or virtual line, NOT_RECOMMENDED for a hunt group's, else INVALID.
+    pub(crate) fn quality(&self, m: &Member) -> &'static str {
         match (&m.number, m.active, m.kind) {
-            (Some(_), true, Kind::Person | Kind::Workspace) => "RECOMMENDED",
-            (Some(_), true, _) => "NOT_RECOMMENDED",
+            (Some(_), true, Kind::HuntGroup) => "NOT_RECOMMENDED",
+            (Some(_), true, _) => "RECOMMENDED",
             _ => "INVALID",
         }
     }
 
-    fn location_ecbn_info(&self, loc: &Location) -> Value {
+    /// A location's own ECBN: its level, number and quality.
+    pub(crate) fn location_ecbn_effective(&self, loc: &Location) -> (&'static str, String, &'static str) {
         match loc.ecbn_member.map(|e| &self.members[e]) {
-            Some(e) if e.number.is_some() => json!({
-                "phoneNumber": e.number, "firstName": e.first, "lastName": e.last,
-                "effectiveLevel": "LOCATION_ECBN", "effectiveValue": e.number, "quality": self.quality(e),
-            }),
-            _ => json!({
-                "phoneNumber": loc.main_number, "firstName": loc.name, "lastName": ".",
-                "effectiveLevel": "LOCATION_NUMBER", "effectiveValue": loc.main_number, "quality": "RECOMMENDED",
-            }),
+            Some(e) => ("LOCATION_MEMBER_NUMBER", e.number.clone().unwrap_or_default(), self.quality(e)),
+            None => ("LOCATION_NUMBER", loc.main_number.clone(), if loc.main_active { "RECOMMENDED" } else { "INVALID" }),
         }
+    }
+
+    /// The member-level `locationECBNInfo`: the location's ECBN, its level mirroring the
+    /// location ECBN's own source.
+    fn location_ecbn_info(&self, loc: &Location) -> Value {
+        let (level, number, quality) = self.location_ecbn_effective(loc);
+        let (first, last) = match loc.ecbn_member.map(|e| &self.members[e]) {
+            Some(e) => (e.first.clone(), e.last.clone()),
+            None => (loc.name.clone(), ".".to_string()),
+        };
+        json!({
+            "phoneNumber": number, "firstName": first, "lastName": last,
+            "effectiveLevel": level, "effectiveValue": number, "quality": quality,
+        })
     }
 
     fn ecbn(&self, idx: usize) -> Value {
@@ -371,20 +451,21 @@ impl Org {
         let loc = &self.locations[m.location];
         let q = self.quality(m);
         let loc_info = self.location_ecbn_info(loc);
-        let (level, value) = if q != "INVALID" {
-            ("DIRECT_LINE", m.number.clone().unwrap_or_default())
-        } else {
-            (
-                loc_info["effectiveLevel"].as_str().unwrap_or("LOCATION_NUMBER"),
-                loc_info["effectiveValue"].as_str().unwrap_or_default().to_string(),
-            )
+        let (_, loc_number, _) = self.location_ecbn_effective(loc);
+        // An unusable number falls back to the location ECBN; no number at all to nothing.
+        let mut direct = match (&m.number, q) {
+            (None, _) => json!({"firstName": m.first, "lastName": m.last, "effectiveLevel": "NONE"}),
+            (Some(n), "INVALID") => json!({
+                "phoneNumber": n, "firstName": m.first, "lastName": m.last,
+                "effectiveLevel": "LOCATION_ECBN", "effectiveValue": loc_number, "quality": q,
+            }),
+            (Some(n), _) => json!({
+                "phoneNumber": n, "firstName": m.first, "lastName": m.last,
+                "effectiveLevel": "DIRECT_LINE", "effectiveValue": n, "quality": q,
+            }),
         };
-        let mut direct = json!({
-            "firstName": m.first, "lastName": m.last,
-            "effectiveLevel": level, "effectiveValue": value, "quality": q,
-        });
-        if let Some(n) = &m.number {
-            direct["phoneNumber"] = json!(n);
+        if m.kind == Kind::HuntGroup {
+            direct.as_object_mut().map(|d| d.remove("lastName"));
         }
         let mut out = json!({
             "selected": m.selected,
@@ -400,11 +481,15 @@ impl Org {
                 Kind::VirtualLine => "VIRTUAL_LINE",
                 Kind::HuntGroup => "HUNT_GROUP",
             };
+            let tq = self.quality(t);
+            let (level, value) = if tq == "INVALID" {
+                ("LOCATION_ECBN", loc_number.clone())
+            } else {
+                ("LOCATION_MEMBER_NUMBER", t.number.clone().unwrap_or_default())
+            };
             out["locationMemberInfo"] = json!({
                 "phoneNumber": t.number, "firstName": t.first, "lastName": t.last, "memberId": t.id,
-                "memberType": member_type, "effectiveLevel": "LOCATION_MEMBER_NUMBER",
-                "effectiveValue": t.number.clone().unwrap_or_else(|| loc.main_number.clone()),
-                "quality": self.quality(t),
+                "memberType": member_type, "effectiveLevel": level, "effectiveValue": value, "quality": tq,
             });
         }
         match m.kind {
@@ -496,12 +581,7 @@ impl Org {
 
     fn compliance(&self, locations: Vec<usize>, with_state: bool, list_state: bool, count: usize) -> Value {
         let rs = self.redsky.as_ref();
-        let stage = rs.map(|r| r.stage).unwrap_or(0);
-        let (org_status, compliance) = match stage {
-            -1 => ("OPTED_OUT", "OPTED_OUT"),
-            4 => ("ENABLED", "COMPLIANT"),
-            _ => ("INITIALISE", "NON_COMPLIANT"),
-        };
+        let (org_status, compliance) = self.org_redsky_status();
         let locs: Vec<Value> = locations
             .iter()
             .map(|&i| {
@@ -525,6 +605,17 @@ impl Org {
             out["adminExists"] = json!(true);
         }
         out
+    }
+
+    /// The organization's RedSky `orgStatus` and `complianceStatus`: INITIALISE without an
+    /// account, ENABLED once enabled (or past its last stage), COMPLIANT after its last stage.
+    pub(crate) fn org_redsky_status(&self) -> (&'static str, &'static str) {
+        match self.redsky.as_ref() {
+            Some(r) if r.stage == -1 => ("OPTED_OUT", "OPTED_OUT"),
+            Some(r) if r.stage == 4 => ("ENABLED", "COMPLIANT"),
+            Some(r) if r.enabled => ("ENABLED", "NON_COMPLIANT"),
+            _ => ("INITIALISE", "NON_COMPLIANT"),
+        }
     }
 
     fn least_advanced(&self, n: usize) -> Vec<usize> {
@@ -595,6 +686,7 @@ impl Org {
         };
         let r = (|| -> Result<Reply, Reply> {
             Ok(match (method, route) {
+                (m, r) if r.contains("/features/") => return self.handle_directory(m, r, p, query, body),
                 ("GET", r) if r.ends_with("/emergencyCallbackNumber") => ok(self.ecbn(self.member(p, kind_of(r))?)),
                 ("PUT", r) if r.ends_with("/emergencyCallbackNumber") => {
                     let idx = self.member(p, kind_of(r))?;
@@ -690,7 +782,6 @@ impl Org {
                     empty(204)
                 }
                 ("GET", "/telephony/config/redSky/status") => {
-                    self.account()?;
                     ok(self.compliance(self.least_advanced(4), true, false, self.locations.len()))
                 }
                 ("PUT", "/telephony/config/redSky/status") => {
@@ -703,7 +794,6 @@ impl Org {
                     ok(self.compliance(self.least_advanced(4), true, false, self.locations.len()))
                 }
                 ("GET", "/telephony/config/redSky/complianceStatus") => {
-                    self.account()?;
                     let start: usize = parse_num(query.get("start"), 0, "start")?;
                     // Pages hold at most 2,000 items (the default), whatever `max` asks.
                     let max: usize = parse_num(query.get("max"), 2000, "max")?.min(2000);
@@ -771,7 +861,7 @@ impl Org {
                     }
                     empty(204)
                 }
-                _ => error(404, 4004, "Unknown operation"),
+                (m, r) => return self.handle_directory(m, r, p, query, body),
             })
         })();
         r.unwrap_or_else(|e| e)
@@ -783,7 +873,7 @@ impl Org {
     }
 }
 
-fn parse_num(v: Option<&String>, default: usize, name: &str) -> Result<usize, Reply> {
+pub(crate) fn parse_num(v: Option<&String>, default: usize, name: &str) -> Result<usize, Reply> {
     match v {
         None => Ok(default),
         Some(s) => s.parse::<f64>().ok().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f as usize).ok_or_else(|| error(400, 25009, &format!("{name} must be a non-negative integer"))),

@@ -1,0 +1,439 @@
+//! The emergency-readiness audit: reads the organization's notification and RedSky state,
+//! every location (notification, own ECBN) and every member's ECBN, concurrently within the
+//! client's retry rules, and reports every rule that fails (see [`rules`]) with its fix.
+
+pub mod report;
+pub mod rules;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use futures_util::{Stream, StreamExt};
+
+use crate::api::directory::Location;
+use crate::api::ecbn::Ecbn;
+use crate::api::notifications::OrgNotification;
+use crate::api::redsky::{ComplianceStatus, LocationState, RedSkyComplianceStatusPage};
+use crate::api::Op;
+use crate::call::Call;
+use crate::client::Client;
+use crate::error::{ApiErrorKind, Error, ValidationErrors};
+use crate::ids::{self, IdKind};
+use crate::paging::{self, PageArgs};
+use crate::platform::{self as rt, MaybeSend};
+use crate::wire::Json;
+use report::{add_severity, Entity, EntityKind, Finding, KindCounts, LocationSummary, Place, Report};
+use rules::Subject;
+
+/// Progress of an audit, reported after each entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AuditProgress {
+    /// Entities audited so far.
+    pub done: u64,
+    /// Entities to audit, once every list has been read.
+    pub total: Option<u64>,
+    /// Reads that failed so far.
+    pub failed: u64,
+}
+
+/// A callback told of progress (`Send + Sync` on native targets).
+#[cfg(not(target_arch = "wasm32"))]
+pub type AuditProgressFn = Arc<dyn Fn(AuditProgress) + Send + Sync>;
+/// A callback told of progress.
+#[cfg(target_arch = "wasm32")]
+pub type AuditProgressFn = Arc<dyn Fn(AuditProgress)>;
+
+/// Most reads in flight an audit takes.
+pub const MAX_CONCURRENCY: usize = 1000;
+
+/// Options of an audit.
+#[derive(Clone, Default)]
+pub struct AuditOptions {
+    /// Reads in flight at most (default 10; 1 to [`MAX_CONCURRENCY`]).
+    pub concurrency: Option<usize>,
+    /// Only these locations and their members (all when empty).
+    pub locations: Vec<String>,
+    /// `orgId` of every read (the client's default when `None`).
+    pub org_id: Option<String>,
+    /// Told of progress after each entity.
+    pub progress: Option<AuditProgressFn>,
+}
+
+impl std::fmt::Debug for AuditOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditOptions")
+            .field("concurrency", &self.concurrency)
+            .field("locations", &self.locations)
+            .field("org_id", &self.org_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Audits the organization's emergency readiness (see [`crate::audit`]). Fails only when
+    /// the options are wrong, or the first read shows that the credentials are refused or the
+    /// API cannot be reached; every other failed read is a `read-failed` finding.
+    pub async fn audit(&self, options: AuditOptions) -> Result<Report, Error> {
+        run(self, options).await
+    }
+}
+
+/// What one entity's reads found.
+struct Outcome {
+    kind: EntityKind,
+    location: Option<Place>,
+    findings: Vec<Finding>,
+    failed: u64,
+}
+
+/// One entity to audit.
+enum Task {
+    Location(Subject),
+    Member(Subject),
+    /// A list failed after its retries: a finding about the organization.
+    ListFailed(&'static str, Error),
+    /// Every list has been read.
+    Listed,
+}
+
+/// The state shared by every task of one audit.
+struct Shared {
+    client: Client,
+    org_id: Option<String>,
+    gate: Arc<tokio::sync::Semaphore>,
+    org: Subject,
+    org_notification: Option<OrgNotification>,
+    org_status: Option<crate::api::redsky::OrgStatus>,
+    states: HashMap<String, LocationState>,
+}
+
+impl Shared {
+    fn call<R>(&self, call: Call<R>) -> Call<R> {
+        let call = call.gate(self.gate.clone());
+        match &self.org_id {
+            Some(org) => call.org_id(org.clone()),
+            None => call,
+        }
+    }
+}
+
+fn check_options(options: &AuditOptions) -> Result<usize, Error> {
+    let concurrency = options.concurrency.unwrap_or(10);
+    if !(1..=MAX_CONCURRENCY).contains(&concurrency) {
+        return Err(Error::Config(format!("concurrency must be between 1 and {MAX_CONCURRENCY}")));
+    }
+    let mut errors: Vec<_> = options
+        .locations
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| ids::check(&format!("locations[{i}]"), id, IdKind::Location))
+        .collect();
+    if let Some(e) = options.org_id.as_deref().and_then(|o| ids::check("orgId", o, IdKind::Organization)) {
+        errors.push(e);
+    }
+    if errors.is_empty() {
+        Ok(concurrency)
+    } else {
+        Err(Error::Validation(ValidationErrors { operation: "audit".into(), errors }))
+    }
+}
+
+/// Whether a failed first read means the audit cannot run at all.
+fn is_fatal(e: &Error) -> bool {
+    match e {
+        Error::Api(a) => matches!(a.kind, ApiErrorKind::Authentication | ApiErrorKind::PermissionDenied),
+        Error::Transport(_) | Error::Config(_) | Error::Validation(_) => true,
+        Error::Decode(_) => false,
+    }
+}
+
+fn place(location: &Location) -> Place {
+    Place { id: location.id.clone().unwrap_or_default(), name: location.name.clone().unwrap_or_default() }
+}
+
+async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
+    let started = rt::now_ms();
+    let concurrency = check_options(&options)?;
+    let org_id = options.org_id.clone().or_else(|| client.org_id().map(str::to_string));
+    let org = Subject {
+        entity: Entity { kind: EntityKind::Org, id: org_id.clone().unwrap_or_default(), name: "organization".into() },
+        location: None,
+    };
+    let mut report = Report {
+        findings: Vec::new(),
+        audited: KindCounts::default(),
+        skipped: KindCounts::default(),
+        counts: Default::default(),
+        by_location: Vec::new(),
+        elapsed_ms: 0,
+    };
+    let gate = Arc::new(tokio::sync::Semaphore::new(concurrency));
+    let mut shared = Shared {
+        client: client.clone(),
+        org_id: options.org_id.clone(),
+        gate,
+        org,
+        org_notification: None,
+        org_status: None,
+        states: HashMap::new(),
+    };
+    let mut failed = 0u64;
+
+    // The organization: its notification (the first read: refused credentials end the audit
+    // here) and its RedSky state with every location's.
+    match shared.call(client.notifications().get_org()).await {
+        Ok(n) => shared.org_notification = Some(n),
+        Err(e) if is_fatal(&e) => return Err(e),
+        Err(e) => {
+            failed += 1;
+            report.findings.push(rules::read_failed(&shared.org, "notifications.get_org", &e));
+        }
+    }
+    let op = RedSkyComplianceStatusPage::operation();
+    let args = PageArgs { page_size: Some(2000), order: None, org_id: options.org_id.clone() };
+    let mut redsky = Box::pin(paging::pages(client, op, args));
+    let mut first = true;
+    while let Some(page) = redsky.next().await {
+        match page.and_then(|p| ComplianceStatus::from_json(p).map_err(|e| op.decode_error(e))) {
+            Ok(page) => {
+                if first {
+                    shared.org_status = page.org_status.clone();
+                    report.findings.extend(rules::redsky_org(&shared.org, page.org_status.as_ref(), page.compliance_status.as_ref()));
+                    first = false;
+                }
+                for l in page.locations_status.and_then(|s| s.locations).unwrap_or_default() {
+                    if let (Some(id), Some(state)) = (l.id, l.state) {
+                        shared.states.insert(ids::identity(&id), state);
+                    }
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                report.findings.push(rules::read_failed(&shared.org, op.name, &e));
+            }
+        }
+    }
+    report.audited.add(EntityKind::Org);
+
+    // Every location, kept (names are needed for members' findings).
+    let wanted: HashSet<String> = options.locations.iter().map(|id| ids::identity(id)).collect();
+    let in_scope = |key: &str| wanted.is_empty() || wanted.contains(key);
+    let mut locations: HashMap<String, Place> = HashMap::new();
+    let mut location_tasks = Vec::new();
+    let mut listed = Box::pin(client.locations().list(None, options.org_id.as_deref()));
+    while let Some(location) = listed.next().await {
+        match location {
+            Ok(l) => {
+                if shared.org.entity.id.is_empty() {
+                    // Without an orgId, the organization is named by its locations.
+                    shared.org.entity.id = l.org_id.clone().unwrap_or_default();
+                }
+                let Some(id) = l.id.as_deref() else { continue };
+                let key = ids::identity(id);
+                if !in_scope(&key) {
+                    continue;
+                }
+                let p = place(&l);
+                locations.insert(key, p.clone());
+                location_tasks.push(Task::Location(Subject {
+                    entity: Entity { kind: EntityKind::Location, id: p.id.clone(), name: p.name.clone() },
+                    location: Some(p),
+                }));
+            }
+            Err(e) => location_tasks.push(Task::ListFailed("locations.list_page", e)),
+        }
+    }
+    let mut summaries: HashMap<String, LocationSummary> = locations
+        .iter()
+        .map(|(key, p)| (key.clone(), LocationSummary { id: p.id.clone(), name: p.name.clone(), members: 0, findings: Default::default() }))
+        .collect();
+
+    // Every member, as the lists are read; then every read runs with at most `concurrency` in flight.
+    let skipped = Arc::new(std::sync::Mutex::new(KindCounts::default()));
+    let members = member_tasks(client, options.org_id.as_deref(), Arc::new(locations), Arc::new(wanted), skipped.clone());
+    let tasks = futures_util::stream::iter(location_tasks)
+        .chain(members)
+        .chain(futures_util::stream::once(async { Task::Listed }));
+    let org_entity_id = shared.org.entity.id.clone();
+    let shared = Arc::new(shared);
+    let pulled = Arc::new(AtomicU64::new(0));
+    let all_listed = Arc::new(AtomicBool::new(false));
+    let (counter, listed_flag) = (pulled.clone(), all_listed.clone());
+    let outcomes = tasks
+        .map(move |task| {
+            if matches!(task, Task::Listed) {
+                listed_flag.store(true, Ordering::Relaxed);
+            } else {
+                counter.fetch_add(1, Ordering::Relaxed);
+            }
+            audit_one(shared.clone(), task)
+        })
+        .buffer_unordered(concurrency * 4);
+    let mut outcomes = std::pin::pin!(outcomes);
+    let mut done = 0u64;
+    while let Some(outcome) = outcomes.next().await {
+        let Some(outcome) = outcome else { continue };
+        done += 1;
+        failed += outcome.failed;
+        match outcome.kind {
+            EntityKind::Org => {}
+            kind => report.audited.add(kind),
+        }
+        if let Some(p) = &outcome.location {
+            let summary = summaries.entry(ids::identity(&p.id)).or_insert_with(|| LocationSummary {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                members: 0,
+                findings: Default::default(),
+            });
+            if outcome.kind != EntityKind::Location {
+                summary.members += 1;
+            }
+            for f in &outcome.findings {
+                add_severity(&mut summary.findings, f.severity);
+            }
+        }
+        report.findings.extend(outcome.findings);
+        if let Some(progress) = &options.progress {
+            let total = all_listed.load(Ordering::Relaxed).then(|| pulled.load(Ordering::Relaxed));
+            progress(AuditProgress { done, total, failed });
+        }
+    }
+    report.skipped = *skipped.lock().unwrap_or_else(|e| e.into_inner());
+    for f in report.findings.iter_mut().filter(|f| f.entity.kind == EntityKind::Org && f.entity.id.is_empty()) {
+        f.entity.id = org_entity_id.clone();
+    }
+    report.by_location = summaries.into_values().collect();
+    report.finish();
+    report.elapsed_ms = (rt::now_ms() - started).max(0.0) as u64;
+    Ok(report)
+}
+
+/// Every member to audit, from the people, workspace and virtual line lists in turn: people
+/// with a calling location, Webex Calling workspaces, every virtual line, in the locations
+/// in scope. The others are counted in `skipped`.
+fn member_tasks(
+    client: &Client,
+    org_id: Option<&str>,
+    locations: Arc<HashMap<String, Place>>,
+    wanted: Arc<HashSet<String>>,
+    skipped: Arc<std::sync::Mutex<KindCounts>>,
+) -> impl Stream<Item = Task> + MaybeSend + 'static {
+    let place_of = {
+        let locations = locations.clone();
+        move |id: Option<&str>, name: Option<&str>| -> Option<Place> {
+            let id = id?;
+            Some(locations.get(&ids::identity(id)).cloned().unwrap_or_else(|| Place {
+                id: id.to_string(),
+                name: name.unwrap_or_default().to_string(),
+            }))
+        }
+    };
+    let in_scope = move |p: &Option<Place>| wanted.is_empty() || p.as_ref().is_some_and(|p| wanted.contains(&ids::identity(&p.id)));
+    let skip = move |kind: EntityKind| {
+        skipped.lock().unwrap_or_else(|e| e.into_inner()).add(kind);
+        None
+    };
+    let (p1, p2, p3) = (place_of.clone(), place_of.clone(), place_of);
+    let (s1, s2) = (in_scope.clone(), in_scope.clone());
+    let (k1, k2) = (skip.clone(), skip);
+    let people = client.people().list(None, org_id).filter_map(move |p| {
+        let task = match p {
+            Err(e) => Some(Task::ListFailed("people.list_page", e)),
+            Ok(p) if p.location_id.is_none() => k1(EntityKind::Person),
+            Ok(p) => {
+                let location = p1(p.location_id.as_deref(), None);
+                let name = p.display_name.clone().unwrap_or_else(|| full_name(&p.first_name, &p.last_name));
+                let entity = Entity { kind: EntityKind::Person, id: p.id.unwrap_or_default(), name };
+                s1(&location).then_some(Task::Member(Subject { entity, location }))
+            }
+        };
+        std::future::ready(task)
+    });
+    let workspaces = client.workspaces().list(None, org_id).filter_map(move |w| {
+        let task = match w {
+            Err(e) => Some(Task::ListFailed("workspaces.list_page", e)),
+            Ok(w) if w.calling.as_ref().and_then(|c| c.type_.as_deref()) != Some("webexCalling") => k2(EntityKind::Workspace),
+            Ok(w) => {
+                let location = p2(w.location_id.as_deref(), None);
+                let entity = Entity { kind: EntityKind::Workspace, id: w.id.unwrap_or_default(), name: w.display_name.unwrap_or_default() };
+                s2(&location).then_some(Task::Member(Subject { entity, location }))
+            }
+        };
+        std::future::ready(task)
+    });
+    let lines = client.virtual_lines().list(None, org_id).filter_map(move |v| {
+        let task = match v {
+            Err(e) => Some(Task::ListFailed("virtual_lines.list_page", e)),
+            Ok(v) => {
+                let l = v.location.as_ref();
+                let location = p3(l.and_then(|l| l.id.as_deref()), l.and_then(|l| l.name.as_deref()));
+                let entity = Entity {
+                    kind: EntityKind::VirtualLine,
+                    id: v.id.unwrap_or_default(),
+                    name: full_name(&v.first_name, &v.last_name),
+                };
+                in_scope(&location).then_some(Task::Member(Subject { entity, location }))
+            }
+        };
+        std::future::ready(task)
+    });
+    people.chain(workspaces).chain(lines)
+}
+
+fn full_name(first: &Option<String>, last: &Option<String>) -> String {
+    [first.as_deref(), last.as_deref()].into_iter().flatten().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// Reads what one entity's rules need and applies them.
+async fn audit_one(shared: Arc<Shared>, task: Task) -> Option<Outcome> {
+    let client = &shared.client;
+    Some(match task {
+        Task::Listed => return None,
+        Task::ListFailed(operation, e) => Outcome {
+            kind: EntityKind::Org,
+            location: None,
+            findings: vec![rules::read_failed(&shared.org, operation, &e)],
+            failed: 1,
+        },
+        Task::Location(subject) => {
+            let id = subject.entity.id.clone();
+            let notification = shared.call(client.notifications().get_location(&id));
+            let ecbn = shared.call(client.locations().get_ecbn(&id));
+            let (notification, ecbn) = futures_util::future::join(notification.send(), ecbn.send()).await;
+            let mut findings = Vec::new();
+            let mut failed = 0;
+            match notification {
+                Ok(n) => findings.extend(rules::notification(&subject, &n, shared.org_notification.as_ref())),
+                Err(e) => {
+                    failed += 1;
+                    findings.push(rules::read_failed(&subject, "notifications.get_location", &e));
+                }
+            }
+            match ecbn {
+                Ok(e) => findings.extend(rules::location_ecbn(&subject, &e)),
+                Err(e) => {
+                    failed += 1;
+                    findings.push(rules::read_failed(&subject, "locations.get_ecbn", &e));
+                }
+            }
+            let state = shared.states.get(&ids::identity(&id));
+            findings.extend(rules::redsky_location(&subject, shared.org_status.as_ref(), state));
+            Outcome { kind: EntityKind::Location, location: subject.location.clone(), findings, failed }
+        }
+        Task::Member(subject) => {
+            let id = subject.entity.id.clone();
+            let (call, operation): (Call<Ecbn>, &str) = match subject.entity.kind {
+                EntityKind::Workspace => (client.workspaces().get_ecbn(&id), "workspaces.get_ecbn"),
+                EntityKind::VirtualLine => (client.virtual_lines().get_ecbn(&id), "virtual_lines.get_ecbn"),
+                _ => (client.people().get_ecbn(&id), "people.get_ecbn"),
+            };
+            let (findings, failed) = match shared.call(call).send().await {
+                Ok(ecbn) => (rules::member(&subject, &ecbn), 0),
+                Err(e) => (vec![rules::read_failed(&subject, operation, &e)], 1),
+            };
+            Outcome { kind: subject.entity.kind, location: subject.location.clone(), findings, failed }
+        }
+    })
+}

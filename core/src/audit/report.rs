@@ -1,0 +1,251 @@
+//! What an audit finds and how it is reported: findings, the report, its JSON and CSV forms.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// An emergency call is not handled as the law or safety requires.
+    Error,
+    /// It works, but not as the admin chose or as recommended.
+    Warning,
+    /// Worth knowing.
+    Info,
+}
+
+impl Severity {
+    /// The severity as written in reports: `error`, `warning`, `info`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// What kind of thing a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    /// A person with Webex Calling.
+    Person,
+    /// A Webex Calling workspace.
+    Workspace,
+    /// A virtual line.
+    VirtualLine,
+    /// A location.
+    Location,
+    /// The organization.
+    Org,
+}
+
+impl EntityKind {
+    /// The kind as written in reports: `person`, `workspace`, `virtual_line`, `location`, `org`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Workspace => "workspace",
+            EntityKind::VirtualLine => "virtual_line",
+            EntityKind::Location => "location",
+            EntityKind::Org => "org",
+        }
+    }
+}
+
+/// The entity a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entity {
+    /// Its kind.
+    pub kind: EntityKind,
+    /// Its Webex ID (empty for the organization when no `orgId` was given).
+    pub id: String,
+    /// Its name as the directory gives it.
+    pub name: String,
+}
+
+/// A location named by ID and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Place {
+    /// Location ID.
+    pub id: String,
+    /// Location name.
+    pub name: String,
+}
+
+/// One broken rule for one entity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The rule's stable ID, e.g. `ecbn-invalid`.
+    pub rule: &'static str,
+    /// How bad it is.
+    pub severity: Severity,
+    /// What it is about.
+    pub entity: Entity,
+    /// The entity's location, when known.
+    pub location: Option<Place>,
+    /// What is wrong, with the values seen.
+    pub message: String,
+    /// What the admin should do, naming the setting and the operation that changes it.
+    pub fix: String,
+}
+
+/// How many entities of each kind were audited (or, in `skipped`, left out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KindCounts {
+    /// The organization (1 when its settings were read).
+    pub org: u64,
+    /// Locations.
+    pub location: u64,
+    /// People.
+    pub person: u64,
+    /// Workspaces.
+    pub workspace: u64,
+    /// Virtual lines.
+    pub virtual_line: u64,
+}
+
+impl KindCounts {
+    /// Adds one of `kind`.
+    pub fn add(&mut self, kind: EntityKind) {
+        match kind {
+            EntityKind::Org => self.org += 1,
+            EntityKind::Location => self.location += 1,
+            EntityKind::Person => self.person += 1,
+            EntityKind::Workspace => self.workspace += 1,
+            EntityKind::VirtualLine => self.virtual_line += 1,
+        }
+    }
+    /// All entities counted.
+    pub fn total(&self) -> u64 {
+        self.org + self.location + self.person + self.workspace + self.virtual_line
+    }
+}
+
+/// Findings per severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct SeverityCounts {
+    /// Errors.
+    pub error: u64,
+    /// Warnings.
+    pub warning: u64,
+    /// Infos.
+    pub info: u64,
+}
+
+/// One location's share of the audit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocationSummary {
+    /// Location ID.
+    pub id: String,
+    /// Location name.
+    pub name: String,
+    /// Members (people, workspaces, virtual lines) of this location audited.
+    pub members: u64,
+    /// Findings about the location or its members, per severity.
+    pub findings: SeverityCounts,
+}
+
+/// The result of an audit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// Every finding, by severity, then location name, then entity name, then rule.
+    pub findings: Vec<Finding>,
+    /// Entities audited, per kind.
+    pub audited: KindCounts,
+    /// Entities listed but not audited (people without calling, workspaces without Webex
+    /// Calling), per kind.
+    pub skipped: KindCounts,
+    /// Findings per severity.
+    pub counts: SeverityCounts,
+    /// Per location, by name.
+    pub by_location: Vec<LocationSummary>,
+    /// How long the audit took, in milliseconds.
+    pub elapsed_ms: u64,
+}
+
+/// The columns of the CSV form, in order.
+pub const CSV_COLUMNS: [&str; 9] =
+    ["severity", "rule", "entityKind", "entityId", "entityName", "locationId", "locationName", "message", "fix"];
+
+impl Report {
+    /// Puts the findings in the report's order and counts them.
+    pub(crate) fn finish(&mut self) {
+        self.findings.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+        self.counts = SeverityCounts::default();
+        for f in &self.findings {
+            add_severity(&mut self.counts, f.severity);
+        }
+        self.by_location.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    }
+    /// The report as JSON (camelCase), as every language writes it.
+    pub fn to_json_value(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+    /// The report as JSON text, indented by two spaces.
+    pub fn to_json(&self) -> String {
+        json_text(&self.to_json_value())
+    }
+    /// The findings as CSV (see [`CSV_COLUMNS`]).
+    pub fn to_csv(&self) -> String {
+        csv_text(&self.to_json_value())
+    }
+}
+
+pub(crate) fn add_severity(counts: &mut SeverityCounts, severity: Severity) {
+    match severity {
+        Severity::Error => counts.error += 1,
+        Severity::Warning => counts.warning += 1,
+        Severity::Info => counts.info += 1,
+    }
+}
+
+fn order_key(f: &Finding) -> (Severity, &str, &str, &str, &str, &str) {
+    let location = f.location.as_ref().map_or("", |l| l.name.as_str());
+    (f.severity, location, &f.entity.name, f.rule, &f.entity.id, &f.message)
+}
+
+/// A report's JSON value as text, indented by two spaces (the bindings give their reports back
+/// to the core for this, so every language writes the same bytes).
+pub fn json_text(report: &Value) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_default()
+}
+
+/// A report's findings as CSV text: a header row of [`CSV_COLUMNS`], then one row per finding.
+/// A cell that a spreadsheet would take for a formula (starting with `=`, `+`, `-`, `@`, tab or
+/// carriage return) gets a leading `'`: names come from the directory and are not trusted.
+pub fn csv_text(report: &Value) -> String {
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let _ = out.write_record(CSV_COLUMNS);
+    let empty = Vec::new();
+    let findings = report.get("findings").and_then(Value::as_array).unwrap_or(&empty);
+    for f in findings {
+        let text = |path: &[&str]| -> String {
+            let v = path.iter().try_fold(f, |v, k| v.get(k));
+            let s = v.and_then(Value::as_str).unwrap_or("");
+            if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                format!("'{s}")
+            } else {
+                s.to_string()
+            }
+        };
+        let row = [
+            text(&["severity"]),
+            text(&["rule"]),
+            text(&["entity", "kind"]),
+            text(&["entity", "id"]),
+            text(&["entity", "name"]),
+            text(&["location", "id"]),
+            text(&["location", "name"]),
+            text(&["message"]),
+            text(&["fix"]),
+        ];
+        let _ = out.write_record(&row);
+    }
+    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+}
