@@ -11,6 +11,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 use webex_emergency::bindings_api::BulkResults;
 
+use crate::convert::to_py;
+
 use crate::answers::{bulk_answer, lazy, Answer};
 use crate::errors::{exception, internal};
 
@@ -25,6 +27,8 @@ pub(crate) struct Completions {
 /// at the end).
 pub(crate) enum Outcome {
     Answer(Answer),
+    /// An answer given to Python as plain dicts and lists (an audit report).
+    Plain(Answer),
     Bulk(BulkResults),
     Next(Option<Answer>),
     /// The job panicked (a bug): raised as a `WebexError`.
@@ -118,6 +122,8 @@ impl Completions {
                 Outcome::Answer(Err(e)) | Outcome::Next(Some(Err(e))) => {
                     (py.None().into_bound(py), exception(py, &e).into_value(py).into_bound(py).into_any())
                 }
+                Outcome::Plain(Ok(v)) => (to_py(py, &v)?, py.None().into_bound(py)),
+                Outcome::Plain(Err(e)) => (py.None().into_bound(py), exception(py, &e).into_value(py).into_bound(py).into_any()),
                 Outcome::Bulk(results) => (bulk_answer(py, results)?.into_bound(py), py.None().into_bound(py)),
                 Outcome::Next(None) => (py.None().into_bound(py), py.None().into_bound(py)),
                 Outcome::Panicked(what) => (py.None().into_bound(py), internal(py, &what).into_value(py).into_bound(py).into_any()),

@@ -200,6 +200,76 @@ impl NativeClient {
         });
         Ok(())
     }
+
+    /// Audits the organization's emergency readiness; returns the report as dicts and lists.
+    /// `progress` is called with `(done, total or None, failed)` after each entity.
+    #[pyo3(signature = (concurrency=None, locations=None, org_id=None, progress=None))]
+    fn audit(
+        &self,
+        py: Python<'_>,
+        concurrency: Option<&Bound<'_, PyAny>>,
+        locations: Option<Vec<String>>,
+        org_id: Option<String>,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let (args, interrupt) = audit_args(py, concurrency, locations, org_id, progress)?;
+        let report = block_on(py, bindings_api::audit(&self.client, args))?;
+        interrupt.raise()?;
+        match report {
+            Ok(v) => Ok(to_py(py, &v)?.unbind()),
+            Err(e) => Err(exception(py, &e)),
+        }
+    }
+
+    /// [`NativeClient::audit`] for asyncio: the report is handed to `completions` under `token`.
+    #[pyo3(signature = (completions, token, concurrency=None, locations=None, org_id=None, progress=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn submit_audit(
+        &self,
+        py: Python<'_>,
+        completions: &Completions,
+        token: u64,
+        concurrency: Option<&Bound<'_, PyAny>>,
+        locations: Option<Vec<String>>,
+        org_id: Option<String>,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<()> {
+        let (args, interrupt) = audit_args(py, concurrency, locations, org_id, progress)?;
+        let run = bindings_api::audit(&self.client, args);
+        runtime()?.spawn(completions.inner.clone(), token, async move {
+            let report = run.await;
+            match interrupt.raise() {
+                Ok(()) => Outcome::Plain(report),
+                Err(e) => Outcome::Raised(e),
+            }
+        });
+        Ok(())
+    }
+}
+
+/// Audit options, with a progress callback as for bulk runs (an exception that is not an
+/// `Exception` is raised once the audit has stopped; the audit itself runs to its end).
+fn audit_args(
+    py: Python<'_>,
+    concurrency: Option<&Bound<'_, PyAny>>,
+    locations: Option<Vec<String>>,
+    org_id: Option<String>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<(bindings_api::AuditArgs, Interrupt)> {
+    let concurrency = count(concurrency, "concurrency").map_err(|e| config_error(py, e))?;
+    let interrupt = Interrupt::default();
+    let seen = interrupt.clone();
+    let progress = progress.map(|cb| -> webex_emergency::audit::AuditProgressFn {
+        Arc::new(move |p: webex_emergency::AuditProgress| {
+            Python::attach(|py| match cb.call1(py, (p.done, p.total, p.failed)) {
+                Ok(_) => {}
+                Err(e) if e.is_instance_of::<pyo3::exceptions::PyException>(py) => e.print(py),
+                Err(e) => seen.set(e),
+            })
+        })
+    });
+    let locations = locations.unwrap_or_default();
+    Ok((bindings_api::AuditArgs { concurrency, locations, org_id, progress }, interrupt))
 }
 
 impl NativeClient {

@@ -32,6 +32,26 @@ fn operations(py: Python<'_>) -> PyResult<Py<PyAny>> {
     Ok(to_py(py, &bindings_api::operations())?.unbind())
 }
 
+/// A report (as `NativeClient.audit` gives it) as JSON text: the same bytes in every language.
+#[pyfunction]
+fn report_json(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<String> {
+    let v = from_py(report, "report").map_err(|e| invalid(py, "audit", e))?;
+    Ok(bindings_api::report_json(&v))
+}
+
+/// A report's findings as CSV text.
+#[pyfunction]
+fn report_csv(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<String> {
+    let v = from_py(report, "report").map_err(|e| invalid(py, "audit", e))?;
+    Ok(bindings_api::report_csv(&v))
+}
+
+/// The audit's rules: `[{rule, severity}]`.
+#[pyfunction]
+fn audit_rules(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    Ok(to_py(py, &bindings_api::audit_rules())?.unbind())
+}
+
 /// Answer models: `{name: {doc, fields, nested}}`.
 #[pyfunction]
 fn models(py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -115,6 +135,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<answers::JsonObject>()?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
     m.add_function(wrap_pyfunction!(models, m)?)?;
+    m.add_function(wrap_pyfunction!(report_json, m)?)?;
+    m.add_function(wrap_pyfunction!(report_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(audit_rules, m)?)?;
     m.add_function(wrap_pyfunction!(type_info, m)?)?;
     m.add_function(wrap_pyfunction!(error_classes, m)?)?;
     m.add_function(wrap_pyfunction!(resources, m)?)?;

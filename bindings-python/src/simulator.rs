@@ -21,7 +21,8 @@ impl NativeSimulator {
 #[pymethods]
 impl NativeSimulator {
     #[new]
-    #[pyo3(signature = (seed=42, size=200, faults=None, port=0, tokens=None, expose_headers=true))]
+    #[pyo3(signature = (seed=42, size=200, faults=None, port=0, tokens=None, expose_headers=true, redsky=false))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         seed: u64,
@@ -30,12 +31,14 @@ impl NativeSimulator {
         port: u16,
         tokens: Option<Vec<String>>,
         expose_headers: bool,
+        redsky: bool,
     ) -> PyResult<Self> {
         let faults = parse_faults(py, faults)?;
         let config = webex_emergency_sim::Config {
             port,
             seed,
             size,
+            redsky,
             tokens: tokens.unwrap_or_else(|| vec![webex_emergency_sim::DEFAULT_TOKEN.into()]),
             expose_headers,
             faults,
@@ -46,6 +49,9 @@ impl NativeSimulator {
     #[getter]
     fn base_url(&self) -> PyResult<String> {
         Ok(self.sim()?.base_url.clone())
+    }
+    fn expected_findings(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(to_py(py, &serde_json::Value::from(self.sim()?.expected_findings()))?.unbind())
     }
     fn directory(&self, py: Python<'_>, limit: usize) -> PyResult<Py<PyAny>> {
         Ok(to_py(py, &self.sim()?.directory(limit))?.unbind())

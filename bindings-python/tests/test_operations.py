@@ -1,4 +1,4 @@
-"""All 26 operations on the blocking and the asyncio client, against the simulator."""
+"""All operations (the 26 and the directory ones) on the blocking and the asyncio client, against the simulator."""
 import asyncio
 
 import webex_emergency as we
@@ -34,6 +34,12 @@ def plan(ids):
         ("virtual_lines", "get_ecbn", [v], {}),
         ("virtual_lines", "update_ecbn", [v], {"selected": "DIRECT_LINE"}),
         ("virtual_lines", "ecbn_dependencies", [v], {}),
+        ("locations", "list_page", [], {"max": 2}),
+        ("people", "list_page", [], {"max": 5}),
+        ("workspaces", "list_page", [], {"start": 1, "max": 5}),
+        ("virtual_lines", "list_page", [], {}),
+        ("locations", "get_ecbn", [loc], {}),
+        ("locations", "update_ecbn", [loc], {"selected": "LOCATION_NUMBER", "elin_expiry_time_minutes": 30}),
     ]
 
 
@@ -50,10 +56,11 @@ def check_results(results, sim, ids):
     assert r["update_location_status"].locations_status.state == "ALERTS"
     assert isinstance(r["get_location"].organization, we.OrgNotification)
     assert isinstance(r["ecbn_dependencies"], we.EcbnDependencies)
-    assert isinstance(r["get_ecbn"], we.Ecbn)
-    assert isinstance(r["get_ecbn"].direct_line_info, we.EcbnInfo)
+    # `get_ecbn` is the last of that name in the plan: the location's.
+    assert type(r["get_ecbn"]).__name__ == "LocationEcbn" and r["get_ecbn"].selected == "LOCATION_NUMBER"
     journal = sim.journal()
-    assert len(journal) == 26 and all(e["status"] < 300 for e in journal)
+    assert len(journal) == 32 and all(e["status"] < 300 for e in journal)
+    assert journal[27]["query"] == {"callingData": "true", "max": "5"}
     assert {op["name"] for op in we._native.operations()} == {f"{res}.{m}" for res, m, _, _ in plan(ids)}
 
 

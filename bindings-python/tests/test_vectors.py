@@ -47,8 +47,10 @@ def test_vector(name, case):
         want = case["request"]
         assert (got.method, got.path, got.query, got.body) == (want["method"], want["path"], want["query"], want["body"])
         assert "vector-token" not in repr(got)
-    elif "body" in args and not any(op["name"] == name and op["request"] for op in _native.operations()):
-        # Python refuses the argument itself: the method has no `body` parameter.
+    elif ("body" in args and not any(op["name"] == name and op["request"] for op in _native.operations())) or any(
+            q in args and not any(op["name"] == name and q in op["query"] for op in _native.operations())
+            for q in ("start", "max", "order")):
+        # Python refuses the argument itself: the method has no such parameter.
         with pytest.raises(TypeError):
             fn(*positional, **kwargs)
     else:

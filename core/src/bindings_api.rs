@@ -7,6 +7,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::api::{self, Operation, Paging, RESOURCES};
+use crate::audit::report;
+use crate::audit::{AuditOptions, AuditProgressFn};
 use crate::bulk::{self, BulkOptions, ProgressFn};
 use crate::call::Call;
 use crate::client::{Client, ClientBuilder, TokenProvider};
@@ -222,6 +224,46 @@ pub fn pages(
     Ok(paging::items(client, find(operation)?, args))
 }
 
+/// How a binding asked for an audit.
+#[derive(Clone, Default)]
+pub struct AuditArgs {
+    /// Reads in flight at most.
+    pub concurrency: Option<u32>,
+    /// Only these locations.
+    pub locations: Vec<String>,
+    /// `orgId` of every read.
+    pub org_id: Option<String>,
+    /// Told of progress after each entity.
+    pub progress: Option<AuditProgressFn>,
+}
+
+/// Runs the audit; the future gives the report as JSON (camelCase, as [`report::Report::to_json`]).
+pub fn audit(client: &Client, args: AuditArgs) -> impl std::future::Future<Output = Result<Value, Error>> + MaybeSend + 'static {
+    let client = client.clone();
+    let options = AuditOptions {
+        concurrency: args.concurrency.map(|c| c as usize),
+        locations: args.locations,
+        org_id: args.org_id,
+        progress: args.progress,
+    };
+    async move { client.audit(options).await.map(|r| r.to_json_value()) }
+}
+
+/// A report (as given by [`audit`]) as JSON text, the same bytes in every language.
+pub fn report_json(report: &Value) -> String {
+    report::json_text(report)
+}
+
+/// A report's findings as CSV text (columns [`report::CSV_COLUMNS`]).
+pub fn report_csv(report: &Value) -> String {
+    report::csv_text(report)
+}
+
+/// The audit's rules: `[{rule, severity}]`.
+pub fn audit_rules() -> Value {
+    crate::audit::rules::RULES.iter().map(|(rule, severity)| object!{"rule" => *rule, "severity" => severity.as_str()}).collect()
+}
+
 /// Client options as the bindings take them (camelCase JSON; `timeout` in seconds or
 /// `timeoutMs` in milliseconds). Wrong types and out-of-range values are a `ConfigError`.
 #[derive(Clone, Default)]
@@ -348,7 +390,8 @@ impl ClientOptions {
 }
 
 /// The operations table: name, summary, method, path, path parameter, query, request and
-/// answer models, whether it has a bulk form and whether it is paged.
+/// answer models, whether it has a bulk form, whether it is paged (and the name of its stream
+/// method and the model of its items), and whether it is one of the spec's 26.
 pub fn operations() -> Value {
     api::operations()
         .map(|o| {
@@ -357,7 +400,8 @@ pub fn operations() -> Value {
                 "summary" => o.summary, "method" => o.method.as_str(), "path" => o.path,
                 "pathParam" => o.path_param.map(|p| p.name), "query" => o.query(),
                 "request" => o.request_model().map(|m| m.name), "result" => o.answer_model().map(|m| m.name),
-                "bulk" => o.path_param.is_some() && o.has_body(), "paged" => matches!(o.paging, Paging::Offset(_)),
+                "bulk" => o.path_param.is_some() && o.has_body(), "paged" => !matches!(o.paging, Paging::None),
+                "stream" => o.paging.stream(), "item" => o.item_model().map(|m| m.name), "inSpec" => o.in_spec(),
             }
         })
         .collect()

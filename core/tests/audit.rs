@@ -57,3 +57,24 @@ async fn the_seeded_org_gives_exactly_its_expected_findings() {
         assert_eq!(audited + report.skipped.person + report.skipped.workspace, listed_members);
     }
 }
+
+/// The report's JSON for the seeded org (RedSky enabled), with the time set to 0: the shared
+/// vector the Python and Node suites compare their reports with byte for byte. Written when
+/// `UPDATE_VECTORS` is set.
+#[tokio::test(flavor = "multi_thread")]
+async fn report_json_is_the_shared_vector() {
+    let sim = Simulator::start(Config { redsky: true, ..Config::default() }).unwrap();
+    let mut report = client(&sim).audit(AuditOptions::default()).await.unwrap();
+    report.elapsed_ms = 0;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/audit/seed42-redsky.json");
+    let text = report.to_json();
+    if std::env::var_os("UPDATE_VECTORS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &text).unwrap();
+    }
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    // The CSV has a header and one row per finding.
+    let csv = report.to_csv();
+    assert_eq!(csv.lines().count(), report.findings.len() + 1);
+    assert!(csv.starts_with("severity,rule,entityKind,entityId,entityName,locationId,locationName,message,fix\r\n"));
+}

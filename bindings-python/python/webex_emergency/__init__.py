@@ -1,7 +1,8 @@
 """Validated, fast client for the Webex Calling Emergency Services Settings API (Rust core)."""
-from ._client import (AsyncClient, AsyncHuntGroups, AsyncNotifications, AsyncPeople, AsyncRedSky,
-                      AsyncVirtualLines, AsyncWorkspaces, Client, HuntGroups, Notifications, People,
-                      RedSky, VirtualLines, Workspaces)
+from ._audit import AuditReport, Entity, Finding, Place
+from ._client import (AsyncClient, AsyncHuntGroups, AsyncLocations, AsyncNotifications, AsyncPeople,
+                      AsyncRedSky, AsyncVirtualLines, AsyncWorkspaces, Client, HuntGroups, Locations,
+                      Notifications, People, RedSky, VirtualLines, Workspaces)
 from ._errors import (AbortError, APIError, APITimeoutError, AuthenticationError, ConfigError, ConflictError,
                       DecodeError, NotFoundError, PermissionDeniedError, RateLimitError, ServerError,
                       TransportError, ValidationError, WebexError)
@@ -13,9 +14,9 @@ from ._simulator import Simulator
 
 __all__ = [
     "Client", "AsyncClient", "Simulator",
-    "People", "Workspaces", "VirtualLines", "HuntGroups", "Notifications", "RedSky",
+    "People", "Workspaces", "VirtualLines", "HuntGroups", "Notifications", "RedSky", "Locations",
     "AsyncPeople", "AsyncWorkspaces", "AsyncVirtualLines", "AsyncHuntGroups", "AsyncNotifications",
-    "AsyncRedSky",
+    "AsyncRedSky", "AsyncLocations", "AuditReport", "Finding", "Entity", "Place",
     "WebexError", "ConfigError", "ValidationError", "APIError", "AuthenticationError",
     "PermissionDeniedError", "NotFoundError", "ConflictError", "RateLimitError", "ServerError",
     "TransportError", "APITimeoutError", "AbortError", "DecodeError",

@@ -1,5 +1,6 @@
 """The blocking ``Client`` and the asyncio ``AsyncClient``. Their resource methods are made from
-the core's operation table, so both clients have exactly the core's 26 operations."""
+the core's operation table, so both clients have exactly the core's operations (the spec's 26 and
+the directory operations the audit reads)."""
 from __future__ import annotations
 
 import functools
@@ -12,7 +13,8 @@ if _TYPE_CHECKING:
     from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
 from . import _native
-from ._models import MODELS, BulkResult, BulkResults, ModelList, PreparedRequest, RedSkyLocation
+from ._audit import AuditReport
+from ._models import MODELS, BulkResult, BulkResults, ModelList, PreparedRequest
 
 TokenSource = "Union[str, Callable[[], str], Callable[[bool], str], None]"
 # A forked child gets its own I/O runtime and connections (the parent's are not its own).
@@ -44,7 +46,7 @@ def _method_source(op: Dict[str, Any], is_async: bool, fname: str) -> str:
         params.append("**fields")
     args = [repr(name), path_param or "None", "body" if has_body else "None",
             "fields or None" if has_body else "None", "org_id"]
-    args += list(op["query"])
+    args += [f"{q}={q}" for q in op["query"]]
     prepare = f"self._native.prepare({', '.join(args)})"
     send = f"await self._submit({prepare})" if is_async else f"self._native.call({prepare})"
     return (
@@ -205,40 +207,42 @@ def _resource(resource: str, class_name: str, is_async: bool) -> type:
         if op["bulk"]:
             b = _make_bulk(op, is_async)
             ns[b.__name__] = b
-    if resource == "redsky":
-        ns["compliance_statuses"] = _async_statuses if is_async else _statuses
+        if op["stream"]:
+            ns[op["stream"]] = _make_stream(op, is_async)
     cls = type(class_name, (_Resource,), ns)
     cls.__module__ = "webex_emergency"
     return cls
 
 
-def _statuses(self: Any, *, page_size: Optional[int] = None, order: Optional[str] = None,
-              org_id: Optional[str] = None) -> Any:
-    """Every location's compliance status, fetching pages of ``page_size`` as needed."""
-    for item in self._native.pages("redsky.compliance_status_page", page_size, order, org_id):
-        yield RedSkyLocation(item)
-
-
-async def _async_statuses(self: Any, *, page_size: Optional[int] = None, order: Optional[str] = None,
-                          org_id: Optional[str] = None) -> Any:
-    """Every location's compliance status, fetching pages of ``page_size`` as needed."""
-    pages = self._native.pages("redsky.compliance_status_page", page_size, order, org_id)
-    while True:
-        item = await _waiter().submit(pages.submit_next)
-        if item is None:
-            return
-        yield RedSkyLocation(item)
-
-
-_statuses.__name__ = _async_statuses.__name__ = "compliance_statuses"
+def _make_stream(op: Dict[str, Any], is_async: bool) -> Callable[..., Any]:
+    """The method that streams every item of a paged operation (``compliance_statuses``, ``list``)."""
+    name, item = op["name"], MODELS[op["item"]]
+    doc = f"Every item of {name}, fetching pages of ``page_size`` as needed."
+    if is_async:
+        async def stream(self: Any, *, page_size: Optional[int] = None, order: Optional[str] = None,
+                         org_id: Optional[str] = None) -> Any:
+            pages = self._native.pages(name, page_size, order, org_id)
+            while True:
+                got = await _waiter().submit(pages.submit_next)
+                if got is None:
+                    return
+                yield item(got)
+    else:
+        def stream(self: Any, *, page_size: Optional[int] = None, order: Optional[str] = None,  # type: ignore[misc]
+                   org_id: Optional[str] = None) -> Any:
+            for got in self._native.pages(name, page_size, order, org_id):
+                yield item(got)
+    stream.__name__ = stream.__qualname__ = op["stream"]
+    stream.__doc__ = doc
+    return stream
 
 # The core's resources, in its order (the names are spelled out here for readers and type
 # checkers; the assert below ties them to the core's list).
-People, Workspaces, VirtualLines, HuntGroups, Notifications, RedSky = (
+People, Workspaces, VirtualLines, HuntGroups, Notifications, RedSky, Locations = (
     _resource(r, c, False) for r, c in _RESOURCES.items())
-AsyncPeople, AsyncWorkspaces, AsyncVirtualLines, AsyncHuntGroups, AsyncNotifications, AsyncRedSky = (
-    _resource(r, "Async" + c, True) for r, c in _RESOURCES.items())
-assert [c.__name__ for c in (People, Workspaces, VirtualLines, HuntGroups, Notifications, RedSky)] == list(
+(AsyncPeople, AsyncWorkspaces, AsyncVirtualLines, AsyncHuntGroups, AsyncNotifications, AsyncRedSky,
+ AsyncLocations) = (_resource(r, "Async" + c, True) for r, c in _RESOURCES.items())
+assert [c.__name__ for c in (People, Workspaces, VirtualLines, HuntGroups, Notifications, RedSky, Locations)] == list(
     _RESOURCES.values()), "resources of the core and of the package differ"
 
 
@@ -273,7 +277,16 @@ class Client(_ClientBase):
     (``http://[user:password@]host:port``) is used for every request; without it https requests
     use ``HTTPS_PROXY`` unless the host is in ``NO_PROXY``."""
 
-    _resources = dict(zip(_RESOURCES, (People, Workspaces, VirtualLines, HuntGroups, Notifications, RedSky)))
+    _resources = dict(zip(_RESOURCES, (People, Workspaces, VirtualLines, HuntGroups, Notifications, RedSky, Locations)))
+
+    def audit(self, *, concurrency: int = 10, locations: Optional[Iterable[str]] = None,
+              org_id: Optional[str] = None, progress: Any = None) -> AuditReport:
+        """Audits the organization's emergency readiness: every person, workspace, virtual line and
+        location, with a fix for every gap. ``progress``: a callable ``(done, total or None, failed)``,
+        or True for a bar on a terminal. Raises only when the credentials are refused or the API
+        cannot be reached; a failed read is a ``read-failed`` finding."""
+        cb = _audit_progress(progress)
+        return AuditReport(self._native.audit(concurrency, _locations(locations), org_id, cb))
 
     def close(self) -> None:
         """Releases nothing yet (connections close with the process); kept for `with`."""
@@ -289,7 +302,15 @@ class AsyncClient(_ClientBase):
     """asyncio client: every operation is a coroutine; ``asyncio.gather`` runs them together."""
 
     _resources = dict(zip(_RESOURCES, (AsyncPeople, AsyncWorkspaces, AsyncVirtualLines, AsyncHuntGroups,
-                                       AsyncNotifications, AsyncRedSky)))
+                                       AsyncNotifications, AsyncRedSky, AsyncLocations)))
+
+    async def audit(self, *, concurrency: int = 10, locations: Optional[Iterable[str]] = None,
+                    org_id: Optional[str] = None, progress: Any = None) -> AuditReport:
+        """Audits the organization's emergency readiness (see ``Client.audit``); cancelling the
+        task stops its reads."""
+        cb = _audit_progress(progress)
+        raw = await _waiter().submit(self._native.submit_audit, concurrency, _locations(locations), org_id, cb)
+        return AuditReport(raw)
 
     async def aclose(self) -> None:
         """Releases nothing yet; kept for `async with`."""
@@ -299,6 +320,35 @@ class AsyncClient(_ClientBase):
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.aclose()
+
+
+def _locations(locations: Optional[Iterable[str]]) -> Optional[List[str]]:
+    if locations is None:
+        return None
+    if isinstance(locations, str):
+        return [locations]
+    return list(locations)
+
+
+def _audit_progress(progress: Any) -> Optional[Callable[[int, Optional[int], int], None]]:
+    if progress is None or progress is False:
+        return None
+    if callable(progress):
+        return progress  # type: ignore[no-any-return]
+    if not sys.stderr.isatty():
+        return None
+
+    def bar(done: int, total: Optional[int], failed: int) -> None:
+        if total:
+            filled = int(30 * done / total)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} read failures {failed}")
+            if done == total:
+                sys.stderr.write("\n")
+        else:
+            sys.stderr.write(f"\r{done} audited, read failures {failed}")
+        sys.stderr.flush()
+
+    return bar
 
 
 def _version() -> str:

@@ -55,14 +55,53 @@ class EcbnInfo(Model):
     effective_value: Optional[str]
     quality: Optional[str]
 
+class Location(Model):
+    id: Optional[str]
+    name: Optional[str]
+    org_id: Optional[str]
+    address: Optional[LocationAddress]
+    time_zone: Optional[str]
+    preferred_language: Optional[str]
+    latitude: Optional[str]
+    longitude: Optional[str]
+    notes: Optional[str]
+
+class LocationAddress(Model):
+    address1: Optional[str]
+    address2: Optional[str]
+    city: Optional[str]
+    state: Optional[str]
+    postal_code: Optional[str]
+    country: Optional[str]
+
+class LocationEcbn(Model):
+    selected: Optional[str]
+    location_info: Optional[LocationNumberInfo]
+    location_member_info: Optional[EcbnInfo]
+    elin_expiry_time_minutes: Optional[int]
+
+class LocationList(Model):
+    items: Optional[List[Location]]
+
 class LocationNotification(Model):
     emergency_call_notification_enabled: Optional[bool]
     email_address: Optional[str]
     organization: Optional[OrgNotification]
 
+class LocationNumberInfo(Model):
+    phone_number: Optional[str]
+    name: Optional[str]
+    effective_level: Optional[str]
+    effective_value: Optional[str]
+    quality: Optional[str]
+
 class LocationParameters(Model):
     integration_enabled: Optional[bool]
     routing_enabled: Optional[bool]
+
+class LocationRef(Model):
+    id: Optional[str]
+    name: Optional[str]
 
 class LocationStatusUpdate(Model):
     locations_status: Optional[LocationsStatus]
@@ -82,10 +121,62 @@ class OrgNotification(Model):
     allow_email_notification_all_location_enabled: Optional[bool]
     email_address: Optional[str]
 
+class Person(Model):
+    id: Optional[str]
+    emails: Optional[List[str]]
+    display_name: Optional[str]
+    first_name: Optional[str]
+    last_name: Optional[str]
+    org_id: Optional[str]
+    phone_numbers: Optional[List[PersonPhoneNumber]]
+    extension: Optional[str]
+    location_id: Optional[str]
+
+class PersonList(Model):
+    items: Optional[List[Person]]
+    not_found_ids: Optional[List[str]]
+
+class PersonPhoneNumber(Model):
+    type_: Optional[str]
+    value: Optional[str]
+    primary: Optional[bool]
+
 class RedSkyLocation(Model):
     id: Optional[str]
     name: Optional[str]
     state: Optional[str]
+
+class VirtualLine(Model):
+    id: Optional[str]
+    first_name: Optional[str]
+    last_name: Optional[str]
+    number: Optional[VirtualLineNumber]
+    location: Optional[LocationRef]
+    number_of_devices_assigned: Optional[int]
+    billing_plan: Optional[str]
+
+class VirtualLineList(Model):
+    virtual_lines: Optional[List[VirtualLine]]
+
+class VirtualLineNumber(Model):
+    external: Optional[str]
+    extension: Optional[str]
+    routing_prefix: Optional[str]
+    esn: Optional[str]
+    primary: Optional[bool]
+
+class Workspace(Model):
+    id: Optional[str]
+    org_id: Optional[str]
+    location_id: Optional[str]
+    display_name: Optional[str]
+    calling: Optional[WorkspaceCalling]
+
+class WorkspaceCalling(Model):
+    type_: Optional[str]
+
+class WorkspaceList(Model):
+    items: Optional[List[Workspace]]
 
 class PreparedRequest(Model):
     operation: str

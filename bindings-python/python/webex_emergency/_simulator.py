@@ -19,8 +19,9 @@ class Simulator:
     token: str = _native.DEFAULT_SIM_TOKEN
 
     def __init__(self, seed: int = 42, size: int = 200, faults: Optional[Dict[str, Any]] = None, *,
-                 port: int = 0, tokens: Optional[List[str]] = None, expose_headers: bool = True) -> None:
-        self._sim = _native.NativeSimulator(seed, size, faults, port, tokens, expose_headers)
+                 port: int = 0, tokens: Optional[List[str]] = None, expose_headers: bool = True,
+                 redsky: bool = False) -> None:
+        self._sim = _native.NativeSimulator(seed, size, faults, port, tokens, expose_headers, redsky)
         self.base_url: str = self._sim.base_url
 
     def client(self, **options: Any) -> Client:
@@ -36,6 +37,11 @@ class Simulator:
     def directory(self, limit: int = 1000) -> Dict[str, Any]:
         """IDs of the seeded organization: orgId, locations, people, workspaces, virtualLines, huntGroups."""
         return self._sim.directory(limit)  # type: ignore[no-any-return]
+
+    def expected_findings(self) -> List[Dict[str, Any]]:
+        """The findings an audit of the seeded organization must give now, from the simulator's own
+        state: ``{rule, entityKind, entityId}`` sorted by entity ID, then rule."""
+        return self._sim.expected_findings()  # type: ignore[no-any-return]
 
     def set_faults(self, faults: Dict[str, Any]) -> None:
         """Replaces the fault settings (``{"script": [{"status": 429, "retryAfter": "1"}], "rate5xx": 0.1}``)."""

@@ -9,6 +9,7 @@ else:  # pragma: no cover
 
 CallbackSelection = Literal["DIRECT_LINE", "LOCATION_ECBN", "LOCATION_MEMBER_NUMBER"]
 ComplianceStage = Literal["OPTED_OUT", "LOCATION_SETUP", "ALERTS", "NETWORK_ELEMENTS", "ROUTING_ENABLED"]
+LocationEcbnSelection = Literal["LOCATION_NUMBER", "LOCATION_MEMBER_NUMBER"]
 OrgPrefix = Literal["wxc", "wxc-whs"]
 
 class AccountCreateDict(TypedDict, total=False):
@@ -33,6 +34,11 @@ class BuildingUpdateDict(TypedDict, total=False):
 
 class ComplianceStatusUpdateDict(TypedDict, total=False):
     complianceStatus: ComplianceStage
+
+class LocationEcbnUpdateDict(TypedDict, total=False):
+    selected: LocationEcbnSelection
+    locationMemberId: str
+    elinExpiryTimeMinutes: int
 
 class LocationNotificationUpdateDict(TypedDict, total=False):
     emergencyCallNotificationEnabled: bool
@@ -71,4 +77,4 @@ class WorkspaceEcbnUpdateDict(TypedDict, total=False):
     locationMemberId: str
     elinEnabled: bool
 
-__all__: List[str] = ['CallbackSelection', 'ComplianceStage', 'OrgPrefix', 'AccountCreateDict', 'AddressDict', 'BuildingCreateDict', 'BuildingUpdateDict', 'ComplianceStatusUpdateDict', 'LocationNotificationUpdateDict', 'LoginDict', 'OrgNotificationUpdateDict', 'PersonEcbnUpdateDict', 'ServiceSettingsUpdateDict', 'VirtualLineEcbnUpdateDict', 'WorkspaceEcbnUpdateDict']
+__all__: List[str] = ['CallbackSelection', 'ComplianceStage', 'LocationEcbnSelection', 'OrgPrefix', 'AccountCreateDict', 'AddressDict', 'BuildingCreateDict', 'BuildingUpdateDict', 'ComplianceStatusUpdateDict', 'LocationEcbnUpdateDict', 'LocationNotificationUpdateDict', 'LoginDict', 'OrgNotificationUpdateDict', 'PersonEcbnUpdateDict', 'ServiceSettingsUpdateDict', 'VirtualLineEcbnUpdateDict', 'WorkspaceEcbnUpdateDict']
