@@ -12,6 +12,8 @@ export type EcbnQuality = "RECOMMENDED" | "NOT_RECOMMENDED" | "INVALID" | (strin
 export type EcbnSelection = "DIRECT_LINE" | "LOCATION_ECBN" | "LOCATION_MEMBER_NUMBER" | "NONE" | (string & {});
 /** Values the API documents; other values are passed through as they come. */
 export type EffectiveLevel = "DIRECT_LINE" | "LOCATION_ECBN" | "LOCATION_NUMBER" | "LOCATION_MEMBER_NUMBER" | "NONE" | (string & {});
+/** Values the API accepts. */
+export type LocationEcbnSelection = "LOCATION_NUMBER" | "LOCATION_MEMBER_NUMBER";
 /** Values the API documents; other values are passed through as they come. */
 export type LocationState = "OPTED_OUT" | "EXEMPTED" | "LOCATION_SETUP" | "ALERTS" | "NETWORK_ELEMENTS" | "ROUTING_ENABLE" | "COMPLIANT" | (string & {});
 /** Values the API documents; other values are passed through as they come. */
@@ -48,6 +50,12 @@ export interface BuildingUpdate {
 /** Request body (the API's JSON names). */
 export interface ComplianceStatusUpdate {
   complianceStatus?: ComplianceStage;
+}
+/** Request body (the API's JSON names). */
+export interface LocationEcbnUpdate {
+  selected?: LocationEcbnSelection;
+  locationMemberId?: string;
+  elinExpiryTimeMinutes?: number;
 }
 /** Request body (the API's JSON names). */
 export interface LocationNotificationUpdate {
@@ -143,6 +151,42 @@ export interface EcbnInfo {
   [unknownField: string]: unknown;
 }
 /** Answer model; fields this version does not know are kept. */
+export interface Location {
+  id?: string;
+  name?: string;
+  orgId?: string;
+  address?: LocationAddress;
+  timeZone?: string;
+  preferredLanguage?: string;
+  latitude?: string;
+  longitude?: string;
+  notes?: string;
+  [unknownField: string]: unknown;
+}
+/** Answer model; fields this version does not know are kept. */
+export interface LocationAddress {
+  address1?: string;
+  address2?: string;
+  city?: string;
+  state?: string;
+  postalCode?: string;
+  country?: string;
+  [unknownField: string]: unknown;
+}
+/** Answer model; fields this version does not know are kept. */
+export interface LocationEcbn {
+  selected?: LocationEcbnSelection;
+  locationInfo?: LocationNumberInfo;
+  locationMemberInfo?: EcbnInfo;
+  elinExpiryTimeMinutes?: number;
+  [unknownField: string]: unknown;
+}
+/** Answer model; fields this version does not know are kept. */
+export interface LocationList {
+  items?: Location[];
+  [unknownField: string]: unknown;
+}
+/** Answer model; fields this version does not know are kept. */
 export interface LocationNotification {
   emergencyCallNotificationEnabled?: boolean;
   emailAddress?: string;
@@ -150,9 +194,24 @@ export interface LocationNotification {
   [unknownField: string]: unknown;
 }
 /** Answer model; fields this version does not know are kept. */
+export interface LocationNumberInfo {
+  phoneNumber?: string;
+  name?: string;
+  effectiveLevel?: EffectiveLevel;
+  effectiveValue?: string;
+  quality?: EcbnQuality;
+  [unknownField: string]: unknown;
+}
+/** Answer model; fields this version does not know are kept. */
 export interface LocationParameters {
   integrationEnabled?: boolean;
   routingEnabled?: boolean;
+  [unknownField: string]: unknown;
+}
+/** Answer model; fields this version does not know are kept. */
+export interface LocationRef {
+  id?: string;
+  name?: string;
   [unknownField: string]: unknown;
 }
 /** Answer model; fields this version does not know are kept. */
@@ -182,10 +241,80 @@ export interface OrgNotification {
   [unknownField: string]: unknown;
 }
 /** Answer model; fields this version does not know are kept. */
+export interface Person {
+  id?: string;
+  emails?: string[];
+  displayName?: string;
+  firstName?: string;
+  lastName?: string;
+  orgId?: string;
+  phoneNumbers?: PersonPhoneNumber[];
+  extension?: string;
+  locationId?: string;
+  [unknownField: string]: unknown;
+}
+/** Answer model; fields this version does not know are kept. */
+export interface PersonList {
+  items?: Person[];
+  notFoundIds?: string[];
+  [unknownField: string]: unknown;
+}
+/** Answer model; fields this version does not know are kept. */
+export interface PersonPhoneNumber {
+  type?: string;
+  value?: string;
+  primary?: boolean;
+  [unknownField: string]: unknown;
+}
+/** Answer model; fields this version does not know are kept. */
 export interface RedSkyLocation {
   id?: string;
   name?: string;
   state?: LocationState;
+  [unknownField: string]: unknown;
+}
+/** Answer model; fields this version does not know are kept. */
+export interface VirtualLine {
+  id?: string;
+  firstName?: string;
+  lastName?: string;
+  number?: VirtualLineNumber;
+  location?: LocationRef;
+  numberOfDevicesAssigned?: number;
+  billingPlan?: string;
+  [unknownField: string]: unknown;
+}
+/** Answer model; fields this version does not know are kept. */
+export interface VirtualLineList {
+  virtualLines?: VirtualLine[];
+  [unknownField: string]: unknown;
+}
+/** Answer model; fields this version does not know are kept. */
+export interface VirtualLineNumber {
+  external?: string;
+  extension?: string;
+  routingPrefix?: string;
+  esn?: string;
+  primary?: boolean;
+  [unknownField: string]: unknown;
+}
+/** Answer model; fields this version does not know are kept. */
+export interface Workspace {
+  id?: string;
+  orgId?: string;
+  locationId?: string;
+  displayName?: string;
+  calling?: WorkspaceCalling;
+  [unknownField: string]: unknown;
+}
+/** Answer model; fields this version does not know are kept. */
+export interface WorkspaceCalling {
+  type?: string;
+  [unknownField: string]: unknown;
+}
+/** Answer model; fields this version does not know are kept. */
+export interface WorkspaceList {
+  items?: Workspace[];
   [unknownField: string]: unknown;
 }
 
@@ -448,6 +577,9 @@ export interface PeopleApi {
   /** Retrieve A Person's Emergency Callback Number Dependencies. */
   ecbnDependencies(personId: string, options?: CallOptions): Promise<EcbnDependencies>;
   ecbnDependencies(personId: string, options: DryRunOptions): Promise<PreparedRequest>;
+  /** List People with their calling data (one page). */
+  listPage(params?: PageParams, options?: CallOptions): Promise<PersonList>;
+  listPage(params: PageParams, options: DryRunOptions): Promise<PreparedRequest>;
 }
 /** The `workspaces` operations. */
 export interface WorkspacesApi {
@@ -462,6 +594,9 @@ export interface WorkspacesApi {
   /** Retrieve Workspace Emergency Callback Number Dependencies. */
   ecbnDependencies(workspaceId: string, options?: CallOptions): Promise<EcbnDependencies>;
   ecbnDependencies(workspaceId: string, options: DryRunOptions): Promise<PreparedRequest>;
+  /** List Workspaces (one page). */
+  listPage(params?: PageParams, options?: CallOptions): Promise<WorkspaceList>;
+  listPage(params: PageParams, options: DryRunOptions): Promise<PreparedRequest>;
 }
 /** The `virtualLines` operations. */
 export interface VirtualLinesApi {
@@ -476,6 +611,23 @@ export interface VirtualLinesApi {
   updateEcbn(virtualLineId: string, body: VirtualLineEcbnUpdate, options: DryRunOptions): Promise<PreparedRequest>;
   /** Runs updateEcbn for every item, with at most `concurrency` requests in flight. */
   bulkUpdateEcbn(items: Iterable<({ virtualLineId?: string; id?: string } & VirtualLineEcbnUpdate) | [string, VirtualLineEcbnUpdate]>, options?: BulkOptions): Promise<BulkResult<void>[]>;
+  /** Read the List of Virtual Lines (one page). */
+  listPage(params?: PageParams, options?: CallOptions): Promise<VirtualLineList>;
+  listPage(params: PageParams, options: DryRunOptions): Promise<PreparedRequest>;
+}
+/** The `locations` operations. */
+export interface LocationsApi {
+  /** List Locations (one page). */
+  listPage(params?: PageParams, options?: CallOptions): Promise<LocationList>;
+  listPage(params: PageParams, options: DryRunOptions): Promise<PreparedRequest>;
+  /** Get a Location Emergency Callback Number. */
+  getEcbn(locationId: string, options?: CallOptions): Promise<LocationEcbn>;
+  getEcbn(locationId: string, options: DryRunOptions): Promise<PreparedRequest>;
+  /** Update a Location Emergency Callback Number. */
+  updateEcbn(locationId: string, body: LocationEcbnUpdate, options?: CallOptions): Promise<void>;
+  updateEcbn(locationId: string, body: LocationEcbnUpdate, options: DryRunOptions): Promise<PreparedRequest>;
+  /** Runs updateEcbn for every item, with at most `concurrency` requests in flight. */
+  bulkUpdateEcbn(items: Iterable<({ locationId?: string; id?: string } & LocationEcbnUpdate) | [string, LocationEcbnUpdate]>, options?: BulkOptions): Promise<BulkResult<void>[]>;
 }
 
 /** A client of the Emergency Services Settings API. Call `await init()` once first. */
@@ -487,5 +639,6 @@ export class Client {
   readonly people: PeopleApi;
   readonly workspaces: WorkspacesApi;
   readonly virtualLines: VirtualLinesApi;
+  readonly locations: LocationsApi;
   readonly baseUrl: string;
 }

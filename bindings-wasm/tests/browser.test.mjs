@@ -31,7 +31,7 @@ test('the admin page reads and updates a person ECBN across origins, and shows a
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
   await page.goto(pageUrl);
-  const person = ids.people[4];
+  const person = ids.people[5]; // DIRECT_LINE with an active number in the seeded org
   await page.fill('#base-url', sim.baseUrl);
   await page.fill('#token', 'sim-token');
   await page.fill('#person-id', person);
