@@ -256,6 +256,7 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
         .chain(members)
         .chain(futures_util::stream::once(async { Task::Listed }));
     let org_entity_id = shared.org.entity.id.clone();
+    #[allow(clippy::arc_with_non_send_sync)] // Send natively; the browser has one thread
     let shared = Arc::new(shared);
     let pulled = Arc::new(AtomicU64::new(0));
     let all_listed = Arc::new(AtomicBool::new(false));
