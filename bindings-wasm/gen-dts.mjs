@@ -102,7 +102,7 @@ export interface PageParams {
   max?: number;
   order?: string;
 }
-export interface StatusesOptions {
+export interface StreamOptions {
   pageSize?: number;
   order?: string;
   orgId?: string;
@@ -125,6 +125,55 @@ export interface BulkResult<T> {
   error: WebexError | null;
 }
 
+export interface AuditOptions {
+  /** Reads in flight at most (default 10). */
+  concurrency?: number;
+  /** Only these locations and their members (default all). */
+  locations?: string[];
+  orgId?: string;
+  /** After each entity: entities done, the total once every list is read (else null), reads failed. */
+  onProgress?: (done: number, total: number | null, failed: number) => void;
+  /** Once it aborts, the audit stops and rejects with an AbortError. */
+  signal?: AbortSignal;
+}
+export type Severity = 'error' | 'warning' | 'info';
+export type EntityKind = 'person' | 'workspace' | 'virtual_line' | 'location' | 'org';
+/** One broken rule for one entity. */
+export interface Finding {
+  /** The rule's stable ID, e.g. \`ecbn-invalid\`. */
+  rule: string;
+  severity: Severity;
+  entity: { kind: EntityKind; id: string; name: string };
+  location: { id: string; name: string } | null;
+  /** What is wrong, with the values seen. */
+  message: string;
+  /** What the admin should do, naming the setting and the operation that changes it. */
+  fix: string;
+}
+export interface KindCounts {
+  org: number;
+  location: number;
+  person: number;
+  workspace: number;
+  virtualLine: number;
+}
+export interface SeverityCounts {
+  error: number;
+  warning: number;
+  info: number;
+}
+/** The result of an audit. */
+export interface AuditReport {
+  /** By severity, then location name, then entity name, then rule. */
+  findings: Finding[];
+  audited: KindCounts;
+  /** Listed but not audited (people without calling, workspaces without Webex Calling). */
+  skipped: KindCounts;
+  counts: SeverityCounts;
+  byLocation: { id: string; name: string; members: number; findings: SeverityCounts }[];
+  elapsedMs: number;
+}
+
 export interface FieldError {
   field: string;
   rule: string;
@@ -137,6 +186,12 @@ export function init(input?: BufferSource | WebAssembly.Module | URL | string | 
 export function initSync(module: BufferSource | WebAssembly.Module): void;
 /** Reads an answer of an operation through the core's typed model. */
 export function normalize(operation: string, data: unknown): unknown;
+/** The audit's rules and their severities. */
+export function auditRules(): { rule: string; severity: Severity }[];
+/** An audit report as JSON text, the same bytes in every language. */
+export function reportToJson(report: AuditReport): string;
+/** An audit report's findings as CSV text. */
+export function reportToCsv(report: AuditReport): string;
 /** The core's error classes, which the exported classes are. */
 export function errorClasses(): { class: string; parent: string | null; code: string; doc: string }[];
 export interface OperationInfo {
@@ -145,6 +200,12 @@ export interface OperationInfo {
   methodName: string;
   bulk: boolean;
   paged: boolean;
+  /** Name of the method that streams every item, for a paged operation. */
+  stream: string | null;
+  /** Model of one item of a paged operation. */
+  item: string | null;
+  /** One of the 26 operations of the Emergency Services Settings API (else a directory one). */
+  inSpec: boolean;
   summary: string;
   method: 'GET' | 'PUT' | 'POST';
   path: string;
@@ -176,16 +237,18 @@ for (const [res, ops] of Object.entries(resources)) {
       out.push(`  /** Runs ${camel(name)} for every item, with at most \`concurrency\` requests in flight. */`);
       out.push(`  ${camel(`bulk_${name}`)}(items: Iterable<${item}>, options?: BulkOptions): Promise<BulkResult<${result}>[]>;`);
     }
-  }
-  if (res === 'redsky') {
-    out.push('  /** Every location\'s compliance status, fetching pages as needed. */');
-    out.push('  complianceStatuses(options?: StatusesOptions): AsyncGenerator<RedSkyLocation, void, undefined>;');
+    if (op.stream) {
+      out.push(`  /** Every item of ${camel(name)}, fetching pages as needed. */`);
+      out.push(`  ${camel(op.stream)}(options?: StreamOptions): AsyncGenerator<${op.item}, void, undefined>;`);
+    }
   }
   out.push('}');
 }
 out.push('\n/** A client of the Emergency Services Settings API. Call `await init()` once first. */');
 out.push('export class Client {\n  constructor(options?: ClientOptions);');
 for (const res of Object.keys(resources)) out.push(`  readonly ${camel(res)}: ${pascal(res)}Api;`);
+out.push('  /** The emergency-readiness audit of the organization. */');
+out.push('  audit(options?: AuditOptions): Promise<AuditReport>;');
 out.push('  readonly baseUrl: string;\n}\n');
 
 const text = out.join('\n');

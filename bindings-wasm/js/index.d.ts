@@ -358,7 +358,7 @@ export interface PageParams {
   max?: number;
   order?: string;
 }
-export interface StatusesOptions {
+export interface StreamOptions {
   pageSize?: number;
   order?: string;
   orgId?: string;
@@ -379,6 +379,55 @@ export interface BulkResult<T> {
   ok: boolean;
   result: T | PreparedRequest | null;
   error: WebexError | null;
+}
+
+export interface AuditOptions {
+  /** Reads in flight at most (default 10). */
+  concurrency?: number;
+  /** Only these locations and their members (default all). */
+  locations?: string[];
+  orgId?: string;
+  /** After each entity: entities done, the total once every list is read (else null), reads failed. */
+  onProgress?: (done: number, total: number | null, failed: number) => void;
+  /** Once it aborts, the audit stops and rejects with an AbortError. */
+  signal?: AbortSignal;
+}
+export type Severity = 'error' | 'warning' | 'info';
+export type EntityKind = 'person' | 'workspace' | 'virtual_line' | 'location' | 'org';
+/** One broken rule for one entity. */
+export interface Finding {
+  /** The rule's stable ID, e.g. `ecbn-invalid`. */
+  rule: string;
+  severity: Severity;
+  entity: { kind: EntityKind; id: string; name: string };
+  location: { id: string; name: string } | null;
+  /** What is wrong, with the values seen. */
+  message: string;
+  /** What the admin should do, naming the setting and the operation that changes it. */
+  fix: string;
+}
+export interface KindCounts {
+  org: number;
+  location: number;
+  person: number;
+  workspace: number;
+  virtualLine: number;
+}
+export interface SeverityCounts {
+  error: number;
+  warning: number;
+  info: number;
+}
+/** The result of an audit. */
+export interface AuditReport {
+  /** By severity, then location name, then entity name, then rule. */
+  findings: Finding[];
+  audited: KindCounts;
+  /** Listed but not audited (people without calling, workspaces without Webex Calling). */
+  skipped: KindCounts;
+  counts: SeverityCounts;
+  byLocation: { id: string; name: string; members: number; findings: SeverityCounts }[];
+  elapsedMs: number;
 }
 
 export interface FieldError {
@@ -475,6 +524,12 @@ export function init(input?: BufferSource | WebAssembly.Module | URL | string | 
 export function initSync(module: BufferSource | WebAssembly.Module): void;
 /** Reads an answer of an operation through the core's typed model. */
 export function normalize(operation: string, data: unknown): unknown;
+/** The audit's rules and their severities. */
+export function auditRules(): { rule: string; severity: Severity }[];
+/** An audit report as JSON text, the same bytes in every language. */
+export function reportToJson(report: AuditReport): string;
+/** An audit report's findings as CSV text. */
+export function reportToCsv(report: AuditReport): string;
 /** The core's error classes, which the exported classes are. */
 export function errorClasses(): { class: string; parent: string | null; code: string; doc: string }[];
 export interface OperationInfo {
@@ -483,6 +538,12 @@ export interface OperationInfo {
   methodName: string;
   bulk: boolean;
   paged: boolean;
+  /** Name of the method that streams every item, for a paged operation. */
+  stream: string | null;
+  /** Model of one item of a paged operation. */
+  item: string | null;
+  /** One of the 26 operations of the Emergency Services Settings API (else a directory one). */
+  inSpec: boolean;
   summary: string;
   method: 'GET' | 'PUT' | 'POST';
   path: string;
@@ -511,6 +572,8 @@ export interface RedskyApi {
   /** Get the Organization Compliance Status and the Location Status List. */
   complianceStatusPage(params?: PageParams, options?: CallOptions): Promise<ComplianceStatus>;
   complianceStatusPage(params: PageParams, options: DryRunOptions): Promise<PreparedRequest>;
+  /** Every item of complianceStatusPage, fetching pages as needed. */
+  complianceStatuses(options?: StreamOptions): AsyncGenerator<RedSkyLocation, void, undefined>;
   /** Get the Organization Compliance Status for a RedSky Account. */
   getStatus(options?: CallOptions): Promise<ComplianceStatus>;
   getStatus(options: DryRunOptions): Promise<PreparedRequest>;
@@ -538,8 +601,6 @@ export interface RedskyApi {
   updateBuilding(locationId: string, body: BuildingUpdate, options: DryRunOptions): Promise<PreparedRequest>;
   /** Runs updateBuilding for every item, with at most `concurrency` requests in flight. */
   bulkUpdateBuilding(items: Iterable<({ locationId?: string; id?: string } & BuildingUpdate) | [string, BuildingUpdate]>, options?: BulkOptions): Promise<BulkResult<void>[]>;
-  /** Every location's compliance status, fetching pages as needed. */
-  complianceStatuses(options?: StatusesOptions): AsyncGenerator<RedSkyLocation, void, undefined>;
 }
 /** The `notifications` operations. */
 export interface NotificationsApi {
@@ -580,6 +641,8 @@ export interface PeopleApi {
   /** List People with their calling data (one page). */
   listPage(params?: PageParams, options?: CallOptions): Promise<PersonList>;
   listPage(params: PageParams, options: DryRunOptions): Promise<PreparedRequest>;
+  /** Every item of listPage, fetching pages as needed. */
+  list(options?: StreamOptions): AsyncGenerator<Person, void, undefined>;
 }
 /** The `workspaces` operations. */
 export interface WorkspacesApi {
@@ -597,6 +660,8 @@ export interface WorkspacesApi {
   /** List Workspaces (one page). */
   listPage(params?: PageParams, options?: CallOptions): Promise<WorkspaceList>;
   listPage(params: PageParams, options: DryRunOptions): Promise<PreparedRequest>;
+  /** Every item of listPage, fetching pages as needed. */
+  list(options?: StreamOptions): AsyncGenerator<Workspace, void, undefined>;
 }
 /** The `virtualLines` operations. */
 export interface VirtualLinesApi {
@@ -614,12 +679,16 @@ export interface VirtualLinesApi {
   /** Read the List of Virtual Lines (one page). */
   listPage(params?: PageParams, options?: CallOptions): Promise<VirtualLineList>;
   listPage(params: PageParams, options: DryRunOptions): Promise<PreparedRequest>;
+  /** Every item of listPage, fetching pages as needed. */
+  list(options?: StreamOptions): AsyncGenerator<VirtualLine, void, undefined>;
 }
 /** The `locations` operations. */
 export interface LocationsApi {
   /** List Locations (one page). */
   listPage(params?: PageParams, options?: CallOptions): Promise<LocationList>;
   listPage(params: PageParams, options: DryRunOptions): Promise<PreparedRequest>;
+  /** Every item of listPage, fetching pages as needed. */
+  list(options?: StreamOptions): AsyncGenerator<Location, void, undefined>;
   /** Get a Location Emergency Callback Number. */
   getEcbn(locationId: string, options?: CallOptions): Promise<LocationEcbn>;
   getEcbn(locationId: string, options: DryRunOptions): Promise<PreparedRequest>;
@@ -640,5 +709,7 @@ export class Client {
   readonly workspaces: WorkspacesApi;
   readonly virtualLines: VirtualLinesApi;
   readonly locations: LocationsApi;
+  /** The emergency-readiness audit of the organization. */
+  audit(options?: AuditOptions): Promise<AuditReport>;
   readonly baseUrl: string;
 }

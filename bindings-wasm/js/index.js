@@ -1,8 +1,9 @@
 // webex-emergency: the Rust core in WebAssembly. This file only turns the core's operation table
 // into methods and the core's errors into exported classes; every API rule lives in the core.
 import initWasm, {
-  initSync as initWasmSync, NativeClient, errorClasses as nativeErrorClasses, normalize as nativeNormalize,
-  operations as nativeOperations,
+  initSync as initWasmSync, NativeClient, auditRules as nativeAuditRules, errorClasses as nativeErrorClasses,
+  normalize as nativeNormalize, operations as nativeOperations, reportCsv as nativeReportCsv,
+  reportJson as nativeReportJson,
 } from './webex_emergency_wasm.js';
 
 /** Base class of every error thrown by this package. `code` is the core's stable error code. */
@@ -154,10 +155,10 @@ function bulk(native, op) {
   );
 }
 
-async function* statuses(native, options = {}) {
+async function* stream(native, name, options = {}) {
   let pages;
   try {
-    pages = native.pages('redsky.compliance_status_page', options);
+    pages = native.pages(name, options);
   } catch (e) {
     throw convert(e);
   }
@@ -172,6 +173,30 @@ async function* statuses(native, options = {}) {
   } finally {
     pages.free();
   }
+}
+
+function call(f) {
+  try {
+    return f();
+  } catch (e) {
+    throw convert(e);
+  }
+}
+
+/** The audit's rules: `[{ rule, severity }]`. */
+export function auditRules() {
+  return nativeAuditRules();
+}
+
+/** An audit report as JSON text (two-space indent): the same bytes in Rust, Python and JS. */
+export function reportToJson(report) {
+  return call(() => nativeReportJson(report));
+}
+
+/** An audit report's findings as CSV text: severity, rule, entityKind, entityId, entityName,
+ * locationId, locationName, message, fix (cells a spreadsheet would run as formulas get a `'`). */
+export function reportToCsv(report) {
+  return call(() => nativeReportCsv(report));
 }
 
 /** A client of the Emergency Services Settings API. Call `await init()` once before the first. */
@@ -191,9 +216,15 @@ export class Client {
       this[key] ??= {};
       this[key][camel(name)] = method(native, op);
       if (op.bulk) this[key][camel(`bulk_${name}`)] = bulk(native, op);
+      if (op.stream) this[key][camel(op.stream)] = (options) => stream(native, op.name, options);
     }
-    this.redsky.complianceStatuses = (options) => statuses(native, options);
     this.baseUrl = options.baseUrl ?? 'https://webexapis.com/v1';
+  }
+
+  /** The emergency-readiness audit of the organization; options `{ concurrency, locations,
+   * orgId, onProgress(done, total, failed), signal }`. Resolves to the report (a plain object). */
+  audit(options = {}) {
+    return this._native.audit(options).catch((e) => { throw convert(e); });
   }
 
   toString() {

@@ -15,7 +15,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
-use webex_emergency::bindings_api::{self, BulkArgs, ClientOptions};
+use webex_emergency::bindings_api::{self, AuditArgs, BulkArgs, ClientOptions};
 use webex_emergency::paging::PageArgs;
 use webex_emergency::{Error, FieldError, TransportError, TransportKind};
 
@@ -89,6 +89,23 @@ fn prepare(
     args.max = get_count(options, "max")?;
     args.order = get_string(options, "order");
     Ok(bindings_api::call_op(client, op, args))
+}
+
+/// The audit's options from the JS options object.
+fn audit_args(options: &JsValue) -> Result<AuditArgs, JsValue> {
+    let locations = from_js(&get(options, "locations"), "locations").map_err(|e| invalid("audit", e))?;
+    let progress = get(options, "onProgress").dyn_into::<Function>().ok().map(|f| -> webex_emergency::audit::AuditProgressFn {
+        std::sync::Arc::new(move |p: webex_emergency::audit::AuditProgress| {
+            let total = p.total.map_or(JsValue::NULL, |t| JsValue::from(t as f64));
+            let _ = f.call3(&JsValue::NULL, &JsValue::from(p.done as f64), &total, &JsValue::from(p.failed as f64));
+        })
+    });
+    Ok(AuditArgs {
+        concurrency: get_count(options, "concurrency")?,
+        locations: bindings_api::audit_locations(locations).map_err(|e| js_error(&e))?,
+        org_id: get_string(options, "orgId"),
+        progress,
+    })
 }
 
 #[wasm_bindgen]
@@ -187,6 +204,18 @@ impl NativeClient {
             Ok(array.into())
         })
     }
+
+    /// Runs the emergency-readiness audit; options `{ concurrency, locations, orgId,
+    /// onProgress, signal }`. Resolves to the report as a plain object.
+    pub fn audit(&self, options: JsValue) -> Promise {
+        let client = self.client.clone();
+        let args = audit_args(&options);
+        let signal = get(&options, "signal").dyn_into::<web_sys::AbortSignal>().ok();
+        future_to_promise(async move {
+            let report = abortable("audit", signal, bindings_api::audit(&client, args?)).await;
+            report.map(|v| to_js(&v)).map_err(|e| js_error(&e))
+        })
+    }
 }
 
 type ItemStream = std::pin::Pin<Box<dyn Stream<Item = Result<Value, Error>>>>;
@@ -221,6 +250,26 @@ impl PageIterator {
 #[wasm_bindgen]
 pub fn operations() -> JsValue {
     to_js(&bindings_api::operations())
+}
+
+/// A report (as `audit` gives it) as JSON text: the same bytes in every language.
+#[wasm_bindgen(js_name = reportJson)]
+pub fn report_json(report: JsValue) -> Result<String, JsValue> {
+    let v = from_js(&report, "report").map_err(|e| invalid("audit", e))?;
+    Ok(bindings_api::report_json(&v))
+}
+
+/// A report's findings as CSV text (one row per finding).
+#[wasm_bindgen(js_name = reportCsv)]
+pub fn report_csv(report: JsValue) -> Result<String, JsValue> {
+    let v = from_js(&report, "report").map_err(|e| invalid("audit", e))?;
+    Ok(bindings_api::report_csv(&v))
+}
+
+/// The audit's rules: `[{ rule, severity }]`.
+#[wasm_bindgen(js_name = auditRules)]
+pub fn audit_rules() -> JsValue {
+    to_js(&bindings_api::audit_rules())
 }
 
 /// The core's error classes: `[{ class, parent, code, doc }]`.

@@ -1,7 +1,8 @@
 // Uses every operation; checked with `tsc --strict` (not run).
 import {
   init, Client, APIError, ValidationError, RateLimitError, type Ecbn, type EcbnDependencies, type PreparedRequest,
-  type BulkResult, type RedSkyLocation, type OrgNotification, type ComplianceStatus,
+  type BulkResult, type RedSkyLocation, type OrgNotification, type ComplianceStatus, type AuditReport, type Finding,
+  reportToCsv, reportToJson,
 } from '../pkg/index.js';
 
 export async function everything(person: string, ws: string, vl: string, hg: string, loc: string): Promise<string[]> {
@@ -46,6 +47,10 @@ export async function everything(person: string, ws: string, vl: string, hg: str
     [[person, { selected: 'DIRECT_LINE' }], { personId: person, elinEnabled: true }],
     { concurrency: 4, onProgress: (done, ok, failed) => void [done, ok, failed] },
   );
+  const report: AuditReport = await c.audit({ concurrency: 4, onProgress: (d, t, f) => void [d, t ?? -1, f] });
+  const worst: Finding | undefined = report.findings.find((f) => f.severity === 'error');
+  const csv: string = reportToCsv(report) + reportToJson(report) + (worst?.location?.name ?? '');
+  for await (const p of c.people.list({ pageSize: 50 })) names.push(p.displayName ?? '', String(p.phoneNumbers?.length));
   try {
     await c.people.getEcbn(person);
   } catch (err) {
@@ -55,5 +60,5 @@ export async function everything(person: string, ws: string, vl: string, hg: str
   }
   return [quality ?? '', String(n), org.emailAddress ?? '', ln.emailAddress ?? '', String(acct.enabled), String(st.orgStatus),
     String(page.locationsStatus?.count), names.join(), String(params.routingEnabled), String(upd.locationsStatus?.state),
-    shown.url, String(results.filter((r) => !r.ok).length)];
+    shown.url, String(results.filter((r) => !r.ok).length), csv, String(report.audited.virtualLine)];
 }

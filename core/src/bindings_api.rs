@@ -237,6 +237,24 @@ pub struct AuditArgs {
     pub progress: Option<AuditProgressFn>,
 }
 
+/// The `locations` option of an audit given as JSON (from JS): absent or `null` is all
+/// locations; anything but an array of strings is a validation error of `audit`.
+pub fn audit_locations(value: Value) -> Result<Vec<String>, Error> {
+    let wrong = |field: String| invalid("audit", vec![FieldError::new(&field, "type", "must be a string (a location ID)")]);
+    match value {
+        Value::Null => Ok(Vec::new()),
+        Value::Array(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                Value::String(s) => Ok(s),
+                _ => Err(wrong(format!("locations[{i}]"))),
+            })
+            .collect(),
+        _ => Err(invalid("audit", vec![FieldError::new("locations", "type", "must be an array of location IDs")])),
+    }
+}
+
 /// Runs the audit; the future gives the report as JSON (camelCase, as [`report::Report::to_json`]).
 pub fn audit(client: &Client, args: AuditArgs) -> impl std::future::Future<Output = Result<Value, Error>> + MaybeSend + 'static {
     let client = client.clone();
