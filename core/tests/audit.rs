@@ -29,17 +29,23 @@ fn expected(sim: &Simulator) -> Vec<(String, String, String)> {
     out
 }
 
+/// Fails with the findings the report has in excess and those it lacks.
+fn assert_same(report: &Report, sim: &Simulator) {
+    let (got, want) = (pairs(report), expected(sim));
+    let extra: Vec<_> = got.iter().filter(|g| !want.contains(g)).take(10).collect();
+    let missing: Vec<_> = want.iter().filter(|w| !got.contains(w)).take(10).collect();
+    let messages: Vec<_> =
+        report.findings.iter().filter(|f| extra.iter().any(|e| e.0 == f.entity.id && e.1 == f.rule)).map(|f| &f.message).collect();
+    assert!(extra.is_empty() && missing.is_empty(), "extra {extra:#?} {messages:#?}, missing {missing:#?}");
+    assert_eq!(got, want);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_seeded_org_gives_exactly_its_expected_findings() {
     for redsky in [false, true] {
         let sim = Simulator::start(Config { redsky, ..Config::default() }).unwrap();
         let report = client(&sim).audit(AuditOptions::default()).await.unwrap();
-        let (got, want) = (pairs(&report), expected(&sim));
-        let extra: Vec<_> = got.iter().filter(|g| !want.contains(g)).collect();
-        let missing: Vec<_> = want.iter().filter(|w| !got.contains(w)).collect();
-        let messages: Vec<_> = report.findings.iter().filter(|f| extra.iter().any(|e| e.0 == f.entity.id && e.1 == f.rule)).map(|f| &f.message).collect();
-        assert!(extra.is_empty() && missing.is_empty(), "redsky {redsky}: extra {extra:#?} {messages:#?}, missing {missing:#?}");
-        assert_eq!(got, want);
+        assert_same(&report, &sim);
         // Every rule but the other RedSky org rule fires in this org.
         let mut rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
         rules.sort();
@@ -77,4 +83,68 @@ async fn report_json_is_the_shared_vector() {
     let csv = report.to_csv();
     assert_eq!(csv.lines().count(), report.findings.len() + 1);
     assert!(csv.starts_with("severity,rule,entityKind,entityId,entityName,locationId,locationName,message,fix\r\n"));
+}
+
+/// The API writes one ID in several base64 forms; with references to locations respelled
+/// (padded, `urn:TEAM:` cluster), members, locations and RedSky states still match.
+#[tokio::test(flavor = "multi_thread")]
+async fn ids_in_other_base64_forms_match() {
+    let faults = webex_emergency_sim::Faults { respell_ids: true, ..Default::default() };
+    let sim = Simulator::start(Config { redsky: true, faults, ..Config::default() }).unwrap();
+    let c = client(&sim);
+    // The references really are spelled differently from the locations' own IDs.
+    use futures_util::TryStreamExt;
+    let locations: Vec<_> = c.locations().list(None, None).try_collect().await.unwrap();
+    let canonical: Vec<String> = locations.iter().map(|l| l.id.clone().unwrap()).collect();
+    let people: Vec<_> = c.people().list(None, None).try_collect().await.unwrap();
+    let refs: Vec<String> = people.iter().filter_map(|p| p.location_id.clone()).collect();
+    assert!(!refs.is_empty() && refs.iter().all(|r| !canonical.contains(r) && r.ends_with('=')), "{refs:?}");
+    assert!(refs.iter().all(|r| canonical.iter().any(|c| webex_emergency::ids::identity(c) == webex_emergency::ids::identity(r))));
+
+    let report = c.audit(AuditOptions::default()).await.unwrap();
+    assert_same(&report, &sim);
+    // Every member was placed in its location (by ID, as the locations list spells it).
+    let members = report.audited.person + report.audited.workspace + report.audited.virtual_line;
+    assert_eq!(report.by_location.iter().map(|l| l.members).sum::<u64>(), members);
+    assert!(report.findings.iter().filter_map(|f| f.location.as_ref()).all(|l| canonical.contains(&l.id)));
+    assert!(report.findings.iter().any(|f| f.rule == "redsky-location-incomplete"));
+
+    // A filter given in another form picks the same location.
+    let respelled = people.iter().find_map(|p| p.location_id.clone()).unwrap();
+    let one = c.audit(AuditOptions { locations: vec![respelled.clone()], ..Default::default() }).await.unwrap();
+    assert_eq!(one.audited.location, 1);
+    assert_eq!(one.by_location.len(), 1);
+    assert_eq!(webex_emergency::ids::identity(&one.by_location[0].id), webex_emergency::ids::identity(&respelled));
+    assert!(one.by_location[0].members > 0);
+}
+
+/// A 10,000-member org with reads failing: every listed entity is audited or skipped, each
+/// failed read is a finding, and nothing else is missing.
+#[tokio::test(flavor = "multi_thread")]
+async fn ten_thousand_members_with_read_failures_lose_nothing() {
+    let faults = webex_emergency_sim::Faults { fail_share: 0.05, seed: 11, ..Default::default() };
+    let sim = Simulator::start(Config { size: 10_000, seed: 5, faults, ..Config::default() }).unwrap();
+    let c = Client::builder().token("sim-token").base_url(sim.base_url.clone()).max_retries(0).build().unwrap();
+    let progress = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = progress.clone();
+    let options = AuditOptions {
+        concurrency: Some(20),
+        progress: Some(std::sync::Arc::new(move |p| seen.lock().unwrap().push(p))),
+        ..Default::default()
+    };
+    let report = c.audit(options).await.unwrap();
+    assert_same(&report, &sim);
+    let failed = report.findings.iter().filter(|f| f.rule == "read-failed").count();
+    assert!(failed > 100, "{failed} read failures");
+    // Every member listed is accounted for: hunt groups aside, audited or skipped.
+    let d = sim.directory(100_000);
+    let listed = ["people", "workspaces", "virtualLines"].iter().map(|k| d[k].as_array().unwrap().len() as u64).sum::<u64>();
+    let a = report.audited;
+    let s = report.skipped;
+    assert_eq!(a.person + a.workspace + a.virtual_line + s.person + s.workspace + s.virtual_line, listed);
+    assert_eq!(a.location, d["locations"].as_array().unwrap().len() as u64);
+    let last = *progress.lock().unwrap().last().unwrap();
+    assert_eq!(last.total, Some(last.done));
+    assert_eq!(last.done, a.total() - 1);
+    assert_eq!(last.failed as usize, failed);
 }

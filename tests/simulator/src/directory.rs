@@ -155,7 +155,7 @@ impl Org {
             "firstName": p.first, "lastName": p.last, "orgId": self.org_id, "type": "person",
         });
         if calling && p.calling {
-            v["locationId"] = json!(self.locations[p.location].id);
+            v["locationId"] = json!(self.location_ref(p.location));
             v["extension"] = json!(format!("{}", 1000 + m % 9000));
             if let Some(n) = &p.number {
                 v["phoneNumbers"] = json!([{"type": "work", "value": n, "primary": true}]);
@@ -168,7 +168,7 @@ impl Org {
         let w = &self.members[m];
         let calling = if w.calling { "webexCalling" } else { "freeCalling" };
         json!({
-            "id": w.id, "orgId": self.org_id, "locationId": self.locations[w.location].id,
+            "id": w.id, "orgId": self.org_id, "locationId": self.location_ref(w.location),
             "displayName": format!("{} {}", w.first, w.last), "type": "meetingRoom", "calling": {"type": calling},
         })
     }
@@ -182,7 +182,7 @@ impl Org {
         }
         json!({
             "id": v.id, "firstName": v.first, "lastName": v.last, "number": number,
-            "location": {"id": l.id, "name": l.name}, "numberOfDevicesAssigned": 1, "billingPlan": "BCOCP1",
+            "location": {"id": self.location_ref(v.location), "name": l.name}, "numberOfDevicesAssigned": 1, "billingPlan": "BCOCP1",
         })
     }
 
@@ -293,29 +293,35 @@ impl Org {
                 continue;
             }
             let loc = &self.locations[m.location];
-            let quality = match m.selected {
-                "NONE" => {
-                    push("ecbn-none", kind, &m.id);
-                    "RECOMMENDED" // the default block
-                }
-                "DIRECT_LINE" if m.number.is_none() => {
-                    push("ecbn-none", kind, &m.id);
-                    ""
-                }
-                "DIRECT_LINE" => self.quality(m),
-                "LOCATION_MEMBER_NUMBER" => m.location_member.map_or("", |t| self.quality(&self.members[t])),
-                _ => self.location_ecbn_effective(loc).2,
+            let (_, loc_number, loc_quality) = self.location_ecbn_effective(loc);
+            // The block in effect, as `ecbn()` answers it: (value, quality, fell back). An
+            // unusable number falls back to the location ECBN.
+            let block = match m.selected {
+                "NONE" => None,
+                "DIRECT_LINE" => m.number.as_ref().map(|n| match self.quality(m) {
+                    "INVALID" => (loc_number.clone(), "INVALID", true),
+                    q => (n.clone(), q, false),
+                }),
+                "LOCATION_MEMBER_NUMBER" => m.location_member.map(|t| &self.members[t]).map(|t| match self.quality(t) {
+                    "INVALID" => (loc_number.clone(), "INVALID", true),
+                    q => (t.number.clone().unwrap_or_default(), q, false),
+                }),
+                _ => Some((loc_number.clone(), loc_quality, false)),
             };
+            match &block {
+                None => push("ecbn-none", kind, &m.id),
+                Some((value, _, _)) if value.trim().is_empty() => push("ecbn-none", kind, &m.id),
+                _ => {}
+            }
+            // The default block of NONE and a missing direct line carry no quality to judge.
+            let Some((_, quality, fell_back)) = block else { continue };
             match quality {
-                "INVALID" => {
-                    push("ecbn-invalid", kind, &m.id);
-                    // The member's own choice is unusable: the location ECBN is used instead.
-                    if matches!(m.selected, "DIRECT_LINE" | "LOCATION_MEMBER_NUMBER") {
-                        push("ecbn-fallback", kind, &m.id);
-                    }
-                }
+                "INVALID" => push("ecbn-invalid", kind, &m.id),
                 "NOT_RECOMMENDED" => push("ecbn-not-recommended", kind, &m.id),
                 _ => {}
+            }
+            if fell_back {
+                push("ecbn-fallback", kind, &m.id);
             }
         }
         for f in out.iter_mut() {

@@ -91,6 +91,10 @@ pub struct Faults {
     pub fail_status: u16,
     /// Directory lists link back to their first page (a server that repeats a page).
     pub repeat_page: bool,
+    /// IDs that refer to a location (a member's `locationId`, a virtual line's `location.id`,
+    /// the compliance status list) are written in another base64 form of the same ID: padded,
+    /// with a `urn:TEAM:` cluster, as the API does.
+    pub respell_ids: bool,
 }
 
 impl Default for Faults {
@@ -114,6 +118,7 @@ impl Default for Faults {
             fail_share: 0.0,
             fail_status: 503,
             repeat_page: false,
+            respell_ids: false,
         }
     }
 }
@@ -813,13 +818,13 @@ fn serve_api(
     if json_body.is_some() && !is_json(headers) {
         return with_tracking(state::error(415, 4015, "Content-Type must be application/json"));
     }
-    let (cap, repeat_page) = {
+    let (cap, repeat_page, respell_ids) = {
         let faults = &shared.faults.lock().unwrap().faults;
         if method == Method::GET && param.as_deref().is_some_and(|id| read_fails(faults, template, id)) {
             let status = faults.fail_status;
             return with_tracking(state::error(status, 4500, "Injected read failure"));
         }
-        (faults.page_cap, faults.repeat_page)
+        (faults.page_cap, faults.repeat_page, faults.respell_ids)
     };
     let capped;
     let query = if cap > 0 {
@@ -835,6 +840,7 @@ fn serve_api(
         let mut org = shared.org.lock().unwrap();
         org.origin = format!("http://{host}");
         org.repeat_page = repeat_page;
+        org.respell_ids = respell_ids;
         org.handle(&shared.spec, method.as_str(), template, param.as_deref(), query, json_body.as_ref())
     };
     let link = reply.body.as_mut().and_then(directory::take_link);

@@ -186,6 +186,8 @@ pub struct Org {
     pub origin: String,
     /// Lists link back to their first page (a server that repeats a page).
     pub repeat_page: bool,
+    /// References to locations are written in another form of the same ID (see `Faults`).
+    pub respell_ids: bool,
 }
 
 /// Decodes a Webex ID into (kind, inner id).
@@ -199,6 +201,26 @@ pub fn decode_id(id: &str) -> Option<(String, String)> {
     let kind = parts.next()?.to_string();
     let inner = parts.next()?.to_string();
     Some((kind, inner))
+}
+
+/// The same ID in another of the API's forms: padded standard base64 with a `urn:TEAM:` cluster.
+pub fn respell_id(id: &str) -> String {
+    match decode_id(id) {
+        Some((kind, inner)) => base64::engine::general_purpose::STANDARD.encode(format!("ciscospark://urn:TEAM:us-east-2_a/{kind}/{inner}")),
+        None => id.to_string(),
+    }
+}
+
+impl Org {
+    /// How a reference to location `i` is written in answers.
+    pub fn location_ref(&self, i: usize) -> String {
+        let id = &self.locations[i].id;
+        if self.respell_ids {
+            respell_id(id)
+        } else {
+            id.clone()
+        }
+    }
 }
 
 fn encode_id(kind: &str, inner: &str) -> String {
@@ -308,6 +330,7 @@ impl Org {
             rng,
             origin: String::new(),
             repeat_page: false,
+            respell_ids: false,
         };
         if redsky {
             let (company_id, red_sky_org_id) = (org.rng.uuid(), org.rng.uuid());
@@ -586,7 +609,7 @@ impl Org {
             .iter()
             .map(|&i| {
                 let l = &self.locations[i];
-                let mut v = json!({"id": l.id, "name": l.name});
+                let mut v = json!({"id": self.location_ref(i), "name": l.name});
                 if list_state {
                     v["state"] = json!(location_state(l.stage));
                 }
