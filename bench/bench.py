@@ -253,6 +253,37 @@ print([l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")]
     return int(out.split()[-1]) / 1024
 
 
+def audit_rows(sim_bin: str, sizes: tuple[int, ...]) -> list[tuple[int, dict]]:
+    """The audit of a simulated org of each size (the bundled simulator, release build, in its
+    own process): wall time, requests, and the peak RSS of the Python process that audits."""
+    code = """
+import json, sys, time, urllib.request
+import webex_emergency as we
+base = sys.argv[1]
+t = time.perf_counter()
+report = we.Client("sim-token", base_url=base).audit(concurrency=10)
+wall = time.perf_counter() - t
+root = base.removesuffix("/v1")
+requests = json.load(urllib.request.urlopen(root + "/_sim/journal?since=1000000000"))["count"]
+hwm = [l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")][0]
+members = report.audited["person"] + report.audited["workspace"] + report.audited["virtualLine"]
+print(json.dumps({"wall": wall, "requests": requests, "rss_mb": int(hwm) / 1024, "members": members,
+                  "findings": len(report.findings)}))
+"""
+    rows = []
+    for size in sizes:
+        sim = subprocess.Popen([sim_bin, "--size", str(size)], stdout=subprocess.PIPE, text=True)
+        try:
+            assert sim.stdout is not None
+            base = sim.stdout.readline().strip()
+            out = subprocess.run([sys.executable, "-c", code, base], capture_output=True, text=True, check=True).stdout
+            rows.append((size, json.loads(out)))
+        finally:
+            sim.terminate()
+            sim.wait()
+    return rows
+
+
 def npm_size() -> str:
     pkg = ROOT / "bindings-wasm" / "pkg"
     wasm = pkg / "webex_emergency_wasm_bg.wasm"
@@ -286,6 +317,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
     ap.add_argument("--rust-bin", required=True)
+    ap.add_argument("--sim-bin", required=True)
     args = ap.parse_args()
     n = 200 if args.quick else 3000
     seconds = 1 if args.quick else 3
@@ -322,6 +354,7 @@ def main() -> None:
             import_wxc = "n/a"
         build_us, parse_us, full_us, loads_us = python_cpu(2000 if args.quick else 50000)
         rss = bulk_rss(server, 2000 if args.quick else 100_000)
+        audits = audit_rows(args.sim_bin, (200, 1000) if args.quick else (1000, 10_000))
     finally:
         server.stop()
         os.unlink(f.name)
@@ -370,7 +403,16 @@ def main() -> None:
         f"| Python: `json.loads` of the same bytes, for scale | {loads_us:.2f} µs |",
         f"| Python: peak RSS of a {'2,000' if args.quick else '100,000'}-item bulk run | {rss:.0f} MB |",
         f"| npm package size | {npm_size()} |",
+        "",
+        "Audit from Python (`client.audit()`, concurrency 10) of the bundled simulator's seeded org "
+        "(release build, its own process, no rate limit):",
+        "",
+        "| org size | members audited | requests | findings | wall time | requests/s | peak RSS of the auditing process |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    for size, a in audits:
+        lines.append(f"| {size:,} | {a['members']:,} | {a['requests']:,} | {a['findings']:,} | {a['wall']:.2f} s | "
+                     f"{a['requests'] / a['wall']:,.0f} | {a['rss_mb']:.0f} MB |")
     text = "\n".join(lines)
     print(text)
     if not args.quick:

@@ -9,11 +9,12 @@ if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nginx-light wrk >/dev/null
 fi
-cargo build -q --release -p webex-emergency-bench
+cargo build -q --release -p webex-emergency-bench -p webex-emergency-sim
 rm -rf target/bench-wheels
 .venv/bin/maturin build --release -q -m bindings-python/Cargo.toml -o target/bench-wheels
 [ -x target/bench-venv/bin/python ] || python3 -m venv target/bench-venv
 target/bench-venv/bin/pip install -q --force-reinstall --no-deps target/bench-wheels/webex_emergency-*.whl
 target/bench-venv/bin/python -c "import wxc_sdk" 2>/dev/null || target/bench-venv/bin/pip install -q wxc_sdk
 [ -f bindings-wasm/pkg/webex_emergency_wasm_bg.wasm ] || bash bindings-wasm/build.sh
-target/bench-venv/bin/python bench/bench.py --rust-bin target/release/webex-emergency-bench "$@"
+target/bench-venv/bin/python bench/bench.py --rust-bin target/release/webex-emergency-bench \
+  --sim-bin target/release/webex-emergency-sim "$@"
