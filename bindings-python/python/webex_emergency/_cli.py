@@ -1,0 +1,203 @@
+"""The ``webex-emergency`` command: presentation only. The audit, its rules and its JSON and CSV
+forms are the core's; this module reads arguments, runs the library and prints."""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import textwrap
+from typing import IO, Any, Iterator, List, Optional, Sequence
+
+from . import _client, _errors, _native
+from ._audit import AuditReport
+from ._simulator import Simulator
+
+# Exit statuses (as documented in --help).
+OK, FINDINGS, USAGE, CANNOT_RUN = 0, 1, 2, 3
+
+SEVERITIES = ("error", "warning", "info")
+COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+BOLD, RESET = "\033[1m", "\033[0m"
+
+
+class UsageError(Exception):
+    """A bad flag, a missing token or an unreadable file: exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    g = common.add_argument_group("connection (every command)")
+    g.add_argument("--token-file", metavar="FILE",
+                   help="file holding the access token (else WEBEX_ACCESS_TOKEN); never printed")
+    g.add_argument("--base-url", metavar="URL", help="API base URL (default https://webexapis.com/v1)")
+    g.add_argument("--org-id", metavar="ID", help="organization to work on (a partner admin's customer)")
+    g.add_argument("--timeout", type=float, metavar="SECONDS", help="limit of one attempt (default 30)")
+    g.add_argument("--max-retries", type=int, metavar="N", help="retries after the first attempt (default 2)")
+    g.add_argument("--simulator", action="store_true",
+                   help="start the bundled simulator with its seeded demo org and work on it (no token needed)")
+    g.add_argument("--size", type=int, default=200, metavar="N", help="with --simulator: members in the demo org")
+    g.add_argument("--seed", type=int, default=42, metavar="S", help="with --simulator: seed of the demo org")
+
+    top = argparse.ArgumentParser(
+        prog="webex-emergency",
+        description="Emergency-readiness audit and Emergency Services Settings of Webex Calling.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=textwrap.dedent("""\
+            examples:
+              webex-emergency audit --simulator
+              WEBEX_ACCESS_TOKEN=... webex-emergency audit --format csv --out findings.csv
+              webex-emergency audit --token-file ~/.webex-token --fail-on warning --format json
+
+            exit status: 0 fine, 1 findings at --fail-on or worse, 2 usage or configuration error,
+            3 the audit could not run (credentials refused, API unreachable)"""),
+    )
+    top.add_argument("--version", action="version", version=f"%(prog)s {_native.__version__}")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    audit = sub.add_parser(
+        "audit", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="audit every person, workspace, virtual line and location; a fix for every gap",
+        description="Reads the organization's emergency settings and reports every broken rule "
+                    "(callback numbers that reach nobody, missing Kari's Law e-mail, RedSky setup) with its fix.",
+        epilog=textwrap.dedent("""\
+            examples:
+              webex-emergency audit --simulator                      # the bundled demo org
+              webex-emergency audit --format json --out report.json  # the report as JSON
+              webex-emergency audit --location LOCATION_ID --fail-on warning
+
+            exit status: 0 no finding at --fail-on or worse, 1 some, 2 usage or configuration
+            error, 3 the audit could not run (credentials refused, API unreachable)"""),
+    )
+    audit.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output (default table)")
+    audit.add_argument("--out", metavar="FILE", help="write the output to FILE instead of standard output")
+    audit.add_argument("--fail-on", choices=("error", "warning", "never"), default="error",
+                       help="exit 1 when a finding is this severe or worse (default error)")
+    audit.add_argument("--location", action="append", default=[], metavar="ID",
+                       help="only this location and its members (repeatable)")
+    audit.add_argument("--concurrency", type=int, default=10, metavar="N", help="reads in flight (default 10)")
+    return top
+
+
+def _token(args: argparse.Namespace) -> Optional[str]:
+    if args.token_file:
+        try:
+            with open(args.token_file, encoding="utf-8") as f:
+                token = f.read().strip()
+        except OSError as e:
+            raise UsageError(f"cannot read --token-file {args.token_file}: {e.strerror}") from None
+        if not token:
+            raise UsageError(f"--token-file {args.token_file} is empty")
+        return token
+    return os.environ.get("WEBEX_ACCESS_TOKEN", "").strip() or None
+
+
+@contextlib.contextmanager
+def _client_for(args: argparse.Namespace) -> Iterator[_client.Client]:
+    """The client the options ask for; with --simulator, of a simulator running meanwhile."""
+    options: dict[str, Any] = {"timeout": args.timeout, "max_retries": args.max_retries, "org_id": args.org_id}
+    if args.simulator:
+        with Simulator(seed=args.seed, size=args.size) as sim:
+            yield _client.Client(sim.token, base_url=sim.base_url, **options)
+        return
+    token = _token(args)
+    if token is None:
+        raise UsageError("no access token: set WEBEX_ACCESS_TOKEN or give --token-file FILE (or use --simulator)")
+    yield _client.Client(token, base_url=args.base_url, **options)
+
+
+def _colour(stream: IO[str]) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _table(report: AuditReport, colour: bool) -> str:
+    paint = (lambda code, s: f"{code}{s}{RESET}") if colour else (lambda code, s: s)
+    a, c = report.audited, report.counts
+    lines = [
+        f"Audited {a.get('location', 0)} locations, {a.get('person', 0)} people, {a.get('workspace', 0)} workspaces "
+        f"and {a.get('virtualLine', 0)} virtual lines in {report.elapsed_ms / 1000:.1f} s.",
+        "Findings: " + ", ".join(paint(COLOURS[s], f"{c.get(s, 0)} {s}{'s' if c.get(s, 0) != 1 and s != 'info' else ''}")
+                                 for s in SEVERITIES),
+    ]
+    for severity in SEVERITIES:
+        group = [f for f in report.findings if f.severity == severity]
+        if not group:
+            continue
+        lines += ["", paint(BOLD + COLOURS[severity], f"{severity.upper()} ({len(group)})")]
+        for f in group:
+            where = f" @ {f.location.name}" if f.location else ""
+            lines.append(f"  {paint(COLOURS[severity], f.rule)}  {f.entity.kind} {f.entity.name or f.entity.id}{where}")
+            lines += textwrap.wrap(f.message, 100, initial_indent="      ", subsequent_indent="      ")
+            lines += textwrap.wrap("fix: " + f.fix, 100, initial_indent="      ", subsequent_indent="           ")
+    return "\n".join(lines) + "\n"
+
+
+def _fails(report: AuditReport, fail_on: str) -> bool:
+    if fail_on == "never":
+        return False
+    worst = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
+    return any(f.severity in worst for f in report.findings)
+
+
+def _audit(args: argparse.Namespace) -> int:
+    if args.concurrency < 1:
+        raise UsageError("--concurrency must be at least 1")
+    with _client_for(args) as client:
+        report = client.audit(concurrency=args.concurrency, locations=args.location or None, progress=True)
+    out: IO[str] = sys.stdout
+    if args.out:
+        try:
+            out = open(args.out, "w", encoding="utf-8", newline="")
+        except OSError as e:
+            raise UsageError(f"cannot write --out {args.out}: {e.strerror}") from None
+    with contextlib.ExitStack() as stack:
+        if out is not sys.stdout:
+            stack.enter_context(out)
+        if args.format == "json":
+            out.write(report.to_json() + "\n")
+        elif args.format == "csv":
+            out.write(report.to_csv())
+        else:
+            out.write(_table(report, _colour(out)))
+    if args.out:
+        c = report.counts
+        print(f"wrote {len(report.findings)} findings ({c.get('error', 0)} errors, {c.get('warning', 0)} warnings) "
+              f"to {args.out}", file=sys.stderr)
+    return FINDINGS if _fails(report, args.fail_on) else OK
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Runs the command with ``argv`` (default: the process's arguments); returns its exit status."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse exits 2 on bad flags and 0 for --help/--version
+        return int(e.code or 0)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return USAGE
+    try:
+        return _audit(args)
+    except UsageError as e:
+        print(f"webex-emergency: {e}", file=sys.stderr)
+        return USAGE
+    except (_errors.ConfigError, _errors.ValidationError) as e:
+        print(f"webex-emergency: {e}", file=sys.stderr)
+        return USAGE
+    except (_errors.AuthenticationError, _errors.PermissionDeniedError, _errors.TransportError) as e:
+        print(f"webex-emergency: the audit could not run: {e}", file=sys.stderr)
+        return CANNOT_RUN
+    except _errors.WebexError as e:
+        print(f"webex-emergency: {e}", file=sys.stderr)
+        return CANNOT_RUN
+    except KeyboardInterrupt:
+        print("webex-emergency: interrupted", file=sys.stderr)
+        return 130
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+__all__: List[str] = ["main", "run"]
