@@ -21,9 +21,10 @@ glue=$(cat pkg/webex_emergency_wasm.js pkg/index.js | gzip -9 | wc -c)
 echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B gzip -9; JS glue + wrapper ${glue} B gzip -9; total $((wasm + glue)) B"
 # The size budget of the npm package: .wasm + JS, gzip -9.
 # Raised from 150 kB: the six directory operations and Link paging took the package from 136.7
-# to 158.0 kB, and the audit with its JSON and CSV reports (csv crate, pretty JSON, messages) to
-# 204.0 kB. Issue 17 cuts it to 100 kB and lowers this budget to what it reaches.
-if [ $((wasm + glue)) -gt 206000 ]; then
-  echo "the npm package is over its 206 kB (gzip -9) budget" >&2
+# to 158.0 kB, the audit with its JSON and CSV reports (csv crate, pretty JSON, messages) to
+# 204.0 kB, its plan CSV to 206.6 kB. Issue 17 cuts it to 100 kB and lowers this budget to what
+# it reaches.
+if [ $((wasm + glue)) -gt 208000 ]; then
+  echo "the npm package is over its 208 kB (gzip -9) budget" >&2
   exit 1
 fi

@@ -170,7 +170,7 @@ export interface AuditReport {
   /** Listed but not audited (people without calling, workspaces without Webex Calling). */
   skipped: KindCounts;
   counts: SeverityCounts;
-  byLocation: { id: string; name: string; members: number; findings: SeverityCounts }[];
+  byLocation: { id: string; name: string; members: number; findings: SeverityCounts; ecbnQuality: string | null }[];
   elapsedMs: number;
 }
 
@@ -192,6 +192,8 @@ export function auditRules(): { rule: string; severity: Severity }[];
 export function reportToJson(report: AuditReport): string;
 /** An audit report's findings as CSV text. */
 export function reportToCsv(report: AuditReport): string;
+/** Proposed changes as a bulk ECBN CSV: LOCATION_ECBN for members of locations whose ECBN is RECOMMENDED. */
+export function reportPlanCsv(report: AuditReport): string;
 /** The core's error classes, which the exported classes are. */
 export function errorClasses(): { class: string; parent: string | null; code: string; doc: string }[];
 export interface OperationInfo {

@@ -46,6 +46,13 @@ fn report_csv(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<String> {
     Ok(bindings_api::report_csv(&v))
 }
 
+/// A report's plan as a bulk ECBN CSV.
+#[pyfunction]
+fn report_plan_csv(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<String> {
+    let v = from_py(report, "report").map_err(|e| invalid(py, "audit", e))?;
+    Ok(bindings_api::report_plan_csv(&v))
+}
+
 /// The audit's rules: `[{rule, severity}]`.
 #[pyfunction]
 fn audit_rules(py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -137,6 +144,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(models, m)?)?;
     m.add_function(wrap_pyfunction!(report_json, m)?)?;
     m.add_function(wrap_pyfunction!(report_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(report_plan_csv, m)?)?;
     m.add_function(wrap_pyfunction!(audit_rules, m)?)?;
     m.add_function(wrap_pyfunction!(type_info, m)?)?;
     m.add_function(wrap_pyfunction!(error_classes, m)?)?;

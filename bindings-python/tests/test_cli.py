@@ -108,3 +108,18 @@ def test_refused_credentials_and_an_unreachable_api_exit_3_without_the_token(tmp
     p = run("audit", "--base-url", "http://127.0.0.1:9/v1", "--max-retries", "0", env={"WEBEX_ACCESS_TOKEN": secret},
             check_secret=secret)
     assert p.returncode == 3 and "could not run" in p.stderr
+
+
+def test_plan_is_a_bulk_csv_for_members_of_locations_with_a_recommended_ecbn(tmp_path):
+    plan = tmp_path / "plan.csv"
+    p = run("audit", "--simulator", "--format", "json", "--plan", str(plan))
+    assert p.returncode == 1 and f"to {plan}" in p.stderr
+    report = json.loads(p.stdout)
+    good = {l["id"] for l in report["byLocation"] if l["ecbnQuality"] == "RECOMMENDED"}
+    assert 0 < len(good) < len(report["byLocation"])
+    ecbn = {"ecbn-none", "ecbn-invalid", "ecbn-not-recommended", "ecbn-fallback"}
+    want = {f["entity"]["id"] for f in report["findings"] if f["rule"] in ecbn and f["location"]["id"] in good}
+    rows = list(csv.DictReader(io.StringIO(plan.read_text(encoding="utf-8"))))
+    assert {r["id"] for r in rows} == want and len(rows) == len(want)
+    assert all(r["selected"] == "LOCATION_ECBN" and r["locationMemberId"] == "" for r in rows)
+    assert set(rows[0]) == {"kind", "id", "selected", "locationMemberId", "name", "locationName", "rules"}

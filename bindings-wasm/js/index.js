@@ -3,7 +3,7 @@
 import initWasm, {
   initSync as initWasmSync, NativeClient, auditRules as nativeAuditRules, errorClasses as nativeErrorClasses,
   normalize as nativeNormalize, operations as nativeOperations, reportCsv as nativeReportCsv,
-  reportJson as nativeReportJson,
+  reportJson as nativeReportJson, reportPlanCsv as nativeReportPlanCsv,
 } from './webex_emergency_wasm.js';
 
 /** Base class of every error thrown by this package. `code` is the core's stable error code. */
@@ -197,6 +197,13 @@ export function reportToJson(report) {
  * locationId, locationName, message, fix (cells a spreadsheet would run as formulas get a `'`). */
 export function reportToCsv(report) {
   return call(() => nativeReportCsv(report));
+}
+
+/** Proposed changes as a bulk ECBN CSV (kind, id, selected, locationMemberId, name, locationName,
+ * rules): LOCATION_ECBN for each member whose ECBN rule fired and whose location's own ECBN is
+ * RECOMMENDED, for the admin to review and apply in bulk. */
+export function reportPlanCsv(report) {
+  return call(() => nativeReportPlanCsv(report));
 }
 
 /** A client of the Emergency Services Settings API. Call `await init()` once before the first. */

@@ -266,6 +266,13 @@ pub fn report_csv(report: JsValue) -> Result<String, JsValue> {
     Ok(bindings_api::report_csv(&v))
 }
 
+/// A report's plan as a bulk ECBN CSV.
+#[wasm_bindgen(js_name = reportPlanCsv)]
+pub fn report_plan_csv(report: JsValue) -> Result<String, JsValue> {
+    let v = from_js(&report, "report").map_err(|e| invalid("audit", e))?;
+    Ok(bindings_api::report_plan_csv(&v))
+}
+
 /// The audit's rules: `[{ rule, severity }]`.
 #[wasm_bindgen(js_name = auditRules)]
 pub fn audit_rules() -> JsValue {

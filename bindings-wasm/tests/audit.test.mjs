@@ -46,6 +46,13 @@ test('the report JSON is the shared vector, byte for byte; the CSV has one row p
   assert.equal(lines.length, report.findings.length + 1);
   assert.ok(lines[1].startsWith(`error,${report.findings[0].rule},`));
   assert.deepEqual(we.auditRules().map((r) => r.rule).includes('ecbn-none'), true);
+  const good = new Set(report.byLocation.filter((l) => l.ecbnQuality === 'RECOMMENDED').map((l) => l.id));
+  const ecbn = new Set(['ecbn-none', 'ecbn-invalid', 'ecbn-not-recommended', 'ecbn-fallback']);
+  const want = new Set(report.findings.filter((f) => ecbn.has(f.rule) && good.has(f.location.id)).map((f) => f.entity.id));
+  const plan = we.reportPlanCsv(report).split('\r\n').filter(Boolean);
+  assert.equal(plan[0], 'kind,id,selected,locationMemberId,name,locationName,rules');
+  assert.deepEqual(new Set(plan.slice(1).map((l) => l.split(',')[1])), want);
+  assert.ok(want.size > 10 && plan.length === want.size + 1);
 });
 
 test('progress is reported and ends at the total; read failures become findings', async () => {

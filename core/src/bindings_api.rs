@@ -277,6 +277,11 @@ pub fn report_csv(report: &Value) -> String {
     report::csv_text(report)
 }
 
+/// A report's plan as a bulk ECBN CSV (columns [`report::PLAN_COLUMNS`]; see [`report::plan_csv`]).
+pub fn report_plan_csv(report: &Value) -> String {
+    report::plan_csv(report)
+}
+
 /// The audit's rules: `[{rule, severity}]`.
 pub fn audit_rules() -> Value {
     crate::audit::rules::RULES.iter().map(|(rule, severity)| object!{"rule" => *rule, "severity" => severity.as_str()}).collect()

@@ -148,3 +148,35 @@ async fn ten_thousand_members_with_read_failures_lose_nothing() {
     assert_eq!(last.done, a.total() - 1);
     assert_eq!(last.failed as usize, failed);
 }
+
+/// The plan proposes LOCATION_ECBN for exactly the members with an ECBN finding whose location's
+/// own ECBN is RECOMMENDED (in the seeded org: not location 1, whose ECBN is a hunt group's
+/// number, nor location 2, whose main number is inactive).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_plan_covers_members_of_locations_with_a_recommended_ecbn() {
+    let sim = Simulator::start(Config::default()).unwrap();
+    let report = client(&sim).audit(AuditOptions::default()).await.unwrap();
+    let quality = |id: &str| report.by_location.iter().find(|l| l.id == id).and_then(|l| l.ecbn_quality.clone());
+    let qualities: Vec<_> = report.by_location.iter().map(|l| l.ecbn_quality.clone().unwrap_or_default()).collect();
+    assert_eq!(qualities, ["RECOMMENDED", "NOT_RECOMMENDED", "INVALID", "RECOMMENDED"]);
+    let ecbn_rules = ["ecbn-none", "ecbn-invalid", "ecbn-not-recommended", "ecbn-fallback"];
+    let mut want: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| ecbn_rules.contains(&f.rule) && f.location.as_ref().and_then(|l| quality(&l.id)).as_deref() == Some("RECOMMENDED"))
+        .map(|f| f.entity.id.clone())
+        .collect();
+    want.sort();
+    want.dedup();
+    let plan = report.plan_csv();
+    let mut lines = plan.split("\r\n").filter(|l| !l.is_empty());
+    assert_eq!(lines.next(), Some("kind,id,selected,locationMemberId,name,locationName,rules"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let mut got: Vec<String> = rows.iter().map(|r| r[1].to_string()).collect();
+    got.sort();
+    assert!(want.len() > 10, "{}", want.len());
+    assert_eq!(got, want);
+    assert!(rows.iter().all(|r| r[2] == "LOCATION_ECBN" && r[3].is_empty() && ["person", "workspace", "virtual_line"].contains(&r[0])));
+    // A member with two rules is one row naming both.
+    assert!(rows.iter().any(|r| r[6].contains(' ')));
+}

@@ -111,6 +111,12 @@ class AuditReport:
         locationName, message, fix (cells a spreadsheet would run as formulas start with ')."""
         return str(_native.report_csv(self._data))
 
+    def plan_csv(self) -> str:
+        """Proposed changes as a bulk ECBN CSV (kind, id, selected, locationMemberId, name,
+        locationName, rules): ``LOCATION_ECBN`` for each member whose ECBN rule fired and whose
+        location's own ECBN is RECOMMENDED, for the admin to review and apply in bulk."""
+        return str(_native.report_plan_csv(self._data))
+
     def to_pandas(self) -> Any:
         """The findings as a pandas DataFrame, one row per finding (the CSV columns)."""
         try:

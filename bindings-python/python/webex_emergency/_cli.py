@@ -64,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
               webex-emergency audit --simulator                      # the bundled demo org
               webex-emergency audit --format json --out report.json  # the report as JSON
               webex-emergency audit --location LOCATION_ID --fail-on warning
+              webex-emergency audit --plan plan.csv                  # proposed fixes, to review
 
             exit status: 0 no finding at --fail-on or worse, 1 some, 2 usage or configuration
             error, 3 the audit could not run (credentials refused, API unreachable)"""),
@@ -75,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--location", action="append", default=[], metavar="ID",
                        help="only this location and its members (repeatable)")
     audit.add_argument("--concurrency", type=int, default=10, metavar="N", help="reads in flight (default 10)")
+    audit.add_argument("--plan", metavar="FILE",
+                       help="also write a bulk ECBN CSV proposing LOCATION_ECBN for each member whose ECBN rule "
+                            "fired and whose location ECBN is RECOMMENDED, to review and apply with `bulk ecbn`")
     return top
 
 
@@ -159,6 +163,15 @@ def _audit(args: argparse.Namespace) -> int:
             out.write(report.to_csv())
         else:
             out.write(_table(report, _colour(out)))
+    if args.plan:
+        plan = report.plan_csv()
+        try:
+            with open(args.plan, "w", encoding="utf-8", newline="") as f:
+                f.write(plan)
+        except OSError as e:
+            raise UsageError(f"cannot write --plan {args.plan}: {e.strerror}") from None
+        rows = plan.count("\r\n") - 1
+        print(f"wrote a plan of {rows} changes to {args.plan}", file=sys.stderr)
     if args.out:
         c = report.counts
         print(f"wrote {len(report.findings)} findings ({c.get('error', 0)} errors, {c.get('warning', 0)} warnings) "

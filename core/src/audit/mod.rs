@@ -22,6 +22,7 @@ use crate::error::{ApiErrorKind, Error, ValidationErrors};
 use crate::ids::{self, IdKind};
 use crate::paging::{self, PageArgs};
 use crate::platform::{self as rt, MaybeSend};
+use crate::validate::ApiEnum;
 use crate::wire::Json;
 use report::{add_severity, Entity, EntityKind, Finding, KindCounts, LocationSummary, Place, Report};
 use rules::Subject;
@@ -85,6 +86,8 @@ struct Outcome {
     location: Option<Place>,
     findings: Vec<Finding>,
     failed: u64,
+    /// A location's own ECBN quality, when read.
+    ecbn_quality: Option<String>,
 }
 
 /// One entity to audit.
@@ -246,7 +249,7 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
     }
     let mut summaries: HashMap<String, LocationSummary> = locations
         .iter()
-        .map(|(key, p)| (key.clone(), LocationSummary { id: p.id.clone(), name: p.name.clone(), members: 0, findings: Default::default() }))
+        .map(|(key, p)| (key.clone(), LocationSummary { id: p.id.clone(), name: p.name.clone(), members: 0, findings: Default::default(), ecbn_quality: None }))
         .collect();
 
     // Every member, as the lists are read; then every read runs with at most `concurrency` in flight.
@@ -287,9 +290,12 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
                 name: p.name.clone(),
                 members: 0,
                 findings: Default::default(),
+                ecbn_quality: None,
             });
             if outcome.kind != EntityKind::Location {
                 summary.members += 1;
+            } else {
+                summary.ecbn_quality = outcome.ecbn_quality.clone();
             }
             for f in &outcome.findings {
                 add_severity(&mut summary.findings, f.severity);
@@ -397,6 +403,7 @@ async fn audit_one(shared: Arc<Shared>, task: Task) -> Option<Outcome> {
             location: None,
             findings: vec![rules::read_failed(&shared.org, operation, &e)],
             failed: 1,
+            ecbn_quality: None,
         },
         Task::Location(subject) => {
             let id = subject.entity.id.clone();
@@ -412,8 +419,12 @@ async fn audit_one(shared: Arc<Shared>, task: Task) -> Option<Outcome> {
                     findings.push(rules::read_failed(&subject, "notifications.get_location", &e));
                 }
             }
+            let mut ecbn_quality = None;
             match ecbn {
-                Ok(e) => findings.extend(rules::location_ecbn(&subject, &e)),
+                Ok(e) => {
+                    ecbn_quality = rules::location_ecbn_in_effect(&e).0.map(|q| q.as_str().to_string());
+                    findings.extend(rules::location_ecbn(&subject, &e));
+                }
                 Err(e) => {
                     failed += 1;
                     findings.push(rules::read_failed(&subject, "locations.get_ecbn", &e));
@@ -421,7 +432,7 @@ async fn audit_one(shared: Arc<Shared>, task: Task) -> Option<Outcome> {
             }
             let state = shared.states.get(&ids::identity(&id));
             findings.extend(rules::redsky_location(&subject, shared.org_status.as_ref(), state));
-            Outcome { kind: EntityKind::Location, location: subject.location.clone(), findings, failed }
+            Outcome { kind: EntityKind::Location, location: subject.location.clone(), findings, failed, ecbn_quality }
         }
         Task::Member(subject) => {
             let id = subject.entity.id.clone();
@@ -434,7 +445,7 @@ async fn audit_one(shared: Arc<Shared>, task: Task) -> Option<Outcome> {
                 Ok(ecbn) => (rules::member(&subject, &ecbn), 0),
                 Err(e) => (vec![rules::read_failed(&subject, operation, &e)], 1),
             };
-            Outcome { kind: subject.entity.kind, location: subject.location.clone(), findings, failed }
+            Outcome { kind: subject.entity.kind, location: subject.location.clone(), findings, failed, ecbn_quality: None }
         }
     })
 }

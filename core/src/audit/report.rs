@@ -148,6 +148,9 @@ pub struct LocationSummary {
     pub members: u64,
     /// Findings about the location or its members, per severity.
     pub findings: SeverityCounts,
+    /// Quality of the location's own ECBN (`RECOMMENDED`, `NOT_RECOMMENDED`, `INVALID`), when
+    /// it was read.
+    pub ecbn_quality: Option<String>,
 }
 
 /// The result of an audit.
@@ -173,6 +176,12 @@ pub struct Report {
 pub const CSV_COLUMNS: [&str; 9] =
     ["severity", "rule", "entityKind", "entityId", "entityName", "locationId", "locationName", "message", "fix"];
 
+/// The columns of a plan (the bulk ECBN CSV format), in order.
+pub const PLAN_COLUMNS: [&str; 7] = ["kind", "id", "selected", "locationMemberId", "name", "locationName", "rules"];
+
+/// The member rules a plan answers.
+const ECBN_RULES: [&str; 4] = ["ecbn-none", "ecbn-invalid", "ecbn-not-recommended", "ecbn-fallback"];
+
 impl Report {
     /// Puts the findings in the report's order and counts them.
     pub(crate) fn finish(&mut self) {
@@ -194,6 +203,10 @@ impl Report {
     /// The findings as CSV (see [`CSV_COLUMNS`]).
     pub fn to_csv(&self) -> String {
         csv_text(&self.to_json_value())
+    }
+    /// The proposed changes as a bulk ECBN CSV (see [`plan_csv`]).
+    pub fn plan_csv(&self) -> String {
+        plan_csv(&self.to_json_value())
     }
 }
 
@@ -227,12 +240,7 @@ pub fn csv_text(report: &Value) -> String {
     for f in findings {
         let text = |path: &[&str]| -> String {
             let v = path.iter().try_fold(f, |v, k| v.get(k));
-            let s = v.and_then(Value::as_str).unwrap_or("");
-            if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-                format!("'{s}")
-            } else {
-                s.to_string()
-            }
+            spreadsheet_safe(v.and_then(Value::as_str).unwrap_or(""))
         };
         let row = [
             text(&["severity"]),
@@ -248,4 +256,57 @@ pub fn csv_text(report: &Value) -> String {
         let _ = out.write_record(&row);
     }
     String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// A plan for the admin to review and apply with the bulk ECBN command: one row (columns
+/// [`PLAN_COLUMNS`]) proposing `LOCATION_ECBN` for each person, workspace or virtual line whose
+/// ECBN rule fired and whose location's own ECBN is RECOMMENDED; members of other locations
+/// need a decision a plan cannot make. Rows follow the report's order, one per member; `rules`
+/// lists the rules that fired, space-separated.
+pub fn plan_csv(report: &Value) -> String {
+    let empty = Vec::new();
+    let list = |key: &str| report.get(key).and_then(Value::as_array).unwrap_or(&empty);
+    let text = |v: &Value, path: &[&str]| -> String {
+        path.iter().try_fold(v, |v, k| v.get(k)).and_then(Value::as_str).unwrap_or("").to_string()
+    };
+    let recommended: std::collections::HashSet<String> = list("byLocation")
+        .iter()
+        .filter(|l| text(l, &["ecbnQuality"]) == "RECOMMENDED")
+        .map(|l| crate::ids::identity(&text(l, &["id"])))
+        .collect();
+    let mut rows: Vec<[String; 7]> = Vec::new();
+    let mut row_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for f in list("findings") {
+        let (rule, kind, id) = (text(f, &["rule"]), text(f, &["entity", "kind"]), text(f, &["entity", "id"]));
+        let member = matches!(kind.as_str(), "person" | "workspace" | "virtual_line");
+        if !member || !ECBN_RULES.contains(&rule.as_str()) || !recommended.contains(&crate::ids::identity(&text(f, &["location", "id"]))) {
+            continue;
+        }
+        match row_of.get(&id) {
+            Some(&i) => {
+                rows[i][6].push(' ');
+                rows[i][6].push_str(&rule);
+            }
+            None => {
+                row_of.insert(id.clone(), rows.len());
+                let name = text(f, &["entity", "name"]);
+                rows.push([kind, id, "LOCATION_ECBN".into(), String::new(), name, text(f, &["location", "name"]), rule]);
+            }
+        }
+    }
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let _ = out.write_record(PLAN_COLUMNS);
+    for row in &rows {
+        let _ = out.write_record(row.iter().map(|c| spreadsheet_safe(c)));
+    }
+    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// A cell a spreadsheet would take for a formula gets a leading `'`.
+fn spreadsheet_safe(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
 }

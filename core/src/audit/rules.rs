@@ -169,10 +169,10 @@ pub fn notification(subject: &Subject, location: &LocationNotification, org: Opt
     )]
 }
 
-/// `location-ecbn-invalid` and `location-ecbn-not-recommended`: the quality of the location's
-/// own ECBN, on the block in effect for its selection.
-pub fn location_ecbn(subject: &Subject, ecbn: &LocationEcbn) -> Vec<Finding> {
-    let (quality, number) = match ecbn.selected {
+/// The quality and number of the location ECBN's block in effect for its selection
+/// (`locationInfo` for LOCATION_NUMBER, `locationMemberInfo` for LOCATION_MEMBER_NUMBER).
+pub fn location_ecbn_in_effect(ecbn: &LocationEcbn) -> (Option<EcbnQuality>, Option<String>) {
+    match ecbn.selected {
         Some(LocationEcbnSelection::LocationNumber) => {
             let i = ecbn.location_info.as_ref();
             (i.and_then(|i| i.quality.clone()), i.and_then(|i| i.effective_value.clone().or(i.phone_number.clone())))
@@ -182,7 +182,13 @@ pub fn location_ecbn(subject: &Subject, ecbn: &LocationEcbn) -> Vec<Finding> {
             (i.and_then(|i| i.quality.clone()), i.and_then(|i| i.effective_value.clone().or(i.phone_number.clone())))
         }
         _ => (None, None),
-    };
+    }
+}
+
+/// `location-ecbn-invalid` and `location-ecbn-not-recommended`: the quality of the location's
+/// own ECBN, on the block in effect for its selection.
+pub fn location_ecbn(subject: &Subject, ecbn: &LocationEcbn) -> Vec<Finding> {
+    let (quality, number) = location_ecbn_in_effect(ecbn);
     let selected = text(&ecbn.selected).to_string();
     let number = number.unwrap_or_default();
     match quality {
