@@ -394,7 +394,31 @@ fn tracking_ids_are_prefixed_random_uuids() {
     assert_eq!(call::encode_segment("a b/é~"), "a%20b%2F%C3%A9~");
 }
 
+#[test]
+fn link_headers_give_the_next_url_exactly_as_sent() {
+    use webex_emergency::paging::next_link;
+    let url = "https://webexapis.com/v1/people?cursor=abc%3D&max=100";
+    assert_eq!(next_link(&format!("<{url}>; rel=\"next\"")), Some(url));
+    // Among other relations, in any case, quoted or not, with several values in one rel.
+    let many = format!("<https://x/v1/people?c=1>; rel=\"prev\", <{url}>; title=\"a, b\"; REL=\"last next\"");
+    assert_eq!(next_link(&many), Some(url));
+    assert_eq!(next_link(&format!("<{url}>;rel=next")), Some(url));
+    // No next: none.
+    assert_eq!(next_link("<https://x/v1/people?c=1>; rel=\"prev\""), None);
+    assert_eq!(next_link(""), None);
+    assert_eq!(next_link("rel=\"next\""), None);
+    assert_eq!(next_link("<unclosed; rel=\"next\""), None);
+    // Not a `rel` of "nextpage" or a parameter merely containing next.
+    assert_eq!(next_link("<https://x/a>; rel=\"nextpage\""), None);
+    assert_eq!(next_link("<https://x/a>; title=\"next\""), None);
+}
+
 proptest! {
+    #[test]
+    fn link_headers_never_panic(header in "[<>;,= \"a-zé\u{1F600}/:?&]{0,80}") {
+        let _ = webex_emergency::paging::next_link(&header);
+    }
+
     #[test]
     fn decoders_never_panic_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         for op in api::operations() {

@@ -144,8 +144,6 @@ def _fails(report: AuditReport, fail_on: str) -> bool:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    if args.concurrency < 1:
-        raise UsageError("--concurrency must be at least 1")
     with _client_for(args) as client:
         report = client.audit(concurrency=args.concurrency, locations=args.location or None, progress=True)
     out: IO[str] = sys.stdout

@@ -84,18 +84,19 @@ def _progress_callback(progress: Any, items: Any) -> Optional[Callable[[int, int
     total = len(items) if hasattr(items, "__len__") else None
     if not sys.stderr.isatty():
         return None
+    return lambda done, succeeded, failed: _terminal_bar(done, total, failed, "done", "failed")
 
-    def bar(done: int, succeeded: int, failed: int) -> None:
-        if total:
-            filled = int(30 * done / total)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} failed {failed}")
-        else:
-            sys.stderr.write(f"\r{done} done, failed {failed}")
-        if total and done == total:
+
+def _terminal_bar(done: int, total: Optional[int], failed: int, what: str, failures: str) -> None:
+    """One line on stderr: a bar when the total is known, else a count; a newline at the end."""
+    if total:
+        filled = int(30 * done / total)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {failures} {failed}")
+        if done == total:
             sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return bar
+    else:
+        sys.stderr.write(f"\r{done} {what}, {failures} {failed}")
+    sys.stderr.flush()
 
 
 def _bulk_results(model: Optional[str], raw: List[Any], dry_run: bool) -> BulkResults:
@@ -337,18 +338,7 @@ def _audit_progress(progress: Any) -> Optional[Callable[[int, Optional[int], int
         return progress  # type: ignore[no-any-return]
     if not sys.stderr.isatty():
         return None
-
-    def bar(done: int, total: Optional[int], failed: int) -> None:
-        if total:
-            filled = int(30 * done / total)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} read failures {failed}")
-            if done == total:
-                sys.stderr.write("\n")
-        else:
-            sys.stderr.write(f"\r{done} audited, read failures {failed}")
-        sys.stderr.flush()
-
-    return bar
+    return lambda done, total, failed: _terminal_bar(done, total, failed, "audited", "read failures")
 
 
 def _version() -> str:

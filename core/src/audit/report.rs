@@ -282,10 +282,10 @@ pub fn plan_csv(report: &Value) -> String {
         if !member || !ECBN_RULES.contains(&rule.as_str()) || !recommended.contains(&crate::ids::identity(&text(f, &["location", "id"]))) {
             continue;
         }
-        match row_of.get(&id) {
-            Some(&i) => {
-                rows[i][6].push(' ');
-                rows[i][6].push_str(&rule);
+        match row_of.get(&id).and_then(|&i| rows.get_mut(i)) {
+            Some(row) => {
+                row[6].push(' ');
+                row[6].push_str(&rule);
             }
             None => {
                 row_of.insert(id.clone(), rows.len());
