@@ -8,8 +8,8 @@
 //! Layers, each using only those above it in this list: [`platform`] (timers, clock, random
 //! numbers), [`wire`] (JSON names, reading and writing, field kinds), [`error`], [`ids`],
 //! [`validate`], [`api`] (models, rules and operation declarations per area), `transport`,
-//! [`client`], [`retry`], [`call`], [`bulk`], [`paging`], [`resources`] (typed facades), and
-//! [`bindings_api`] (the JSON entry point of the bindings).
+//! [`client`], [`retry`], [`call`], [`bulk`], [`paging`], [`resources`] (typed facades),
+//! [`bindings_api`] (the JSON entry point of the bindings) and [`sheet`] (bulk changes from CSV).
 #![warn(missing_docs)]
 
 /// A JSON object from `"key" => value` pairs (each value through `Value::from`). Used instead of
@@ -39,6 +39,7 @@ pub mod paging;
 pub mod resources;
 pub mod audit;
 pub mod bindings_api;
+pub mod sheet;
 
 pub use api::directory::{
     Location, LocationAddress, LocationList, LocationRef, Person, PersonList, PersonPhoneNumber, VirtualLine,

@@ -303,7 +303,7 @@ pub fn plan_csv(report: &Value) -> String {
 }
 
 /// A cell a spreadsheet would take for a formula gets a leading `'`.
-fn spreadsheet_safe(s: &str) -> String {
+pub(crate) fn spreadsheet_safe(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {

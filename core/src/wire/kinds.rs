@@ -55,6 +55,25 @@ impl FieldKind {
             FieldKind::Any => "must be JSON",
         }
     }
+    /// A value of this kind from text typed by a person (a CSV cell, a command-line flag):
+    /// `true`/`false` in any case for booleans, digits for numbers, the text itself otherwise
+    /// (its rules are checked later, with the model's). Objects and lists are not written as text.
+    pub fn from_text(&self, text: &str) -> Result<Value, &'static str> {
+        match self {
+            FieldKind::String | FieldKind::Secret | FieldKind::Enum(_) | FieldKind::Any => Ok(Value::from(text)),
+            FieldKind::Bool if text.eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
+            FieldKind::Bool if text.eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
+            FieldKind::Integer => text.parse::<i64>().map(Value::from).map_err(|_| self.expectation()),
+            FieldKind::Number => text
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map(Value::Number)
+                .ok_or(self.expectation()),
+            FieldKind::Bool => Err(self.expectation()),
+            FieldKind::Object(_) | FieldKind::List(_) => Err("cannot be given as text"),
+        }
+    }
     /// The kind as JSON for generated declarations: `{"type": "string"}`, `{"type": "enum",
     /// "name": "EcbnQuality"}`, `{"type": "object", "model": "Address"}`, `{"type": "list", "of": ...}`.
     pub fn describe(&self) -> Value {

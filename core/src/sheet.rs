@@ -1,0 +1,558 @@
+//! Bulk changes from a spreadsheet (CSV): the columns of each kind of sheet, rows read as text
+//! (cells trimmed, a blank cell is "not set"), one call per row, and the results file: the
+//! input columns plus `status` and `error`, one row per input row, written as rows finish and
+//! read back to resume a run.
+
+use std::collections::HashMap;
+
+use futures_util::future::Either;
+use futures_util::{Stream, StreamExt};
+use serde_json::{Map, Value};
+
+use crate::api::{self, Operation};
+use crate::bindings_api::{call_op, failed_call, invalid, Args};
+use crate::bulk::{self, BulkOptions};
+use crate::call::Call;
+use crate::client::Client;
+use crate::error::{Error, FieldError, TransportKind};
+use crate::platform::MaybeSend;
+use crate::wire::ModelInfo;
+
+/// The two columns a results file adds to the input's.
+pub const RESULT_COLUMNS: [&str; 2] = ["status", "error"];
+
+/// What a sheet changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetKind {
+    /// Members' ECBN: `kind` (person | workspace | virtual_line), `id`, `selected`,
+    /// `locationMemberId`, optional `elinEnabled`.
+    Ecbn,
+    /// Locations' emergency call notification: `locationId`, `enabled`, `email`.
+    Notification,
+}
+
+/// How a column of a sheet is used: the path ID, the member kind, or a body field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Use {
+    Kind,
+    Id,
+    Field(&'static str),
+}
+
+/// A column a sheet knows: its name, whether the header must have it, whether every row must
+/// fill it, and its use.
+struct Column {
+    name: &'static str,
+    required: bool,
+    filled: bool,
+    used: Use,
+}
+
+const ECBN_COLUMNS: &[Column] = &[
+    Column { name: "kind", required: true, filled: true, used: Use::Kind },
+    Column { name: "id", required: true, filled: true, used: Use::Id },
+    Column { name: "selected", required: true, filled: true, used: Use::Field("selected") },
+    Column { name: "locationMemberId", required: true, filled: false, used: Use::Field("locationMemberId") },
+    Column { name: "elinEnabled", required: false, filled: false, used: Use::Field("elinEnabled") },
+];
+
+const NOTIFICATION_COLUMNS: &[Column] = &[
+    Column { name: "locationId", required: true, filled: true, used: Use::Id },
+    Column { name: "enabled", required: true, filled: false, used: Use::Field("emergencyCallNotificationEnabled") },
+    Column { name: "email", required: true, filled: false, used: Use::Field("emailAddress") },
+];
+
+/// The operation of a notification sheet's rows.
+const NOTIFICATION_OPERATION: &str = "notifications.update_location";
+
+/// The member kinds of an ECBN sheet and their update operations.
+const MEMBER_KINDS: &[(&str, &str)] = &[
+    ("person", "people.update_ecbn"),
+    ("workspace", "workspaces.update_ecbn"),
+    ("virtual_line", "virtual_lines.update_ecbn"),
+];
+
+impl SheetKind {
+    /// The kind named `ecbn` or `notification`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ecbn" => Some(SheetKind::Ecbn),
+            "notification" => Some(SheetKind::Notification),
+            _ => None,
+        }
+    }
+    /// Its name, as in `bulk ecbn`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SheetKind::Ecbn => "ecbn",
+            SheetKind::Notification => "notification",
+        }
+    }
+    fn columns(self) -> &'static [Column] {
+        match self {
+            SheetKind::Ecbn => ECBN_COLUMNS,
+            SheetKind::Notification => NOTIFICATION_COLUMNS,
+        }
+    }
+    /// The names of its columns, required first as the header must have them.
+    pub fn column_names(self) -> Vec<&'static str> {
+        self.columns().iter().map(|c| c.name).collect()
+    }
+    /// The operations its rows call.
+    fn operation_names(self) -> Vec<&'static str> {
+        match self {
+            SheetKind::Ecbn => MEMBER_KINDS.iter().map(|(_, op)| *op).collect(),
+            SheetKind::Notification => vec![NOTIFICATION_OPERATION],
+        }
+    }
+    fn operation_name(self) -> &'static str {
+        match self {
+            SheetKind::Ecbn => "bulk ecbn",
+            SheetKind::Notification => "bulk notification",
+        }
+    }
+}
+
+/// What became of one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowStatus {
+    /// The change was made.
+    Done,
+    /// The row is malformed or the API refused it (see the error).
+    Failed,
+    /// Not sent: the run was stopped first.
+    Skipped,
+    /// A dry run found it valid (nothing sent).
+    Planned,
+}
+
+impl RowStatus {
+    /// `done`, `failed`, `skipped` or `planned`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowStatus::Done => "done",
+            RowStatus::Failed => "failed",
+            RowStatus::Skipped => "skipped",
+            RowStatus::Planned => "planned",
+        }
+    }
+}
+
+/// One input row: its line in the file (the header is line 1), its cells as written, and
+/// what is wrong with its shape (a missing cell, cells past the header, text not UTF-8).
+#[derive(Debug, Clone)]
+struct Row {
+    line: u64,
+    cells: Vec<String>,
+    broken: Option<String>,
+}
+
+/// A sheet read and checked: its columns, the rows still to run, and the rows a previous run
+/// already did (kept from the results file being resumed).
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    kind: SheetKind,
+    /// The input's columns, carried into the results (without `status` and `error`).
+    columns: Vec<String>,
+    rows: Vec<Row>,
+    kept: Vec<Vec<String>>,
+}
+
+/// The result of one row: its line, status, error and the results-file record (CSV text with
+/// its line end), and for a dry run the request that would be sent.
+#[derive(Debug, Clone)]
+pub struct RowResult {
+    /// Line of the row in the input file.
+    pub line: u64,
+    /// What became of it.
+    pub status: RowStatus,
+    /// Why it failed or was skipped (empty otherwise).
+    pub error: String,
+    /// The row for the results file: the input cells, the status and the error.
+    pub record: String,
+    /// The validated request, token and secrets masked (dry runs only).
+    pub request: Option<Value>,
+}
+
+/// How to run a sheet.
+#[derive(Clone, Default)]
+pub struct SheetOptions {
+    /// Requests in flight at most (default 10).
+    pub concurrency: usize,
+    /// Only validate and show each row's request.
+    pub dry_run: bool,
+    /// `orgId` of every request.
+    pub org_id: Option<String>,
+    /// Told of progress after each row.
+    pub progress: Option<bulk::ProgressFn>,
+    /// Stops the run: rows not sent yet are `skipped`.
+    pub cancel: Option<bulk::Cancel>,
+}
+
+impl std::fmt::Debug for SheetOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SheetOptions").field("concurrency", &self.concurrency).field("dry_run", &self.dry_run).finish_non_exhaustive()
+    }
+}
+
+fn header_error(kind: SheetKind, field: String, rule: &str, message: String) -> Error {
+    invalid(kind.operation_name(), vec![FieldError::new(field, rule, message)])
+}
+
+/// The records of a CSV text: each one's line and cells (`None` for a cell that is not UTF-8).
+fn records(text: &str) -> impl Iterator<Item = (u64, Result<Vec<Option<String>>, String>)> + '_ {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut record = csv::ByteRecord::new();
+    std::iter::from_fn(move || {
+        let line = reader.position().line();
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => None,
+            Ok(true) => {
+                let line = record.position().map_or(line, |p| p.line());
+                let cells = record.iter().map(|c| std::str::from_utf8(c).ok().map(str::to_string)).collect();
+                Some((line, Ok(cells)))
+            }
+            Err(e) => Some((line, Err(e.to_string()))),
+        }
+    })
+}
+
+impl Sheet {
+    /// Reads a sheet's CSV text. The header must have the kind's required columns, each once;
+    /// other columns are carried into the results. With `resume` (the text of an earlier
+    /// results file of this input), every row that file has as `done` is kept and not run
+    /// again. A header or resume problem is a validation error of `bulk ecbn` /
+    /// `bulk notification`; a malformed row only fails that row.
+    pub fn read(kind: SheetKind, input: &str, resume: Option<&str>) -> Result<Sheet, Error> {
+        let mut records = records(input);
+        let header: Vec<String> = match records.next() {
+            None => return Err(header_error(kind, "line 1".into(), "required", "the file is empty: the first line must name the columns".into())),
+            Some((_, Err(e))) => return Err(header_error(kind, "line 1".into(), "csv", e)),
+            Some((_, Ok(cells))) => cells.into_iter().map(|c| c.unwrap_or_default().trim().to_string()).collect(),
+        };
+        for (i, name) in header.iter().enumerate() {
+            if !name.is_empty() && header[..i].contains(name) {
+                return Err(header_error(kind, format!("line 1, column {name}"), "duplicate", "is named twice".into()));
+            }
+        }
+        let missing: Vec<&str> =
+            kind.columns().iter().filter(|c| c.required && !header.contains(&c.name.to_string())).map(|c| c.name).collect();
+        if !missing.is_empty() {
+            let expected = kind.column_names().join(", ");
+            return Err(header_error(
+                kind,
+                format!("line 1, column {}", missing.join(", ")),
+                "required",
+                format!("the header has no such column; a {} sheet has the columns {expected}", kind.name()),
+            ));
+        }
+        // A results file given as input (to run its failed rows again) carries its input
+        // columns, not its old status and error.
+        let source: Vec<usize> =
+            (0..header.len()).filter(|&i| !RESULT_COLUMNS.contains(&header[i].as_str())).collect();
+        let columns: Vec<String> = source.iter().map(|&i| header[i].clone()).collect();
+        let width = header.len();
+        let rows: Vec<Row> = records
+            .map(|(line, cells)| {
+                let (cells, broken) = match cells {
+                    Err(e) => (Vec::new(), Some(e)),
+                    Ok(cells) => {
+                        let bad = cells.iter().position(Option::is_none);
+                        let cells: Vec<String> = cells.into_iter().map(Option::unwrap_or_default).collect();
+                        let broken = match bad {
+                            Some(i) => Some(format!("column {}: is not UTF-8 text", header.get(i).map_or("?", String::as_str))),
+                            None if cells.len() > width => {
+                                Some(format!("has {} cells but the header names {width} columns", cells.len()))
+                            }
+                            None if cells.len() < width => Some(format!(
+                                "column {}: is missing (the row has {} cells, the header names {width} columns)",
+                                header[cells.len()],
+                                cells.len()
+                            )),
+                            None => None,
+                        };
+                        (cells, broken)
+                    }
+                };
+                let mut carried: Vec<String> = source.iter().map(|&i| cells.get(i).cloned().unwrap_or_default()).collect();
+                carried.shrink_to_fit();
+                Row { line, cells: carried, broken }
+            })
+            .collect();
+        let mut sheet = Sheet { kind, columns, rows, kept: Vec::new() };
+        if let Some(results) = resume {
+            sheet.keep_done(results)?;
+        }
+        Ok(sheet)
+    }
+
+    /// Moves every row an earlier results file has as `done` (matched on all input cells, as
+    /// many times as it is there) from the rows to run to the kept rows.
+    fn keep_done(&mut self, results: &str) -> Result<(), Error> {
+        let kind = self.kind;
+        let mut records = records(results);
+        let header: Vec<String> = match records.next() {
+            None => return Ok(()),
+            Some((_, Err(e))) => return Err(header_error(kind, "resume line 1".into(), "csv", e)),
+            Some((_, Ok(cells))) => cells.into_iter().map(|c| c.unwrap_or_default().trim().to_string()).collect(),
+        };
+        let mut expected = self.columns.clone();
+        expected.extend(RESULT_COLUMNS.iter().map(|c| c.to_string()));
+        if header != expected {
+            return Err(header_error(
+                kind,
+                "resume line 1".into(),
+                "columns",
+                format!("the results file's columns ({}) are not this input's plus status and error", header.join(", ")),
+            ));
+        }
+        let status = self.columns.len();
+        let mut done: HashMap<Vec<String>, usize> = HashMap::new();
+        for (_, cells) in records {
+            let Ok(cells) = cells else { continue };
+            let mut cells: Vec<String> = cells.into_iter().map(Option::unwrap_or_default).collect();
+            if cells.get(status).map(String::as_str) == Some(RowStatus::Done.as_str()) {
+                cells.truncate(status);
+                *done.entry(cells).or_default() += 1;
+            }
+        }
+        let rows = std::mem::take(&mut self.rows);
+        for row in rows {
+            match done.get_mut(&row.cells) {
+                Some(n) if *n > 0 && row.broken.is_none() => {
+                    *n -= 1;
+                    self.kept.push(row.cells);
+                }
+                _ => self.rows.push(row),
+            }
+        }
+        Ok(())
+    }
+
+    /// Rows to run.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+    /// Whether there is no row to run.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+    /// Rows kept as done from the results file being resumed.
+    pub fn kept(&self) -> usize {
+        self.kept.len()
+    }
+    /// The results file's columns: the input's, then `status` and `error`.
+    pub fn result_columns(&self) -> Vec<String> {
+        let mut out = self.columns.clone();
+        out.extend(RESULT_COLUMNS.iter().map(|c| c.to_string()));
+        out
+    }
+    /// The start of the results file: its header, then every kept row (as `done`).
+    pub fn head(&self) -> String {
+        let mut text = csv_record(&self.result_columns());
+        for cells in &self.kept {
+            text.push_str(&result_record(cells, RowStatus::Done, ""));
+        }
+        text
+    }
+
+    /// The cell of column `name` in `row`, trimmed; `None` when blank or absent.
+    fn cell<'a>(&self, row: &'a Row, name: &str) -> Option<&'a str> {
+        let i = self.columns.iter().position(|c| c == name)?;
+        row.cells.get(i).map(|c| c.trim()).filter(|c| !c.is_empty())
+    }
+
+    /// The call one row makes (or the call that fails with the row's errors, naming its line
+    /// and columns, without a request).
+    fn row_call(&self, client: &Client, row: &Row, org_id: Option<&str>) -> Call<serde_json::Value> {
+        let at = |column: &str| format!("line {}, column {column}", row.line);
+        let fail = |op: &'static Operation, errors: Vec<FieldError>| failed_call(client, op, errors);
+        let op = match self.kind {
+            SheetKind::Notification => api::find(NOTIFICATION_OPERATION),
+            SheetKind::Ecbn => match self.cell(row, "kind") {
+                Some(kind) => match MEMBER_KINDS.iter().find(|(k, _)| *k == kind) {
+                    Some((_, name)) => api::find(name),
+                    None => {
+                        let kinds: Vec<&str> = MEMBER_KINDS.iter().map(|(k, _)| *k).collect();
+                        let e = FieldError::new(at("kind"), "enum", format!("`{kind}` is not one of {}", kinds.join(", ")));
+                        return fail(api::find("people.update_ecbn").expect("declared"), vec![e]);
+                    }
+                },
+                None => {
+                    let e = FieldError::new(at("kind"), "required", "is blank; one of person, workspace, virtual_line");
+                    return fail(api::find("people.update_ecbn").expect("declared"), vec![e]);
+                }
+            },
+        };
+        let op = op.expect("the sheets' operations are declared");
+        if let Some(broken) = &row.broken {
+            return fail(op, vec![FieldError::new(format!("line {}", row.line), "csv", broken.clone())]);
+        }
+        let mut errors = Vec::new();
+        let mut id = None;
+        let mut fields = Vec::new();
+        for column in self.kind.columns() {
+            let value = self.cell(row, column.name);
+            if value.is_none() && column.filled {
+                errors.push(FieldError::new(at(column.name), "required", "is blank"));
+            }
+            match (column.used, value) {
+                (Use::Id, Some(v)) => id = Some(v.to_string()),
+                (Use::Field(json), Some(v)) => fields.push((json, v)),
+                _ => {}
+            }
+        }
+        let body = match op.request_model() {
+            Some(model) => match text_body(model, &fields) {
+                Ok(body) => Some(body),
+                Err(e) => {
+                    errors.extend(e);
+                    None
+                }
+            },
+            None => None,
+        };
+        if !errors.is_empty() {
+            return fail(op, self.name_columns(row.line, errors));
+        }
+        let mut call = call_op(client, op, Args { id, body, ..Default::default() });
+        if let Some(org) = org_id {
+            call = call.org_id(org);
+        }
+        call
+    }
+
+    /// Names the line and the column of each error of a row's request (the API's field names
+    /// are the sheet's column names where they differ).
+    fn name_columns(&self, line: u64, errors: Vec<FieldError>) -> Vec<FieldError> {
+        let path_params: Vec<&str> =
+            self.kind.operation_names().iter().filter_map(|n| api::find(n)?.path_param.map(|p| p.name)).collect();
+        errors
+            .into_iter()
+            .map(|mut e| {
+                if e.field.starts_with("line ") {
+                    return e;
+                }
+                let column = self.kind.columns().iter().find(|c| match c.used {
+                    Use::Id => path_params.contains(&e.field.as_str()),
+                    Use::Field(json) => json == e.field,
+                    Use::Kind => false,
+                });
+                let name = column.map_or(e.field.as_str(), |c| c.name);
+                e.field = format!("line {line}, column {name}");
+                e
+            })
+            .collect()
+    }
+
+    /// Runs every row (at most `concurrency` requests in flight) and yields one result per
+    /// row, as each finishes. A dry run sends nothing: valid rows are `planned`.
+    pub fn run(self, client: &Client, options: SheetOptions) -> impl Stream<Item = RowResult> + MaybeSend + 'static {
+        let client = client.clone();
+        let sheet = std::sync::Arc::new(self);
+        let rows = sheet.rows.len();
+        let calls_sheet = sheet.clone();
+        let org_id = options.org_id.clone();
+        let calls = (0..rows).map(move |i| calls_sheet.row_call(&client, &calls_sheet.rows[i], org_id.as_deref()));
+        let dry_run = options.dry_run;
+        let bulk_options = BulkOptions { concurrency: options.concurrency, progress: options.progress, cancel: options.cancel };
+        let results = if dry_run {
+            let shown = calls.enumerate().map(|(i, c)| (i, c.dry_run().map(|p| Some(serde_json::to_value(p).unwrap_or_default()))));
+            Either::Left(futures_util::stream::iter(shown))
+        } else {
+            Either::Right(bulk::run_iter(calls, bulk_options).map(|item| (item.index, item.result.map(|_| None))))
+        };
+        results.map(move |(index, result)| {
+            let row = &sheet.rows[index];
+            let (status, error, request) = match result {
+                Ok(request) if dry_run => (RowStatus::Planned, String::new(), request),
+                Ok(_) => (RowStatus::Done, String::new(), None),
+                Err(Error::Transport(t)) if t.kind == TransportKind::Aborted => {
+                    (RowStatus::Skipped, "not sent: the run was stopped".to_string(), None)
+                }
+                Err(Error::Validation(mut v)) => {
+                    v.errors = sheet.name_columns(row.line, std::mem::take(&mut v.errors));
+                    (RowStatus::Failed, row_error(&Error::Validation(v)), None)
+                }
+                Err(e) => (RowStatus::Failed, row_error(&e), None),
+            };
+            let record = result_record(&row.cells, status, &error);
+            RowResult { line: row.line, status, error, record, request }
+        })
+    }
+}
+
+/// The error cell of a failed row: each broken rule with its line and column, or the API's
+/// answer (status, message, tracking ID).
+fn row_error(e: &Error) -> String {
+    match e {
+        Error::Validation(v) => v
+            .errors
+            .iter()
+            .map(|f| format!("{}: {} ({})", f.field, f.message, f.rule))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+fn csv_record<S: AsRef<str>>(cells: &[S]) -> String {
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let _ = out.write_record(cells.iter().map(|c| c.as_ref()));
+    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// A results row: the input cells as written (so that a resume matches them), then the status
+/// and the error (made spreadsheet-safe: it holds the server's words).
+fn result_record(cells: &[String], status: RowStatus, error: &str) -> String {
+    let mut row: Vec<&str> = cells.iter().map(String::as_str).collect();
+    let error = crate::audit::report::spreadsheet_safe(error);
+    row.push(status.as_str());
+    row.push(&error);
+    csv_record(&row)
+}
+
+/// A request body from text values by JSON field name (`address.city` for a nested field),
+/// each converted by its field's kind. Unknown names and values that do not convert are
+/// errors naming the field; the model's own rules are checked when the call is made.
+pub fn text_body(model: &'static ModelInfo, fields: &[(&str, &str)]) -> Result<Value, Vec<FieldError>> {
+    let mut body = Map::new();
+    let mut errors = Vec::new();
+    for (name, text) in fields {
+        let (outer, inner) = match name.split_once('.') {
+            Some((o, i)) => (o, Some(i)),
+            None => (*name, None),
+        };
+        let Some(field) = model.field(outer) else {
+            errors.push(FieldError::new(*name, "unknown_field", "is not a field of this request"));
+            continue;
+        };
+        match (inner, field.kind.model()) {
+            (Some(inner), Some(nested)) => match nested.field(inner) {
+                Some(f) => match f.kind.from_text(text) {
+                    Ok(v) => {
+                        let slot = body.entry(outer.to_string()).or_insert_with(|| Value::Object(Map::new()));
+                        if let Value::Object(m) = slot {
+                            m.insert(inner.to_string(), v);
+                        }
+                    }
+                    Err(message) => errors.push(FieldError::new(*name, "type", message)),
+                },
+                None => errors.push(FieldError::new(*name, "unknown_field", "is not a field of this request")),
+            },
+            (None, _) => match field.kind.from_text(text) {
+                Ok(v) => {
+                    body.insert(outer.to_string(), v);
+                }
+                Err(message) => errors.push(FieldError::new(*name, "type", message)),
+            },
+            (Some(_), None) => errors.push(FieldError::new(*name, "unknown_field", "is not a field of this request")),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Value::Object(body))
+    } else {
+        Err(errors)
+    }
+}
