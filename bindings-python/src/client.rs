@@ -52,7 +52,7 @@ impl PreparedCall {
 /// The core client, shared by the blocking and the asyncio clients.
 #[pyclass(frozen, module = "webex_emergency._native")]
 pub(crate) struct NativeClient {
-    client: Client,
+    pub(crate) client: Client,
 }
 
 #[pymethods]
@@ -289,20 +289,20 @@ impl NativeClient {
 /// An exception that is not an `Exception` (KeyboardInterrupt, SystemExit) raised by a
 /// progress callback: it stops the run and is raised by the bulk call once the run has stopped.
 #[derive(Clone, Default)]
-struct Interrupt {
+pub(crate) struct Interrupt {
     raised: Arc<std::sync::Mutex<Option<PyErr>>>,
-    stop: Arc<tokio::sync::Notify>,
+    pub(crate) stop: Arc<tokio::sync::Notify>,
 }
 
 impl Interrupt {
-    fn set(&self, e: PyErr) {
+    pub(crate) fn set(&self, e: PyErr) {
         if let Ok(mut raised) = self.raised.lock() {
             raised.get_or_insert(e);
         }
         self.stop.notify_one();
     }
     /// The interrupt, if one was raised.
-    fn raise(&self) -> PyResult<()> {
+    pub(crate) fn raise(&self) -> PyResult<()> {
         match self.raised.lock().ok().and_then(|mut r| r.take()) {
             Some(e) => Err(e),
             None => Ok(()),

@@ -3,7 +3,7 @@
 //! (`webex_emergency::bindings_api`); each module here does one job:
 //! `convert` (values), `errors` (exceptions), `runtime` (Tokio, blocking calls, fork),
 //! `answers` (lazy answer objects), `client` (the client class), `asyncio` (the completions
-//! pipe), `pages` (paged lists), `simulator` (the bundled simulator).
+//! pipe), `pages` (paged lists), `sheet` (bulk changes from CSV), `simulator` (the bundled simulator).
 
 mod answers;
 mod asyncio;
@@ -12,6 +12,7 @@ mod convert;
 mod errors;
 mod pages;
 mod runtime;
+mod sheet;
 mod simulator;
 
 use pyo3::prelude::*;
@@ -51,6 +52,14 @@ fn report_csv(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<String> {
 fn report_plan_csv(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<String> {
     let v = from_py(report, "report").map_err(|e| invalid(py, "audit", e))?;
     Ok(bindings_api::report_plan_csv(&v))
+}
+
+/// A request body of `operation` from `(field, text)` pairs (`address.city` for a nested
+/// field), each text converted by its field's type, as a command line's flags give them.
+#[pyfunction]
+fn text_body(py: Python<'_>, operation: &str, fields: Vec<(String, String)>) -> PyResult<Py<PyAny>> {
+    let body = bindings_api::text_body(operation, &fields).map_err(|e| exception(py, &e))?;
+    Ok(to_py(py, &body)?.unbind())
 }
 
 /// The audit's rules: `[{rule, severity}]`.
@@ -137,6 +146,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::NativeClient>()?;
     m.add_class::<client::PreparedCall>()?;
     m.add_class::<pages::PageIterator>()?;
+    m.add_class::<sheet::NativeSheet>()?;
     m.add_class::<simulator::NativeSimulator>()?;
     m.add_class::<asyncio::Completions>()?;
     m.add_class::<answers::JsonObject>()?;
@@ -147,6 +157,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(report_plan_csv, m)?)?;
     m.add_function(wrap_pyfunction!(audit_rules, m)?)?;
     m.add_function(wrap_pyfunction!(type_info, m)?)?;
+    m.add_function(wrap_pyfunction!(text_body, m)?)?;
     m.add_function(wrap_pyfunction!(error_classes, m)?)?;
     m.add_function(wrap_pyfunction!(resources, m)?)?;
     m.add_function(wrap_pyfunction!(normalize, m)?)?;

@@ -147,6 +147,35 @@ impl Runtime {
 /// Runs `fut` on the calling thread without the GIL, checking for Ctrl-C every 50 ms (a
 /// KeyboardInterrupt cancels it).
 pub(crate) fn block_on<T: Send, F: Future<Output = T> + Send>(py: Python<'_>, fut: F) -> PyResult<T> {
+    drive(py, fut, Some)
+}
+
+/// [`block_on`] for a run that stops cleanly: the first Ctrl-C is handed to `stop` (which ends
+/// the run: requests in flight finish, the rest are skipped) and the run is driven to its end;
+/// a second Ctrl-C raises at once.
+pub(crate) fn block_on_stoppable<T: Send, F: Future<Output = T> + Send>(
+    py: Python<'_>,
+    fut: F,
+    stop: impl Fn(PyErr) + Send,
+) -> PyResult<T> {
+    let mut stopped = false;
+    drive(py, fut, move |e| {
+        if stopped {
+            return Some(e);
+        }
+        stopped = true;
+        stop(e);
+        None
+    })
+}
+
+/// Drives `fut` to its end without the GIL; a signal's exception is given to `on_signal`,
+/// and raised (cancelling `fut`) when it hands it back.
+fn drive<T: Send, F: Future<Output = T> + Send>(
+    py: Python<'_>,
+    fut: F,
+    mut on_signal: impl FnMut(PyErr) -> Option<PyErr> + Send,
+) -> PyResult<T> {
     if tokio::runtime::Handle::try_current().is_ok() {
         return Err(PyRuntimeError::new_err(
             "a blocking call cannot be made from a callback of a running call (use the AsyncClient or call after it returns)",
@@ -161,7 +190,11 @@ pub(crate) fn block_on<T: Send, F: Future<Output = T> + Send>(py: Python<'_>, fu
                 tokio::select! {
                     out = &mut fut => return PyResult::Ok(out),
                     _ = tokio::time::sleep(Duration::from_millis(50)) => {
-                        Python::attach(|py| py.check_signals())?;
+                        if let Err(e) = Python::attach(|py| py.check_signals()) {
+                            if let Some(e) = on_signal(e) {
+                                return Err(e);
+                            }
+                        }
                     }
                 }
             }

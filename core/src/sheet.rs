@@ -120,7 +120,7 @@ pub enum RowStatus {
     Done,
     /// The row is malformed or the API refused it (see the error).
     Failed,
-    /// Not sent: the run was stopped first.
+    /// The run was stopped before the row finished (it may have been sent; run it again).
     Skipped,
     /// A dry run found it valid (nothing sent).
     Planned,
@@ -469,7 +469,7 @@ impl Sheet {
                 Ok(request) if dry_run => (RowStatus::Planned, String::new(), request),
                 Ok(_) => (RowStatus::Done, String::new(), None),
                 Err(Error::Transport(t)) if t.kind == TransportKind::Aborted => {
-                    (RowStatus::Skipped, "not sent: the run was stopped".to_string(), None)
+                    (RowStatus::Skipped, "the run was stopped before this row finished (run it again)".to_string(), None)
                 }
                 Err(Error::Validation(mut v)) => {
                     v.errors = sheet.name_columns(row.line, std::mem::take(&mut v.errors));

@@ -1,0 +1,102 @@
+//! Bulk changes from CSV for Python: a sheet read by the core, and its run, which hands each
+//! row's result to a Python callable as it finishes.
+
+use std::sync::Mutex;
+
+use futures_util::StreamExt;
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use webex_emergency::bindings_api::{self, BulkArgs};
+use webex_emergency::sheet::{RowStatus, Sheet};
+
+use crate::client::{Interrupt, NativeClient};
+use crate::convert::{count, to_py};
+use crate::errors::{config_error, exception};
+use crate::runtime::{block_on_stoppable, guard};
+
+/// A bulk sheet (`ecbn` or `notification`) read and checked by the core; `resume` is the text
+/// of an earlier results file of the same input, whose `done` rows are kept and not run again.
+#[pyclass(frozen, module = "webex_emergency._native")]
+pub(crate) struct NativeSheet {
+    sheet: Mutex<Option<Sheet>>,
+    /// Rows to run.
+    #[pyo3(get)]
+    rows: usize,
+    /// Rows kept as done from the results file resumed.
+    #[pyo3(get)]
+    kept: usize,
+    /// The results file's columns.
+    #[pyo3(get)]
+    columns: Vec<String>,
+    /// The start of the results file: its header and the kept rows.
+    #[pyo3(get)]
+    head: String,
+}
+
+#[pymethods]
+impl NativeSheet {
+    #[new]
+    #[pyo3(signature = (kind, text, resume=None))]
+    fn new(py: Python<'_>, kind: &str, text: &str, resume: Option<&str>) -> PyResult<Self> {
+        let sheet = guard(py, || bindings_api::read_sheet(kind, text, resume).map_err(|e| exception(py, &e)))?;
+        Ok(NativeSheet {
+            rows: sheet.len(),
+            kept: sheet.kept(),
+            columns: sheet.result_columns(),
+            head: sheet.head(),
+            sheet: Mutex::new(Some(sheet)),
+        })
+    }
+
+    /// Runs every row with `client` (once per sheet). `on_row(line, status, error, record,
+    /// request)` is called as each row finishes (`record` is its results-file line, `request`
+    /// the validated request of a dry run). Ctrl-C or an exception from `on_row` stops the run:
+    /// requests in flight end, the remaining rows are `skipped`, then it is raised. Returns the
+    /// count of rows per status.
+    #[pyo3(signature = (client, on_row, concurrency=None, org_id=None, dry_run=false))]
+    fn run(
+        &self,
+        py: Python<'_>,
+        client: &NativeClient,
+        on_row: Py<PyAny>,
+        concurrency: Option<&Bound<'_, PyAny>>,
+        org_id: Option<String>,
+        dry_run: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let concurrency = count(concurrency, "concurrency").map_err(|e| config_error(py, e))?;
+        let sheet = self.sheet.lock().ok().and_then(|mut s| s.take());
+        let sheet = sheet.ok_or_else(|| PyRuntimeError::new_err("this sheet was already run"))?;
+        let interrupt = Interrupt::default();
+        let stop = interrupt.stop.clone();
+        let cancel = webex_emergency::bulk::Cancel::when(async move { stop.notified().await });
+        let args = BulkArgs { concurrency, org_id, dry_run, progress: None, cancel: Some(cancel) };
+        let rows = guard(py, || bindings_api::run_sheet(&client.client, sheet, args).map_err(|e| exception(py, &e)))?;
+        let seen = interrupt.clone();
+        let counts = async move {
+            let mut counts = [0usize; 4];
+            let mut rows = std::pin::pin!(rows);
+            while let Some(row) = rows.next().await {
+                counts[row.status as usize] += 1;
+                Python::attach(|py| {
+                    let request = row.request.as_ref().map(|r| to_py(py, r)).transpose();
+                    let called = request.and_then(|request| {
+                        on_row.call1(py, (row.line, row.status.as_str(), row.error, row.record, request))
+                    });
+                    if let Err(e) = called {
+                        seen.set(e);
+                    }
+                });
+            }
+            counts
+        };
+        let stopper = interrupt.clone();
+        let counts = block_on_stoppable(py, counts, move |e| stopper.set(e))?;
+        interrupt.raise()?;
+        let out = PyDict::new(py);
+        for status in [RowStatus::Done, RowStatus::Failed, RowStatus::Skipped, RowStatus::Planned] {
+            out.set_item(status.as_str(), counts[status as usize])?;
+        }
+        Ok(out.into_any().unbind())
+    }
+}
