@@ -35,6 +35,32 @@ impl TokenProvider for PyTokenProvider {
     }
 }
 
+/// A request log that calls a Python callable with a dict per attempt (an exception from it is
+/// printed; the request goes on).
+fn attempt_log(log: Py<PyAny>) -> webex_emergency::AttemptLogFn {
+    Arc::new(move |a: &webex_emergency::AttemptLog| {
+        Python::attach(|py| {
+            let entry = PyDict::new(py);
+            let filled = (|| -> PyResult<()> {
+                entry.set_item("operation", a.operation)?;
+                entry.set_item("method", a.method)?;
+                entry.set_item("url", &a.url)?;
+                entry.set_item("attempt", a.attempt)?;
+                entry.set_item("status", a.status)?;
+                entry.set_item("error", &a.error)?;
+                entry.set_item("elapsed_ms", a.elapsed_ms)?;
+                entry.set_item("tracking_id", &a.tracking_id)?;
+                entry.set_item("retry_in_ms", a.retry_in_ms)?;
+                log.call1(py, (entry,))?;
+                Ok(())
+            })();
+            if let Err(e) = filled {
+                e.print(py);
+            }
+        })
+    })
+}
+
 /// One validated call, made by `NativeClient.prepare` and used once by `call`, `submit` or
 /// `dry_run`.
 #[pyclass(frozen, module = "webex_emergency._native")]
@@ -58,7 +84,7 @@ pub(crate) struct NativeClient {
 #[pymethods]
 impl NativeClient {
     #[new]
-    #[pyo3(signature = (token=None, token_provider=None, base_url=None, timeout=None, max_retries=None, org_id=None, user_agent=None, proxy=None))]
+    #[pyo3(signature = (token=None, token_provider=None, base_url=None, timeout=None, max_retries=None, org_id=None, user_agent=None, proxy=None, request_log=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -70,13 +96,21 @@ impl NativeClient {
         org_id: Option<String>,
         user_agent: Option<String>,
         proxy: Option<String>,
+        request_log: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
         let options = ClientOptions { token, base_url, timeout, max_retries, org_id, user_agent, proxy };
         let rt = runtime()?;
         let client = guard(py, || {
             Ok(py.detach(|| {
                 let _guard = rt.rt.enter();
-                options.build(token_provider.map(PyTokenProvider))
+                let mut builder = options.builder()?;
+                if let Some(provider) = token_provider {
+                    builder = builder.token_provider(PyTokenProvider(provider));
+                }
+                if let Some(log) = request_log {
+                    builder = builder.attempt_log(attempt_log(log));
+                }
+                builder.build()
             }))
         })?;
         Ok(NativeClient { client: client.map_err(|e| exception(py, &e))? })

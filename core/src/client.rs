@@ -78,8 +78,39 @@ impl Default for RetryPolicy {
     }
 }
 
+/// One attempt of a request, as a request log shows it: never the token, the body or headers.
+#[derive(Debug, Clone)]
+pub struct AttemptLog {
+    /// Operation name, e.g. `people.update_ecbn`.
+    pub operation: &'static str,
+    /// HTTP method.
+    pub method: &'static str,
+    /// Full URL with the query (it holds IDs, never a secret).
+    pub url: String,
+    /// 1 for the first attempt.
+    pub attempt: u32,
+    /// The answer's status, or `None` when no answer came.
+    pub status: Option<u16>,
+    /// Why no answer came (timeout, connection dropped, ...).
+    pub error: Option<String>,
+    /// How long the attempt took, in milliseconds.
+    pub elapsed_ms: f64,
+    /// The tracking ID sent (the same on every attempt of one call).
+    pub tracking_id: String,
+    /// When another attempt follows: the wait before it, in milliseconds.
+    pub retry_in_ms: Option<f64>,
+}
+
+/// Told of every attempt (`Send + Sync` on native targets).
+#[cfg(not(target_arch = "wasm32"))]
+pub type AttemptLogFn = Arc<dyn Fn(&AttemptLog) + Send + Sync>;
+/// Told of every attempt.
+#[cfg(target_arch = "wasm32")]
+pub type AttemptLogFn = Arc<dyn Fn(&AttemptLog)>;
+
 pub(crate) struct Inner {
     pub(crate) http: crate::transport::Http,
+    pub(crate) log: Option<AttemptLogFn>,
     pub(crate) base_url: String,
     token: Option<TokenSource>,
     pub(crate) timeout: Duration,
@@ -124,6 +155,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     org_id: Option<String>,
     proxy: Option<String>,
+    log: Option<AttemptLogFn>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -175,6 +207,12 @@ impl ClientBuilder {
         self.proxy = Some(url.into());
         self
     }
+    /// A request log: `log` is told of every attempt of every request (method, URL, status,
+    /// time, tracking ID; never the token or a body).
+    pub fn attempt_log(mut self, log: AttemptLogFn) -> Self {
+        self.log = Some(log);
+        self
+    }
     /// Default `orgId` for every call (a call's own `orgId` wins).
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
@@ -213,6 +251,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                log: self.log,
                 base_url,
                 token,
                 timeout,

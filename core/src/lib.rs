@@ -61,7 +61,7 @@ pub use audit::report::{Entity, EntityKind, Finding, Report, Severity};
 pub use audit::{AuditOptions, AuditProgress};
 pub use bulk::{BulkItem, BulkOptions, BulkProgress};
 pub use call::{Call, PreparedRequest};
-pub use client::{Client, ClientBuilder, RetryPolicy, TokenProvider, MAX_RETRIES, MAX_WAIT};
+pub use client::{AttemptLog, AttemptLogFn, Client, ClientBuilder, RetryPolicy, TokenProvider, MAX_RETRIES, MAX_WAIT};
 pub use error::{
     ApiError, ApiErrorItem, ApiErrorKind, DecodeError, Error, FieldError, TransportError, TransportKind,
     ValidationErrors,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::api::Method;
-use crate::client::Client;
+use crate::client::{AttemptLog, Client};
 use crate::error::{excerpt, parse_error_body, status_text, ApiError, ApiErrorKind, DecodeError};
 use crate::platform as rt;
 use crate::transport;
@@ -215,6 +215,7 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
             Some(token) => token?,
             None => return Err(past_deadline("the token provider")),
         };
+        let attempt_started;
         let result = {
             let _permit = match &request.gate {
                 Some(g) => match rt::timeout(remaining(), g.acquire()).await {
@@ -224,11 +225,36 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
                 None => None,
             };
             let limit = client.inner.timeout.min(remaining());
+            attempt_started = rt::now_ms();
             attempt(client, method, url, request.body.as_deref(), &token, &tracking_id, limit).await
         };
+        let log = |status: Option<u16>, error: Option<&str>, retry_in: Option<Duration>| {
+            if let Some(log) = &client.inner.log {
+                log(&AttemptLog {
+                    operation: name,
+                    method: method.as_str(),
+                    url: url.clone(),
+                    attempt: retries + 1,
+                    status,
+                    error: error.map(str::to_string),
+                    elapsed_ms: rt::now_ms() - attempt_started,
+                    tracking_id: tracking_id.clone(),
+                    retry_in_ms: retry_in.map(|d| d.as_secs_f64() * 1000.0),
+                })
+            }
+        };
+        let (status, failure) = match &result {
+            Attempt::Done(a) => (Some(a.status), None),
+            Attempt::Status { status, .. } | Attempt::TooLarge { status, .. } => (Some(*status), None),
+            Attempt::Failed(_, message) => (None, Some(message.clone())),
+        };
         let (wait, err) = match result {
-            Attempt::Done(answer) => return Ok(answer),
+            Attempt::Done(answer) => {
+                log(status, None, None);
+                return Ok(answer);
+            }
             Attempt::TooLarge { status, size, tracking_id } => {
+                log(Some(status), None, None);
                 return Err(Error::Decode(DecodeError {
                     operation: name.into(),
                     status,
@@ -243,10 +269,12 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
             Attempt::Status { status, body, retry_after, tracking_id: tid } => {
                 let mut err = api_error(name, status, &body, retry_after, tid, &tracking_id);
                 if status == 401 && client.has_token_provider() && !refreshed {
+                    log(Some(status), None, Some(Duration::ZERO));
                     refreshed = true;
                     continue;
                 }
                 if !retryable_status(status, method.is_idempotent(), retry_after) {
+                    log(Some(status), None, None);
                     if !method.is_idempotent() && matches!(status, 429 | 502 | 503 | 504) {
                         err.note = Some("POST requests are never replayed automatically".into());
                     }
@@ -254,6 +282,7 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
                 }
                 if let Some(ra) = retry_after {
                     if ra > policy.max_retry_after {
+                        log(Some(status), None, None);
                         err.note = Some(format!(
                             "the server asked to wait {}, more than the {} this client waits (RetryPolicy::max_retry_after)",
                             crate::error::seconds(ra),
@@ -267,11 +296,14 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
             Attempt::Failed(kind, message) => {
                 let err = Error::Transport(TransportError { operation: name.into(), kind, message });
                 if !method.is_idempotent() {
+                    log(None, failure.as_deref(), None);
                     return Err(err);
                 }
                 (backoff(policy, retries), err)
             }
         };
+        let gives_up = retries >= policy.max_retries || rt::now_ms() + wait.as_secs_f64() * 1000.0 > deadline_ms;
+        log(status, failure.as_deref(), (!gives_up).then_some(wait));
         if retries >= policy.max_retries {
             return Err(with_note(err, format!("gave up after {} attempt(s)", retries + 1)));
         }

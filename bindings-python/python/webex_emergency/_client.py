@@ -249,10 +249,10 @@ assert [c.__name__ for c in (People, Workspaces, VirtualLines, HuntGroups, Notif
 
 def _native_client(token: TokenSource, base_url: Optional[str], timeout: Optional[float],
                    max_retries: Optional[int], org_id: Optional[str], user_agent: Optional[str],
-                   proxy: Optional[str]) -> Any:
+                   proxy: Optional[str], request_log: Any) -> Any:
     if callable(token):
-        return _native.NativeClient(None, token, base_url, timeout, max_retries, org_id, user_agent, proxy)
-    return _native.NativeClient(token, None, base_url, timeout, max_retries, org_id, user_agent, proxy)
+        return _native.NativeClient(None, token, base_url, timeout, max_retries, org_id, user_agent, proxy, request_log)
+    return _native.NativeClient(token, None, base_url, timeout, max_retries, org_id, user_agent, proxy, request_log)
 
 
 class _ClientBase:
@@ -262,9 +262,10 @@ class _ClientBase:
     def __init__(self, token: TokenSource = None, *, base_url: Optional[str] = None,
                  timeout: Optional[float] = None, max_retries: Optional[int] = None,
                  org_id: Optional[str] = None, user_agent: Optional[str] = None,
-                 proxy: Optional[str] = None) -> None:
+                 proxy: Optional[str] = None,
+                 request_log: Optional[Callable[[Dict[str, Any]], None]] = None) -> None:
         self._native = _native_client(token, base_url, timeout, max_retries, org_id,
-                                      user_agent or f"webex-emergency-python/{_version()}", proxy)
+                                      user_agent or f"webex-emergency-python/{_version()}", proxy, request_log)
         for name, cls in self._resources.items():
             setattr(self, name, cls(self._native))
 
@@ -276,7 +277,9 @@ class Client(_ClientBase):
     """Blocking client; safe to share between threads. Token from ``token=`` (a string or a
     callable returning one, asked again once after a 401) or ``WEBEX_ACCESS_TOKEN``. ``proxy=``
     (``http://[user:password@]host:port``) is used for every request; without it https requests
-    use ``HTTPS_PROXY`` unless the host is in ``NO_PROXY``."""
+    use ``HTTPS_PROXY`` unless the host is in ``NO_PROXY``. ``request_log`` is called with a dict
+    for every attempt of every request (operation, method, url, attempt, status, error,
+    elapsed_ms, tracking_id, retry_in_ms; never the token or a body)."""
 
     _resources = dict(zip(_RESOURCES, (People, Workspaces, VirtualLines, HuntGroups, Notifications, RedSky, Locations)))
 

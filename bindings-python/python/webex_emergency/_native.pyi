@@ -13,7 +13,8 @@ class NativeClient:
     def __new__(cls, token: Optional[str] = None, token_provider: Optional[Callable[..., str]] = None,
                  base_url: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[float] = None,
                  org_id: Optional[str] = None, user_agent: Optional[str] = None,
-                 proxy: Optional[str] = None) -> NativeClient: ...
+                 proxy: Optional[str] = None,
+                 request_log: Optional[Callable[[Dict[str, Any]], None]] = None) -> NativeClient: ...
     def prepare(self, operation: str, id: Optional[str] = None, body: Any = None,
                 fields: Optional[Dict[str, Any]] = None, org_id: Optional[str] = None, start: Optional[int] = None,
                 max: Optional[int] = None, order: Optional[str] = None) -> PreparedCall: ...
