@@ -200,20 +200,33 @@ fn header_error(kind: SheetKind, field: String, rule: &str, message: String) -> 
 }
 
 /// The records of a CSV text: each one's line and cells (`None` for a cell that is not UTF-8).
+/// Lines are counted from the record's first byte (the csv crate's position may point at the line
+/// end before it, and its own line count is one short after a CRLF header).
 fn records(text: &str) -> impl Iterator<Item = (u64, Result<Vec<Option<String>>, String>)> + '_ {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let bytes = text.as_bytes();
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     let mut record = csv::ByteRecord::new();
+    let (mut counted_to, mut line) = (0usize, 1u64);
+    let mut line_at = move |mut offset: usize| {
+        while bytes.get(offset).is_some_and(|b| *b == b'\r' || *b == b'\n') {
+            offset += 1;
+        }
+        let offset = offset.min(bytes.len()).max(counted_to);
+        line += bytes[counted_to..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+        counted_to = offset;
+        line
+    };
     std::iter::from_fn(move || {
-        let line = reader.position().line();
+        let before = reader.position().byte() as usize;
         match reader.read_byte_record(&mut record) {
             Ok(false) => None,
             Ok(true) => {
-                let line = record.position().map_or(line, |p| p.line());
+                let start = record.position().map_or(before, |p| p.byte() as usize);
                 let cells = record.iter().map(|c| std::str::from_utf8(c).ok().map(str::to_string)).collect();
-                Some((line, Ok(cells)))
+                Some((line_at(start), Ok(cells)))
             }
-            Err(e) => Some((line, Err(e.to_string()))),
+            Err(e) => Some((line_at(before), Err(e.to_string()))),
         }
     })
 }

@@ -84,6 +84,18 @@ async fn each_malformed_row_fails_with_its_line_and_column_and_the_others_go_on(
 }
 
 #[tokio::test]
+async fn line_numbers_count_crlf_blank_lines_and_quoted_line_breaks() {
+    let csv = "locationId,enabled,email\r\na,true,\r\n\r\n\"b\",\"tr\r\nue\",x\r\nc,true,\r\n";
+    let sheet = Sheet::read(SheetKind::Notification, csv, None).unwrap();
+    let head = sheet.head();
+    assert_eq!(head, "locationId,enabled,email,status,error\r\n");
+    let sim = sim(5);
+    let c = client(&sim);
+    let lines: Vec<u64> = sheet.run(&c, SheetOptions { dry_run: true, ..Default::default() }).map(|r| r.line).collect().await;
+    assert_eq!(lines, [2, 4, 6]);
+}
+
+#[tokio::test]
 async fn a_dry_run_sends_nothing_and_plans_the_valid_rows() {
     let sim = sim(20);
     let d = dir(&sim);

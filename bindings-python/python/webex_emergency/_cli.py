@@ -1,15 +1,18 @@
 """The ``webex-emergency`` command: presentation only. The audit, its rules and its JSON and CSV
-forms are the core's; this module reads arguments, runs the library and prints."""
+forms, the operations' checks and the bulk sheets are the core's; this module reads arguments,
+runs the library and prints. One-operation subcommands are in ``_cli_ops``, ``bulk`` in
+``_cli_bulk``."""
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
 import textwrap
-from typing import IO, Any, Iterator, List, Optional, Sequence
+from typing import IO, Any, Dict, Iterator, List, Optional, Sequence
 
-from . import _client, _errors, _native
+from . import _cli_bulk, _cli_ops, _client, _errors, _native
 from ._audit import AuditReport
 from ._simulator import Simulator
 
@@ -38,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="start the bundled simulator with its seeded demo org and work on it (no token needed)")
     g.add_argument("--size", type=int, default=200, metavar="N", help="with --simulator: members in the demo org")
     g.add_argument("--seed", type=int, default=42, metavar="S", help="with --simulator: seed of the demo org")
+    g.add_argument("-v", "--verbose", action="store_true",
+                   help="log every request to standard error (method, URL, status, time, tracking ID; no secrets)")
 
     top = argparse.ArgumentParser(
         prog="webex-emergency",
@@ -45,14 +50,24 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=textwrap.dedent("""\
             examples:
-              webex-emergency audit --simulator
+              webex-emergency --simulator audit                      # the bundled demo org, no token
               WEBEX_ACCESS_TOKEN=... webex-emergency audit --format csv --out findings.csv
               webex-emergency audit --token-file ~/.webex-token --fail-on warning --format json
+              webex-emergency audit --plan plan.csv && webex-emergency bulk ecbn --csv plan.csv --out results.csv
+              webex-emergency ecbn get --person PERSON_ID
+              webex-emergency notification set --location ID --emergency-call-notification-enabled true --dry-run
+              webex-emergency list people --json
 
-            exit status: 0 fine, 1 findings at --fail-on or worse, 2 usage or configuration error,
-            3 the audit could not run (credentials refused, API unreachable)"""),
+            Every command takes the connection options (--token-file, --base-url, --org-id, --simulator,
+            -v, ...) before or after its name; `webex-emergency COMMAND --help` shows each one's.
+
+            exit status: 0 fine, 1 findings at --fail-on or worse / the API refused a request / a bulk row
+            failed, 2 usage or configuration error, 3 could not run (credentials refused, API unreachable)"""),
     )
     top.add_argument("--version", action="version", version=f"%(prog)s {_native.__version__}")
+    # The connection options may also come before the command (`webex-emergency --simulator audit`).
+    for action in common._actions:
+        top._add_action(_top_level(action))
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
     audit = sub.add_parser(
         "audit", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -79,7 +94,31 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--plan", metavar="FILE",
                        help="also write a bulk ECBN CSV proposing LOCATION_ECBN for each member whose ECBN rule "
                             "fired and whose location ECBN is RECOMMENDED, to review and apply with `bulk ecbn`")
+    audit.set_defaults(run=_audit, api_error_status=CANNOT_RUN)
+    _cli_ops.add_commands(sub, common, _operation)
+    _cli_bulk.add_command(sub, common, _bulk)
     return top
+
+
+def _top_level(action: argparse.Action) -> argparse.Action:
+    """A copy of a connection option for the top-level parser, whose value a command's own copy
+    keeps unless that one is given too (argparse.SUPPRESS defaults)."""
+    import copy
+
+    top = copy.copy(action)
+    top.dest = "top_" + action.dest
+    top.command_default = action.default  # type: ignore[attr-defined]
+    top.default = argparse.SUPPRESS
+    return top
+
+
+def _merge_top_level(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """A connection option given before the command counts unless given after it too."""
+    defaults = {a.dest[4:]: a for a in parser._actions if a.dest.startswith("top_")}
+    for own, action in defaults.items():
+        top = getattr(args, "top_" + own, None)
+        if top is not None and getattr(args, own, None) == action.command_default:  # type: ignore[attr-defined]
+            setattr(args, own, top)
 
 
 def _token(args: argparse.Namespace) -> Optional[str]:
@@ -98,7 +137,8 @@ def _token(args: argparse.Namespace) -> Optional[str]:
 @contextlib.contextmanager
 def _client_for(args: argparse.Namespace) -> Iterator[_client.Client]:
     """The client the options ask for; with --simulator, of a simulator running meanwhile."""
-    options: dict[str, Any] = {"timeout": args.timeout, "max_retries": args.max_retries, "org_id": args.org_id}
+    options: dict[str, Any] = {"timeout": args.timeout, "max_retries": args.max_retries, "org_id": args.org_id,
+                               "request_log": _request_log if args.verbose else None}
     if args.simulator:
         with Simulator(seed=args.seed, size=args.size) as sim:
             yield _client.Client(sim.token, base_url=sim.base_url, **options)
@@ -107,6 +147,14 @@ def _client_for(args: argparse.Namespace) -> Iterator[_client.Client]:
     if token is None:
         raise UsageError("no access token: set WEBEX_ACCESS_TOKEN or give --token-file FILE (or use --simulator)")
     yield _client.Client(token, base_url=args.base_url, **options)
+
+
+def _request_log(entry: Dict[str, Any]) -> None:
+    """One line per attempt on stderr (the core's log entry holds no token and no body)."""
+    answer = entry["status"] if entry["status"] is not None else f"failed ({entry['error']})"
+    retry = f", retrying in {entry['retry_in_ms'] / 1000:.1f} s" if entry["retry_in_ms"] is not None else ""
+    print(f"webex-emergency: {entry['method']} {entry['url']} -> {answer} in {entry['elapsed_ms']:.0f} ms "
+          f"(attempt {entry['attempt']}, tracking ID {entry['tracking_id']}){retry}", file=sys.stderr, flush=True)
 
 
 def _colour(stream: IO[str]) -> bool:
@@ -177,6 +225,53 @@ def _audit(args: argparse.Namespace) -> int:
     return FINDINGS if _fails(report, args.fail_on) else OK
 
 
+def _read_secret(flag: str, path: str) -> str:
+    """A secret flag's value: the first line of its file (``-``: standard input), never echoed."""
+    try:
+        if path == "-":
+            return sys.stdin.readline().rstrip("\r\n")
+        with open(path, encoding="utf-8") as f:
+            return f.readline().rstrip("\r\n")
+    except OSError as e:
+        raise UsageError(f"cannot read {flag} {path}: {e.strerror}") from None
+
+
+def _operation(args: argparse.Namespace) -> int:
+    """One operation: the flags' fields as text to the core, the answer printed."""
+    op, target = _cli_ops.choose(args)
+    fields = _cli_ops.body_fields(args, _read_secret)
+    body = _native.text_body(op["name"], fields) if op["request"] else None
+    with _client_for(args) as client:
+        resource = getattr(client, op["resource"])
+        if op["paged"]:
+            items = getattr(resource, op["stream"])(page_size=args.page_size)
+            rows = []
+            for n, item in enumerate(items):
+                if args.limit is not None and n >= args.limit:
+                    break
+                if args.json:
+                    print(json.dumps(item.to_dict()), flush=True)
+                else:
+                    rows.append(item.to_dict())
+            if not args.json:
+                sys.stdout.write(_cli_ops.table(rows))
+            return OK
+        call_args: List[Any] = [target] if op["pathParam"] else []
+        kwargs: Dict[str, Any] = {"body": body} if op["request"] else {}
+        if getattr(args, "dry_run", False):
+            prepared = getattr(resource, op["methodName"])(*call_args, dry_run=True, **kwargs)
+            print(json.dumps(prepared.to_dict(), indent=2))
+            return OK
+        answer = getattr(resource, op["methodName"])(*call_args, **kwargs)
+    _cli_ops.print_answer(args, op, answer, target)
+    return OK
+
+
+def _bulk(args: argparse.Namespace) -> int:
+    with _client_for(args) as client:
+        return _cli_bulk.run(args, client, UsageError)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Runs the command with ``argv`` (default: the process's arguments); returns its exit status."""
     parser = _parser()
@@ -187,8 +282,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return USAGE
+    _merge_top_level(args, parser)
     try:
-        return _audit(args)
+        return int(args.run(args))
     except UsageError as e:
         print(f"webex-emergency: {e}", file=sys.stderr)
         return USAGE
@@ -196,11 +292,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"webex-emergency: {e}", file=sys.stderr)
         return USAGE
     except (_errors.AuthenticationError, _errors.PermissionDeniedError, _errors.TransportError) as e:
-        print(f"webex-emergency: the audit could not run: {e}", file=sys.stderr)
+        print(f"webex-emergency: could not run: {e}", file=sys.stderr)
         return CANNOT_RUN
     except _errors.WebexError as e:
         print(f"webex-emergency: {e}", file=sys.stderr)
-        return CANNOT_RUN
+        return int(args.api_error_status)
     except KeyboardInterrupt:
         print("webex-emergency: interrupted", file=sys.stderr)
         return 130

@@ -1,0 +1,168 @@
+"""``webex-emergency bulk ecbn|notification``: a CSV of changes run by the core's sheet (rows
+checked, one call per row, results rows made), and a results file written and flushed row by
+row so that a stopped run can be resumed."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+from typing import IO, Any, Dict, Optional
+
+from . import _native
+
+EXAMPLES = {
+    "ecbn": """\
+        columns: kind (person | workspace | virtual_line), id, selected, locationMemberId, optional
+        elinEnabled; other columns (name, ...) are carried into the results. A blank optional cell
+        means "not set". The plan that `audit --plan FILE` writes is such a file.
+
+        examples:
+          webex-emergency bulk ecbn --csv changes.csv --dry-run          # check every row, send nothing
+          webex-emergency bulk ecbn --csv changes.csv --out results.csv
+          webex-emergency bulk ecbn --csv changes.csv --resume results.csv   # after Ctrl-C or a crash
+          webex-emergency audit --plan plan.csv && webex-emergency bulk ecbn --csv plan.csv --out results.csv""",
+    "notification": """\
+        columns: locationId, enabled (true | false), email; other columns are carried into the results.
+
+        examples:
+          webex-emergency bulk notification --csv kari.csv --dry-run
+          webex-emergency bulk notification --csv kari.csv --out results.csv --concurrency 5""",
+}
+EXIT = """
+
+        results: the input columns plus status (done | failed | skipped | planned) and error (the line,
+        column and rule, or the API's status, message and tracking ID), one row per input row.
+
+        exit status: 0 every row done (or planned), 1 a row failed or was skipped, 2 usage (bad flags,
+        unreadable file, bad header), 3 credentials refused or API unreachable, 130 interrupted"""
+
+
+def add_command(sub: Any, common: argparse.ArgumentParser, run: Any) -> None:
+    bulk = sub.add_parser("bulk", help="apply a CSV of changes (ECBN or notification), resumable",
+                          description="Apply a CSV of changes, one request per row.")
+    kinds = bulk.add_subparsers(dest="kind", metavar="KIND", required=True)
+    for kind, text in EXAMPLES.items():
+        p = kinds.add_parser(kind, parents=[common], help=f"one {kind} change per CSV row",
+                             description=f"Apply one {kind} change per CSV row.",
+                             formatter_class=argparse.RawDescriptionHelpFormatter,
+                             epilog=textwrap.dedent(text) + textwrap.dedent(EXIT))
+        p.add_argument("--csv", required=True, metavar="IN", help="the CSV of changes")
+        p.add_argument("--out", metavar="RESULTS", help="results file (required unless --resume or --dry-run)")
+        p.add_argument("--resume", metavar="RESULTS",
+                       help="results file of an earlier run of IN: its done rows are kept, the rest run and appended")
+        p.add_argument("--concurrency", type=int, default=10, metavar="N", help="requests in flight (default 10)")
+        p.add_argument("--dry-run", action="store_true",
+                       help="check every row and print its request (token and secrets masked); send nothing")
+        p.set_defaults(run=run, api_error_status=1)
+
+
+def _read(path: str, what: str, usage: Any) -> str:
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            return f.read()
+    except UnicodeDecodeError as e:
+        raise usage(f"{what} {path} is not UTF-8 text (byte {e.start}); save it as CSV UTF-8") from None
+    except OSError as e:
+        raise usage(f"cannot read {what} {path}: {e.strerror}") from None
+
+
+def results_path(args: argparse.Namespace, usage: Any) -> Optional[str]:
+    """Where the results go: --out, or the file being resumed (which must then be the same)."""
+    if args.resume and args.out and os.path.abspath(args.resume) != os.path.abspath(args.out):
+        raise usage("--resume appends to its own file: give --out the same file, or leave --out out")
+    out = args.out or args.resume
+    if out is None and not args.dry_run:
+        raise usage("give --out RESULTS (the results file), or --dry-run")
+    if out is not None and os.path.abspath(out) == os.path.abspath(args.csv):
+        raise usage("--out would overwrite the input --csv file")
+    return out  # type: ignore[no-any-return]
+
+
+def _start_results(path: str, head: str, usage: Any) -> IO[str]:
+    """Writes the results file's header and kept rows (to a new file moved into place, so the
+    kept rows are never lost), then opens it to append."""
+    tmp = path + ".tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
+            f.write(head)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        return open(path, "a", encoding="utf-8", newline="")
+    except OSError as e:
+        raise usage(f"cannot write the results file {path}: {e.strerror}") from None
+
+
+class _Bar:
+    """Rows done and failed with rate and ETA on a terminal (tqdm); nothing when not a terminal."""
+
+    def __init__(self, total: int) -> None:
+        self.bar: Any = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="row", file=sys.stderr, dynamic_ncols=True)
+        self.failed = 0
+
+    def row(self, status: str) -> None:
+        if status == "failed":
+            self.failed += 1
+        if self.bar is not None:
+            self.bar.update(1)
+            if self.failed:
+                self.bar.set_postfix(failed=self.failed, refresh=False)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run(args: argparse.Namespace, client: Any, usage: Any) -> int:
+    """Runs the sheet; returns the exit status (KeyboardInterrupt is raised once the run stops)."""
+    out_path = results_path(args, usage)
+    text = _read(args.csv, "--csv", usage)
+    resume = None
+    if args.resume:
+        resume = _read(args.resume, "--resume", usage) if os.path.exists(args.resume) else ""
+    sheet = _native.NativeSheet(args.kind, text, resume)
+    out = _start_results(out_path, sheet.head, usage) if out_path else None
+    bar = _Bar(sheet.rows)
+
+    def on_row(line: int, status: str, error: str, record: str, request: Optional[Dict[str, Any]]) -> None:
+        if out is not None:
+            out.write(record)
+            out.flush()
+        bar.row(status)
+        if args.dry_run:
+            shown = error
+            if request is not None:
+                body = json.dumps(request.get("body"), separators=(",", ":"))
+                shown = f"{request['method']} {request['path']} {body}"
+            print(f"line {line}: {status}: {shown}", flush=True)
+        elif status == "failed" and bar.bar is None:
+            print(f"line {line}: failed: {error}", file=sys.stderr, flush=True)
+
+    counts: Dict[str, int] = {}
+    try:
+        counts = sheet.run(client._native, on_row, args.concurrency, None, args.dry_run)
+    except KeyboardInterrupt:
+        bar.close()
+        if out is not None:
+            out.close()
+            print(f"webex-emergency: interrupted; finished rows are in {out_path}: "
+                  f"run again with --resume {out_path}", file=sys.stderr)
+        raise
+    finally:
+        bar.close()
+        if out is not None and not out.closed:
+            out.close()
+    parts = [f"{n} {s}" for s, n in counts.items() if n]
+    kept = f" ({sheet.kept} done before, kept)" if sheet.kept else ""
+    where = f"; results in {out_path}" if out_path else ""
+    print(f"{sheet.rows} rows: {', '.join(parts) or 'nothing to do'}{kept}{where}", file=sys.stderr)
+    return 1 if counts.get("failed") or counts.get("skipped") else 0
+
+
+__all__ = ["add_command", "run"]
