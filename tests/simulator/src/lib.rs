@@ -493,19 +493,22 @@ fn is_json(headers: &HeaderMap) -> bool {
     ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/json")
 }
 
-/// Replaces every `password` value in a journalled body (RedSky passwords never stay).
-fn mask_passwords(v: &mut Value) {
+/// The body fields that hold secrets (the spec's RedSky `password` and service `secret`).
+const SECRET_FIELDS: [&str; 2] = ["password", "secret"];
+
+/// Replaces every secret value in a journalled body (RedSky passwords and secrets never stay).
+fn mask_secrets(v: &mut Value) {
     match v {
         Value::Object(map) => {
             for (key, value) in map.iter_mut() {
-                if key.eq_ignore_ascii_case("password") && !value.is_null() {
+                if SECRET_FIELDS.iter().any(|s| key.eq_ignore_ascii_case(s)) && !value.is_null() {
                     *value = json!("***");
                 } else {
-                    mask_passwords(value);
+                    mask_secrets(value);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(mask_passwords),
+        Value::Array(items) => items.iter_mut().for_each(mask_secrets),
         _ => {}
     }
 }
@@ -726,7 +729,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     } else {
         serde_json::from_slice(&body).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()))
     };
-    mask_passwords(&mut jbody);
+    mask_secrets(&mut jbody);
     let mut j = shared.journal.lock().unwrap();
     if j.len() < JOURNAL_LIMIT {
         j.push(JournalEntry { seq, method: method.to_string(), path, query, headers, body: jbody, status: status_for_journal });
