@@ -10,7 +10,7 @@ import sys
 import textwrap
 from typing import IO, Any, Dict, Optional
 
-from . import _native
+from . import _native, _progress
 
 EXAMPLES = {
     "ecbn": """\
@@ -95,30 +95,6 @@ def _start_results(path: str, head: str, usage: Any) -> IO[str]:
         raise usage(f"cannot write the results file {path}: {e.strerror}") from None
 
 
-class _Bar:
-    """Rows done and failed with rate and ETA on a terminal (tqdm); nothing when not a terminal."""
-
-    def __init__(self, total: int) -> None:
-        self.bar: Any = None
-        if sys.stderr.isatty():
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, unit="row", file=sys.stderr, dynamic_ncols=True)
-        self.failed = 0
-
-    def row(self, status: str) -> None:
-        if status == "failed":
-            self.failed += 1
-        if self.bar is not None:
-            self.bar.update(1)
-            if self.failed:
-                self.bar.set_postfix(failed=self.failed, refresh=False)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
 def run(args: argparse.Namespace, client: Any, usage: Any) -> int:
     """Runs the sheet; returns the exit status (KeyboardInterrupt is raised once the run stops)."""
     out_path = results_path(args, usage)
@@ -128,20 +104,24 @@ def run(args: argparse.Namespace, client: Any, usage: Any) -> int:
         resume = _read(args.resume, "--resume", usage) if os.path.exists(args.resume) else ""
     sheet = _native.NativeSheet(args.kind, text, resume)
     out = _start_results(out_path, sheet.head, usage) if out_path else None
-    bar = _Bar(sheet.rows)
+    bar = _progress.Bar(sheet.rows, "row", "failed")
+    counted = {"done": 0, "failed": 0}
+    drawn = bar.bar is not None
 
     def on_row(line: int, status: str, error: str, record: str, request: Optional[Dict[str, Any]]) -> None:
         if out is not None:
             out.write(record)
             out.flush()
-        bar.row(status)
+        counted["done"] += 1
+        counted["failed"] += status == "failed"
+        bar.show(counted["done"], sheet.rows, counted["failed"])
         if args.dry_run:
             shown = error
             if request is not None:
                 body = json.dumps(request.get("body"), separators=(",", ":"))
                 shown = f"{request['method']} {request['path']} {body}"
             print(f"line {line}: {status}: {shown}", flush=True)
-        elif status == "failed" and bar.bar is None:
+        elif status == "failed" and not drawn:
             print(f"line {line}: failed: {error}", file=sys.stderr, flush=True)
 
     counts: Dict[str, int] = {}

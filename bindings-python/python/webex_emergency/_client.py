@@ -12,7 +12,7 @@ _TYPE_CHECKING = False
 if _TYPE_CHECKING:
     from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
-from . import _native
+from . import _native, _progress
 from ._audit import AuditReport
 from ._models import MODELS, BulkResult, BulkResults, ModelList, PreparedRequest
 
@@ -82,21 +82,8 @@ def _progress_callback(progress: Any, items: Any) -> Optional[Callable[[int, int
     if callable(progress):
         return progress  # type: ignore[no-any-return]
     total = len(items) if hasattr(items, "__len__") else None
-    if not sys.stderr.isatty():
-        return None
-    return lambda done, succeeded, failed: _terminal_bar(done, total, failed, "done", "failed")
-
-
-def _terminal_bar(done: int, total: Optional[int], failed: int, what: str, failures: str) -> None:
-    """One line on stderr: a bar when the total is known, else a count; a newline at the end."""
-    if total:
-        filled = int(30 * done / total)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {failures} {failed}")
-        if done == total:
-            sys.stderr.write("\n")
-    else:
-        sys.stderr.write(f"\r{done} {what}, {failures} {failed}")
-    sys.stderr.flush()
+    show = _progress.callback(total, "item", "failed")
+    return None if show is None else (lambda done, succeeded, failed: show(done, total, failed))
 
 
 def _bulk_results(model: Optional[str], raw: List[Any], dry_run: bool) -> BulkResults:
@@ -339,9 +326,7 @@ def _audit_progress(progress: Any) -> Optional[Callable[[int, Optional[int], int
         return None
     if callable(progress):
         return progress  # type: ignore[no-any-return]
-    if not sys.stderr.isatty():
-        return None
-    return lambda done, total, failed: _terminal_bar(done, total, failed, "audited", "read failures")
+    return _progress.callback(None, "entity", "read failures")
 
 
 def _version() -> str:
