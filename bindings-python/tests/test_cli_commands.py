@@ -153,11 +153,11 @@ def test_dry_run_prints_the_request_masked_and_sends_nothing(sim, tmp_path):
 
 
 @pytest.mark.parametrize("args,field", [
-    (["ecbn", "set", "--selected", "SOMETIMES"], "selected (enum)"),
-    (["ecbn", "set", "--selected", "LOCATION_MEMBER_NUMBER"], "locationMemberId"),
-    (["ecbn", "set", "--selected", "DIRECT_LINE", "--elin-enabled", "maybe"], "elinEnabled (type)"),
+    (["ecbn", "set", "--selected", "SOMETIMES"], "--selected (selected): `SOMETIMES` is not one of"),
+    (["ecbn", "set", "--selected", "LOCATION_MEMBER_NUMBER"], "--location-member-id (locationMemberId): is required"),
+    (["ecbn", "set", "--selected", "DIRECT_LINE", "--elin-enabled", "maybe"], "--elin-enabled (elinEnabled):"),
     (["location-ecbn", "set", "--selected", "LOCATION_NUMBER", "--elin-expiry-time-minutes", "soon"],
-     "elinExpiryTimeMinutes (type)"),
+     "--elin-expiry-time-minutes (elinExpiryTimeMinutes):"),
 ])
 def test_broken_rules_exit_2_naming_the_field_and_send_nothing(sim, args, field):
     d = sim.directory()
@@ -170,10 +170,10 @@ def test_broken_rules_exit_2_naming_the_field_and_send_nothing(sim, args, field)
 def test_wrong_id_kind_and_unknown_field_for_the_member_kind_exit_2(sim):
     d = sim.directory()
     p = cli(sim, "ecbn", "get", "--person", d["workspaces"][0])
-    assert p.returncode == 2 and "personId" in p.stderr, p.stderr
+    assert p.returncode == 2 and "--person (personId): expected a PEOPLE ID but got a PLACE ID" in p.stderr, p.stderr
     p = cli(sim, "ecbn", "set", "--virtual-line", d["virtualLines"][0], "--selected", "DIRECT_LINE",
             "--elin-enabled", "true")
-    assert p.returncode == 2 and "elinEnabled (unknown_field)" in p.stderr
+    assert p.returncode == 2 and "--elin-enabled (elinEnabled): is not a field of this request" in p.stderr
     p = cli(sim, "ecbn", "get")
     assert p.returncode == 2 and "one of the arguments --person --workspace --virtual-line" in p.stderr
     assert sim.journal() == []

@@ -237,8 +237,16 @@ def _read_secret(flag: str, path: str) -> str:
 
 
 def _operation(args: argparse.Namespace) -> int:
-    """One operation: the flags' fields as text to the core, the answer printed."""
+    """One operation: the flags' fields as text to the core, the answer printed. A broken rule is
+    shown with the flag that gave the field."""
     op, target = _cli_ops.choose(args)
+    try:
+        return _send(args, op, target)
+    except _errors.ValidationError as e:
+        raise UsageError(_cli_ops.broken_rules(args, op, e)) from None
+
+
+def _send(args: argparse.Namespace, op: Dict[str, Any], target: Optional[str]) -> int:
     fields = _cli_ops.body_fields(args, _read_secret)
     body = _native.text_body(op["name"], fields) if op["request"] else None
     with _client_for(args) as client:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import textwrap
 from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Tuple
 
 from . import _native
@@ -207,6 +206,21 @@ def body_fields(args: argparse.Namespace, read_secret: Callable[[str, str], str]
     return out
 
 
+def broken_rules(args: argparse.Namespace, op: Dict[str, Any], error: Any) -> str:
+    """A validation error's rules, each named by the flag that gave its field (and the field)."""
+    flags = {f.name: f.flag for f in args.fields}
+    command: Command = args.command_spec
+    for flag, name in command.targets.items():
+        if name == op["name"] and op["pathParam"]:
+            flags[op["pathParam"]] = flag
+    lines = [f"{op['name']} was not sent:"]
+    for e in error.errors:
+        flag = flags.get(e["field"])
+        where = f"{flag} ({e['field']})" if flag else e["field"]
+        lines.append(f"  {where}: {e['message']} ({e['rule']})")
+    return "\n".join(lines)
+
+
 def _flat(value: Any, prefix: str = "") -> Iterable[Tuple[str, Any]]:
     if isinstance(value, dict):
         for k, v in value.items():
@@ -276,8 +290,4 @@ def print_answer(args: argparse.Namespace, op: Dict[str, Any], answer: Any, targ
         sys.stdout.write(summary(data))
 
 
-def wrap(text: str) -> str:
-    return "\n".join(textwrap.wrap(text, 100))
-
-
-__all__ = ["COMMANDS", "add_commands", "choose", "body_fields", "print_answer", "table", "summary"]
+__all__ = ["COMMANDS", "add_commands", "choose", "body_fields", "broken_rules", "print_answer", "table", "summary"]
