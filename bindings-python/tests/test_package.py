@@ -49,8 +49,7 @@ def test_no_panic_reaches_python(sim, ids):
 
 
 def test_progress_bar_on_a_terminal():
-    import os
-    import pty
+    from terminal import stderr_on_a_terminal
 
     code = (
         "import webex_emergency as we\n"
@@ -59,24 +58,6 @@ def test_progress_bar_on_a_terminal():
         "    r = sim.client().people.bulk_update_ecbn([(p, {'elin_enabled': True}) for p in ids], progress=True)\n"
         "    assert len(r) == len(ids) and not r.failed\n"
     )
-    import fcntl
-    import struct
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
-    proc = subprocess.Popen([sys.executable, "-c", code], stderr=slave, stdout=subprocess.DEVNULL)
-    os.close(slave)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    assert proc.wait(30) == 0
-    os.close(master)
-    text = out.decode(errors="replace")
+    status, text = stderr_on_a_terminal([sys.executable, "-c", code])
+    assert status == 0
     assert "100%" in text and "50/50" in text and "item/s" in text, text[-300:]
