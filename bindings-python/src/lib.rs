@@ -58,7 +58,7 @@ fn report_plan_csv(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<String
 /// field), each text converted by its field's type, as a command line's flags give them.
 #[pyfunction]
 fn text_body(py: Python<'_>, operation: &str, fields: Vec<(String, String)>) -> PyResult<Py<PyAny>> {
-    let body = bindings_api::text_body(operation, &fields).map_err(|e| exception(py, &e))?;
+    let body = webex_emergency::sheet::operation_text_body(operation, &fields).map_err(|e| exception(py, &e))?;
     Ok(to_py(py, &body)?.unbind())
 }
 

@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use webex_emergency::bindings_api::{self, BulkArgs};
+use webex_emergency::bindings_api::BulkArgs;
 use webex_emergency::sheet::{RowStatus, Sheet};
 
 use crate::client::{Interrupt, NativeClient};
@@ -39,7 +39,7 @@ impl NativeSheet {
     #[new]
     #[pyo3(signature = (kind, text, resume=None))]
     fn new(py: Python<'_>, kind: &str, text: &str, resume: Option<&str>) -> PyResult<Self> {
-        let sheet = guard(py, || bindings_api::read_sheet(kind, text, resume).map_err(|e| exception(py, &e)))?;
+        let sheet = guard(py, || Sheet::read_named(kind, text, resume).map_err(|e| exception(py, &e)))?;
         Ok(NativeSheet {
             rows: sheet.len(),
             kept: sheet.kept(),
@@ -71,7 +71,7 @@ impl NativeSheet {
         let stop = interrupt.stop.clone();
         let cancel = webex_emergency::bulk::Cancel::when(async move { stop.notified().await });
         let args = BulkArgs { concurrency, org_id, dry_run, progress: None, cancel: Some(cancel) };
-        let rows = guard(py, || bindings_api::run_sheet(&client.client, sheet, args).map_err(|e| exception(py, &e)))?;
+        let rows = guard(py, || sheet.run_with(&client.client, args).map_err(|e| exception(py, &e)))?;
         let seen = interrupt.clone();
         let counts = async move {
             let mut counts = [0usize; 4];

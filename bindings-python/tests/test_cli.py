@@ -123,3 +123,11 @@ def test_plan_is_a_bulk_csv_for_members_of_locations_with_a_recommended_ecbn(tmp
     assert {r["id"] for r in rows} == want and len(rows) == len(want)
     assert all(r["selected"] == "LOCATION_ECBN" and r["locationMemberId"] == "" for r in rows)
     assert set(rows[0]) == {"kind", "id", "selected", "locationMemberId", "name", "locationName", "rules"}
+
+
+def test_connection_options_before_the_command_count_and_after_it_win():
+    p = run("--simulator", "--size", "300", "--seed", "7", "audit", "--format", "json")
+    assert p.returncode == 1, p.stderr
+    assert sorted((f["entity"]["id"], f["rule"]) for f in json.loads(p.stdout)["findings"]) == expected_pairs(300, 7)
+    p = run("--simulator", "--seed", "1", "audit", "--seed", "7", "--size", "300", "--format", "json")
+    assert sorted((f["entity"]["id"], f["rule"]) for f in json.loads(p.stdout)["findings"]) == expected_pairs(300, 7)

@@ -15,7 +15,6 @@ use crate::client::{Client, ClientBuilder, TokenProvider};
 use crate::error::{Error, FieldError, ValidationErrors, ERROR_CLASSES};
 use crate::paging::{self, PageArgs};
 use crate::platform::MaybeSend;
-use crate::sheet::{RowResult, Sheet, SheetKind, SheetOptions};
 use crate::wire::{camel_to_snake, snake_to_camel, FieldKind, ModelInfo};
 
 /// Arguments of one call, as JSON with the API's names.
@@ -86,18 +85,6 @@ pub fn dry_run(call: &Call<Value>) -> Result<Value, Error> {
 /// The validation error for a request that could not even be read.
 pub fn invalid(operation: &str, errors: Vec<FieldError>) -> Error {
     Error::Validation(ValidationErrors { operation: operation.to_string(), errors })
-}
-
-/// A request body of `operation` from text values by field name (`address.city` for a nested
-/// field), as a command line's flags give them; a value that does not convert is a validation
-/// error naming the field.
-pub fn text_body(operation: &str, fields: &[(String, String)]) -> Result<Value, Error> {
-    let op = find(operation)?;
-    let Some(model) = op.request_model() else {
-        return Err(invalid(operation, vec![FieldError::new("body", "unknown_field", "this operation sends no body")]));
-    };
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    crate::sheet::text_body(model, &pairs).map_err(|errors| invalid(operation, errors))
 }
 
 /// Arguments from a call's keyword fields (snake_case or camelCase) merged over a body object.
@@ -226,33 +213,12 @@ where
 }
 
 /// A bulk run's concurrency (default 10): outside 1 to [`MAX_CONCURRENCY`] it is a `ConfigError`.
-fn checked_concurrency(concurrency: Option<u32>) -> Result<usize, Error> {
+pub(crate) fn checked_concurrency(concurrency: Option<u32>) -> Result<usize, Error> {
     let concurrency = concurrency.unwrap_or(10);
     if !(1..=MAX_CONCURRENCY).contains(&concurrency) {
         return Err(Error::Config(format!("concurrency must be between 1 and {MAX_CONCURRENCY}")));
     }
     Ok(concurrency as usize)
-}
-
-/// Reads a bulk sheet of the kind named `ecbn` or `notification` (see [`Sheet::read`]).
-pub fn read_sheet(kind: &str, input: &str, resume: Option<&str>) -> Result<Sheet, Error> {
-    let Some(kind) = SheetKind::from_name(kind) else {
-        return Err(Error::Config(format!("`{kind}` is not a kind of sheet (ecbn or notification)")));
-    };
-    Sheet::read(kind, input, resume)
-}
-
-/// Runs a sheet's rows with the options of a bulk run (see [`Sheet::run`]); the concurrency is
-/// checked as for [`bulk`].
-pub fn run_sheet(
-    client: &Client,
-    sheet: Sheet,
-    args: BulkArgs,
-) -> Result<impl futures_util::Stream<Item = RowResult> + MaybeSend + 'static, Error> {
-    let concurrency = checked_concurrency(args.concurrency)?;
-    let options =
-        SheetOptions { concurrency, dry_run: args.dry_run, org_id: args.org_id, progress: args.progress, cancel: args.cancel };
-    Ok(sheet.run(client, options))
 }
 
 /// Every item of the named paged operation, read through its model.

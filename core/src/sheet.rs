@@ -10,7 +10,7 @@ use futures_util::{Stream, StreamExt};
 use serde_json::{Map, Value};
 
 use crate::api::{self, Operation};
-use crate::bindings_api::{call_op, failed_call, invalid, Args};
+use crate::bindings_api::{call_op, checked_concurrency, failed_call, find, invalid, Args, BulkArgs};
 use crate::bulk::{self, BulkOptions};
 use crate::call::Call;
 use crate::client::Client;
@@ -300,6 +300,32 @@ impl Sheet {
         Ok(sheet)
     }
 
+    /// [`Sheet::read`] of the kind named `ecbn` or `notification`, as the bindings name it.
+    pub fn read_named(kind: &str, input: &str, resume: Option<&str>) -> Result<Sheet, Error> {
+        let Some(kind) = SheetKind::from_name(kind) else {
+            return Err(Error::Config(format!("`{kind}` is not a kind of sheet (ecbn or notification)")));
+        };
+        Sheet::read(kind, input, resume)
+    }
+
+    /// [`Sheet::run`] with the options of a bindings' bulk run (its concurrency checked as for
+    /// `bindings_api::bulk`).
+    pub fn run_with(
+        self,
+        client: &Client,
+        args: BulkArgs,
+    ) -> Result<impl Stream<Item = RowResult> + MaybeSend + 'static, Error> {
+        let concurrency = checked_concurrency(args.concurrency)?;
+        let options = SheetOptions {
+            concurrency,
+            dry_run: args.dry_run,
+            org_id: args.org_id,
+            progress: args.progress,
+            cancel: args.cancel,
+        };
+        Ok(self.run(client, options))
+    }
+
     /// Moves every row an earlier results file has as `done` (matched on all input cells, as
     /// many times as it is there) from the rows to run to the kept rows.
     fn keep_done(&mut self, results: &str) -> Result<(), Error> {
@@ -568,4 +594,16 @@ pub fn text_body(model: &'static ModelInfo, fields: &[(&str, &str)]) -> Result<V
     } else {
         Err(errors)
     }
+}
+
+/// A request body of `operation` from text values by field name (`address.city` for a nested
+/// field), as a command line's flags give them; a value that does not convert is a validation
+/// error naming the field.
+pub fn operation_text_body(operation: &str, fields: &[(String, String)]) -> Result<Value, Error> {
+    let op = find(operation)?;
+    let Some(model) = op.request_model() else {
+        return Err(invalid(operation, vec![FieldError::new("body", "unknown_field", "this operation sends no body")]));
+    };
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    text_body(model, &pairs).map_err(|errors| invalid(operation, errors))
 }

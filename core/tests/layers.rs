@@ -3,7 +3,7 @@
 
 const LAYERS: &[&str] = &[
     "platform", "wire", "error", "ids", "validate", "api", "transport", "client", "retry", "call", "bulk",
-    "paging", "resources", "audit", "bindings_api",
+    "paging", "resources", "audit", "bindings_api", "sheet",
 ];
 
 fn rank(module: &str) -> usize {
