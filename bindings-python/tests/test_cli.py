@@ -69,6 +69,7 @@ def test_audit_table_has_counts_groups_and_fixes_and_no_colour_when_piped():
     assert "ERROR (" in p.stdout and "WARNING (" in p.stdout and "fix: " in p.stdout
     errors = int(re.search(r"ERROR \((\d+)\)", p.stdout).group(1))
     assert f"{errors} errors" in head[1]
+    assert max(len(line) for line in p.stdout.splitlines()) <= 100
 
 
 def test_fail_on_warning_and_a_location_filter():

@@ -215,8 +215,8 @@ def broken_rules(args: argparse.Namespace, op: Dict[str, Any], error: Any) -> st
             flags[op["pathParam"]] = flag
     lines = [f"{op['name']} was not sent:"]
     for e in error.errors:
-        flag = flags.get(e["field"])
-        where = f"{flag} ({e['field']})" if flag else e["field"]
+        given_by = flags.get(e["field"])
+        where = f"{given_by} ({e['field']})" if given_by else e["field"]
         lines.append(f"  {where}: {e['message']} ({e['rule']})")
     return "\n".join(lines)
 
