@@ -1,6 +1,7 @@
 //! Bulk changes from CSV for Python: a sheet read by the core, and its run, which hands each
 //! row's result to a Python callable as it finishes.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use futures_util::StreamExt;
@@ -20,6 +21,9 @@ use crate::runtime::{block_on_stoppable, guard};
 #[pyclass(frozen, module = "webex_emergency._native")]
 pub(crate) struct NativeSheet {
     sheet: Mutex<Option<Sheet>>,
+    /// Set by `stop()`: ends the run as Ctrl-C does.
+    interrupt: Interrupt,
+    stopped: AtomicBool,
     /// Rows to run.
     #[pyo3(get)]
     rows: usize,
@@ -46,7 +50,22 @@ impl NativeSheet {
             columns: sheet.result_columns(),
             head: sheet.head(),
             sheet: Mutex::new(Some(sheet)),
+            interrupt: Interrupt::default(),
+            stopped: AtomicBool::new(false),
         })
+    }
+
+    /// Stops the run from another thread or a signal handler: requests in flight end, the
+    /// remaining rows are `skipped`, and `run` returns normally (see `stopped`).
+    fn stop(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        self.interrupt.stop.notify_one();
+    }
+
+    /// Whether `stop()` was called.
+    #[getter]
+    fn stopped(&self) -> bool {
+        self.stopped.load(Ordering::SeqCst)
     }
 
     /// Runs every row with `client` (once per sheet). `on_row(line, status, error, record,
@@ -67,7 +86,7 @@ impl NativeSheet {
         let concurrency = count(concurrency, "concurrency").map_err(|e| config_error(py, e))?;
         let sheet = self.sheet.lock().ok().and_then(|mut s| s.take());
         let sheet = sheet.ok_or_else(|| PyRuntimeError::new_err("this sheet was already run"))?;
-        let interrupt = Interrupt::default();
+        let interrupt = self.interrupt.clone();
         let stop = interrupt.stop.clone();
         let cancel = webex_emergency::bulk::Cancel::when(async move { stop.notified().await });
         let args = BulkArgs { concurrency, org_id, dry_run, progress: None, cancel: Some(cancel) };

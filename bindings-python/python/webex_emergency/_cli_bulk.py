@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import textwrap
 from typing import IO, Any, Dict, Optional
@@ -124,20 +125,25 @@ def run(args: argparse.Namespace, client: Any, usage: Any) -> int:
         elif status == "failed" and not drawn:
             print(f"line {line}: failed: {error}", file=sys.stderr, flush=True)
 
-    counts: Dict[str, int] = {}
+    def on_sigint(signum: int, frame: Any) -> None:
+        # Ctrl-C stops the run without interrupting a row's write: requests in flight end, the
+        # rest are skipped, every row is written. Another Ctrl-C is raised once the run ends.
+        sheet.stop()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
     try:
         counts = sheet.run(client._native, on_row, args.concurrency, None, args.dry_run)
-    except KeyboardInterrupt:
+    finally:
+        signal.signal(signal.SIGINT, previous)
         bar.close()
         if out is not None:
             out.close()
+    if sheet.stopped:
+        if out_path:
             print(f"webex-emergency: interrupted; finished rows are in {out_path}: "
                   f"run again with --resume {out_path}", file=sys.stderr)
-        raise
-    finally:
-        bar.close()
-        if out is not None and not out.closed:
-            out.close()
+        raise KeyboardInterrupt
     parts = [f"{n} {s}" for s, n in counts.items() if n]
     kept = f" ({sheet.kept} done before, kept)" if sheet.kept else ""
     where = f"; results in {out_path}" if out_path else ""

@@ -62,7 +62,9 @@ class NativeSheet:
     kept: int
     columns: List[str]
     head: str
+    stopped: bool
     def __new__(cls, kind: str, text: str, resume: Optional[str] = None) -> NativeSheet: ...
+    def stop(self) -> None: ...
     def run(self, client: NativeClient, on_row: Callable[[int, str, str, str, Optional[Dict[str, Any]]], Any],
             concurrency: Optional[int] = None, org_id: Optional[str] = None, dry_run: bool = False) -> Dict[str, int]: ...
 
