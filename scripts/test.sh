@@ -16,7 +16,9 @@ rm -rf target/wheels target/py-test-venv
 .venv/bin/maturin build --release -q -m bindings-python/Cargo.toml -o target/wheels
 python3 -m venv target/py-test-venv
 PY="$PWD/target/py-test-venv/bin/python"
-"$PY" -m pip install -q target/wheels/webex_emergency-*.whl pytest mypy
+# nbclient, ipykernel and ipywidgets execute the example notebook (with its notebook progress bar);
+# pandas for AuditReport.to_pandas() there and in the tests.
+"$PY" -m pip install -q target/wheels/webex_emergency-*.whl pytest mypy nbclient nbformat ipykernel ipywidgets pandas
 (
   cd bindings-python
   echo "== Python: stubs are current, match the runtime, and type-check a sample"

@@ -10,6 +10,7 @@ from ._models import (Account, BulkResult, BulkResults, ComplianceStatus, Ecbn, 
                       EcbnInfo, LocationNotification, LocationParameters, LocationsStatus,
                       LocationStatusUpdate, LoginResult, Model, ModelList, OrgNotification,
                       PreparedRequest, RedSkyLocation)
+from ._sheet import SheetResults, SheetRow
 from ._simulator import Simulator
 
 __all__ = [
@@ -23,5 +24,5 @@ __all__ = [
     "Model", "ModelList", "Ecbn", "EcbnInfo", "EcbnDependencies", "OrgNotification",
     "LocationNotification", "Account", "RedSkyLocation", "LocationsStatus", "ComplianceStatus",
     "LocationStatusUpdate", "LoginResult", "LocationParameters", "PreparedRequest", "BulkResult",
-    "BulkResults",
+    "BulkResults", "SheetResults", "SheetRow",
 ]

@@ -15,6 +15,7 @@ if _TYPE_CHECKING:
 from . import _native, _progress
 from ._audit import AuditReport
 from ._models import MODELS, BulkResult, BulkResults, ModelList, PreparedRequest
+from ._sheet import SheetResults, SheetRow
 
 TokenSource = "Union[str, Callable[[], str], Callable[[bool], str], None]"
 # A forked child gets its own I/O runtime and connections (the parent's are not its own).
@@ -278,6 +279,29 @@ class Client(_ClientBase):
         cannot be reached; a failed read is a ``read-failed`` finding."""
         cb = _audit_progress(progress)
         return AuditReport(self._native.audit(concurrency, _locations(locations), org_id, cb))
+
+    def bulk_csv(self, kind: str, text: str, *, resume: Optional[str] = None, concurrency: int = 10,
+                 dry_run: bool = False, org_id: Optional[str] = None, progress: Any = None) -> SheetResults:
+        """Runs a bulk CSV sheet (the command line's ``bulk`` format): ``kind`` ``"ecbn"`` (columns
+        kind, id, selected, locationMemberId, optional elinEnabled; ``AuditReport.plan_csv()`` is
+        one) or ``"notification"`` (locationId, enabled, email). Every row is checked by the core;
+        a malformed row fails alone, naming its line and column. ``resume``: the text of an
+        earlier results file of the same input, whose done rows are not run again. ``progress``:
+        True for a bar (terminal or notebook), or a callable ``(done, total, failed)``."""
+        sheet = _native.NativeSheet(kind, text, resume)
+        rows: List[SheetRow] = []
+        show = _progress.callback(sheet.rows, "row", "failed") if progress is True else progress or None
+        failed = 0
+
+        def on_row(line: int, status: str, error: str, record: str, request: Any) -> None:
+            nonlocal failed
+            rows.append(SheetRow(line, status, error, record, request))
+            failed += status == "failed"
+            if show is not None:
+                show(len(rows), sheet.rows, failed)
+
+        counts = sheet.run(self._native, on_row, concurrency, org_id, dry_run)
+        return SheetResults(rows, counts, sheet.head, sheet.kept)
 
     def close(self) -> None:
         """Releases nothing yet (connections close with the process); kept for `with`."""

@@ -1,0 +1,48 @@
+"""``Client.bulk_csv``: the command line's bulk sheets from Python (and notebooks)."""
+import csv
+import io
+
+import webex_emergency as we
+
+
+def test_a_plan_applied_with_bulk_csv_clears_its_findings(sim, client):
+    report = client.audit()
+    plan = report.plan_csv()
+    planned = list(csv.DictReader(io.StringIO(plan)))
+    assert planned
+    dry = client.bulk_csv("ecbn", plan, dry_run=True)
+    assert dry.counts["planned"] == len(planned) and sim.journal()[-1]["method"] == "GET"
+    assert dry[0].request["method"] == "PUT"
+    results = client.bulk_csv("ecbn", plan)
+    assert isinstance(results, we.SheetResults)
+    assert [r.status for r in results] == ["done"] * len(planned)
+    assert [r.line for r in results] == list(range(2, len(planned) + 2))
+    assert "<table>" in results._repr_html_() and "done" in results._repr_html_()
+    rows = list(csv.DictReader(io.StringIO(results.to_csv())))
+    assert [r["id"] for r in rows] == [p["id"] for p in planned] and {r["status"] for r in rows} == {"done"}
+    after = {(f.entity.id, f.rule) for f in client.audit().findings}
+    assert not {(p["id"], rule) for p in planned for rule in p["rules"].split()} & after
+    # Resuming from those results runs nothing again.
+    again = client.bulk_csv("ecbn", plan, resume=results.to_csv())
+    assert len(again) == 0 and again.kept == len(planned)
+
+
+def test_malformed_rows_fail_alone_and_progress_is_called(ids, client):
+    text = f"kind,id,selected,locationMemberId\nperson,{ids['people'][0]},LOCATION_ECBN,\nrobot,x,LOCATION_ECBN,\n"
+    seen = []
+    results = client.bulk_csv("ecbn", text, progress=lambda done, total, failed: seen.append((done, total, failed)))
+    assert [(r.line, r.status) for r in results] == [(2, "done"), (3, "failed")]
+    assert results.failed[0].error.startswith("line 3, column kind:")
+    assert sorted(seen)[-1] == (2, 2, 1)
+    try:
+        client.bulk_csv("ecbn", "kind,id\n")
+    except we.ValidationError as e:
+        assert e.errors[0]["field"] == "line 1, column selected, locationMemberId"
+    else:
+        raise AssertionError("a header without the required columns is refused")
+    try:
+        client.bulk_csv("members", text)
+    except we.ConfigError as e:
+        assert "ecbn or notification" in str(e)
+    else:
+        raise AssertionError("an unknown kind of sheet is refused")
