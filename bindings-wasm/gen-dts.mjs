@@ -174,6 +174,40 @@ export interface AuditReport {
   elapsedMs: number;
 }
 
+export interface SheetOptions {
+  /** The text of an earlier results file of this input: its done rows are not run again. */
+  resume?: string;
+  /** Requests in flight at most (default 10). */
+  concurrency?: number;
+  /** Check every row and return its request; send nothing. */
+  dryRun?: boolean;
+  orgId?: string;
+  /** Once it aborts, rows not finished are \`skipped\`. */
+  signal?: AbortSignal;
+  /** Told of each row as it finishes. */
+  onRow?: (row: SheetRow) => void;
+}
+/** What became of one row of a bulk sheet. */
+export interface SheetRow {
+  /** Line in the input (the header is line 1). */
+  line: number;
+  status: 'done' | 'failed' | 'skipped' | 'planned';
+  /** \`line N, column C: message (rule)\`, or the API's status, message and tracking ID. */
+  error: string;
+  /** The row of the results file (CSV, with its line end). */
+  record: string;
+  /** The request a dry run would send. */
+  request: PreparedRequest | null;
+}
+export interface SheetResults {
+  rows: SheetRow[];
+  counts: { done: number; failed: number; skipped: number; planned: number };
+  /** Rows done before, kept from the resumed results file. */
+  kept: number;
+  /** The results file: the input columns plus status and error. */
+  csv: string;
+}
+
 export interface FieldError {
   field: string;
   rule: string;
@@ -251,6 +285,8 @@ out.push('export class Client {\n  constructor(options?: ClientOptions);');
 for (const res of Object.keys(resources)) out.push(`  readonly ${camel(res)}: ${pascal(res)}Api;`);
 out.push('  /** The emergency-readiness audit of the organization. */');
 out.push('  audit(options?: AuditOptions): Promise<AuditReport>;');
+out.push('  /** Runs a bulk CSV sheet (\'ecbn\' or \'notification\', the command line\'s format). */');
+out.push("  bulkCsv(kind: 'ecbn' | 'notification', text: string, options?: SheetOptions): Promise<SheetResults>;");
 out.push('  readonly baseUrl: string;\n}\n');
 
 const text = out.join('\n');

@@ -234,6 +234,20 @@ export class Client {
     return this._native.audit(options).catch((e) => { throw convert(e); });
   }
 
+  /** Runs a bulk CSV sheet, `kind` `'ecbn'` or `'notification'` (the command line's format; an
+   * audit's `reportPlanCsv` is one); options `{ resume, concurrency, dryRun, orgId, signal,
+   * onRow(row) }`. Resolves to `{ rows (in line order), counts, kept, csv }`, `csv` being the
+   * results file: the input columns plus status and error. */
+  bulkCsv(kind, text, options = {}) {
+    return this._native.bulkCsv(kind, text, options).then(
+      ({ rows, counts, kept, head }) => {
+        rows.sort((a, b) => a.line - b.line);
+        return { rows, counts, kept, csv: head + rows.map((r) => r.record).join('') };
+      },
+      (e) => { throw convert(e); },
+    );
+  }
+
   toString() {
     return `Client(${this.baseUrl})`;
   }

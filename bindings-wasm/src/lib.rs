@@ -17,6 +17,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use webex_emergency::bindings_api::{self, AuditArgs, BulkArgs, ClientOptions};
 use webex_emergency::paging::PageArgs;
+use webex_emergency::sheet::{RowStatus, Sheet};
 use webex_emergency::{Error, FieldError, TransportError, TransportKind};
 
 use crate::abort::AbortWatch;
@@ -164,18 +165,12 @@ impl NativeClient {
                 let _ = f.call3(&JsValue::NULL, &done.into(), &ok.into(), &failed.into());
             })
         });
-        let cancel = get(&options, "signal").dyn_into::<web_sys::AbortSignal>().ok().map(|signal| {
-            let mut watch = AbortWatch::new(signal);
-            webex_emergency::bulk::Cancel::when(async move {
-                let _ = (&mut watch.fired).await;
-            })
-        });
         let args = BulkArgs {
             concurrency,
             org_id: get_string(&options, "orgId"),
             dry_run: get(&options, "dryRun").as_bool().unwrap_or(false),
             progress,
-            cancel,
+            cancel: signal_cancel(&options),
         };
         future_to_promise(async move {
             let op = bindings_api::find(&operation).map_err(|e| js_error(&e))?;
@@ -205,6 +200,57 @@ impl NativeClient {
         })
     }
 
+    /// Runs a bulk CSV sheet (`ecbn` or `notification`, the command line's format); options
+    /// `{ resume, concurrency, dryRun, orgId, signal, onRow }`. `onRow(row)` is told of each row as
+    /// it finishes: `{ line, status, error, record, request }`. Once `signal` aborts, rows not
+    /// finished are `skipped`. Resolves to `{ rows, counts, kept, head }`.
+    #[wasm_bindgen(js_name = bulkCsv)]
+    pub fn bulk_csv(&self, kind: String, text: String, options: JsValue) -> Promise {
+        let client = self.client.clone();
+        let concurrency = match get_count(&options, "concurrency") {
+            Ok(c) => c,
+            Err(e) => return Promise::reject(&e),
+        };
+        let on_row = get(&options, "onRow").dyn_into::<Function>().ok();
+        let resume = get_string(&options, "resume");
+        let args = BulkArgs {
+            concurrency,
+            org_id: get_string(&options, "orgId"),
+            dry_run: get(&options, "dryRun").as_bool().unwrap_or(false),
+            progress: None,
+            cancel: signal_cancel(&options),
+        };
+        future_to_promise(async move {
+            let sheet = Sheet::read_named(&kind, &text, resume.as_deref()).map_err(|e| js_error(&e))?;
+            let (head, kept) = (sheet.head(), sheet.kept());
+            let mut rows = std::pin::pin!(sheet.run_with(&client, args).map_err(|e| js_error(&e))?);
+            let (array, counts) = (Array::new(), Object::new());
+            let mut tally = [0u32; 4];
+            while let Some(row) = rows.next().await {
+                tally[row.status as usize] += 1;
+                let o = Object::new();
+                set(&o, "line", &JsValue::from(row.line as f64));
+                set(&o, "status", &JsValue::from_str(row.status.as_str()));
+                set(&o, "error", &JsValue::from_str(&row.error));
+                set(&o, "record", &JsValue::from_str(&row.record));
+                set(&o, "request", &row.request.as_ref().map_or(JsValue::NULL, to_js));
+                if let Some(f) = &on_row {
+                    let _ = f.call1(&JsValue::NULL, &o);
+                }
+                array.push(&o);
+            }
+            for status in [RowStatus::Done, RowStatus::Failed, RowStatus::Skipped, RowStatus::Planned] {
+                set(&counts, status.as_str(), &JsValue::from(tally[status as usize]));
+            }
+            let out = Object::new();
+            set(&out, "rows", &array);
+            set(&out, "counts", &counts);
+            set(&out, "kept", &JsValue::from(kept as u32));
+            set(&out, "head", &JsValue::from_str(&head));
+            Ok(out.into())
+        })
+    }
+
     /// Runs the emergency-readiness audit; options `{ concurrency, locations, orgId,
     /// onProgress, signal }`. Resolves to the report as a plain object.
     pub fn audit(&self, options: JsValue) -> Promise {
@@ -216,6 +262,16 @@ impl NativeClient {
             report.map(|v| to_js(&v)).map_err(|e| js_error(&e))
         })
     }
+}
+
+/// The cancel of a bulk run whose options hold an `AbortSignal` as `signal`.
+fn signal_cancel(options: &JsValue) -> Option<webex_emergency::bulk::Cancel> {
+    get(options, "signal").dyn_into::<web_sys::AbortSignal>().ok().map(|signal| {
+        let mut watch = AbortWatch::new(signal);
+        webex_emergency::bulk::Cancel::when(async move {
+            let _ = (&mut watch.fired).await;
+        })
+    })
 }
 
 type ItemStream = std::pin::Pin<Box<dyn Stream<Item = Result<Value, Error>>>>;

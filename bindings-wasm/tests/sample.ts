@@ -2,7 +2,7 @@
 import {
   init, Client, APIError, ValidationError, RateLimitError, type Ecbn, type EcbnDependencies, type PreparedRequest,
   type BulkResult, type RedSkyLocation, type OrgNotification, type ComplianceStatus, type AuditReport, type Finding,
-  reportToCsv, reportToJson, reportPlanCsv,
+  reportToCsv, reportToJson, reportPlanCsv, type SheetResults, type SheetRow,
 } from '../pkg/index.js';
 
 export async function everything(person: string, ws: string, vl: string, hg: string, loc: string): Promise<string[]> {
@@ -49,7 +49,11 @@ export async function everything(person: string, ws: string, vl: string, hg: str
   );
   const report: AuditReport = await c.audit({ concurrency: 4, onProgress: (d, t, f) => void [d, t ?? -1, f] });
   const worst: Finding | undefined = report.findings.find((f) => f.severity === 'error');
-  const csv: string = reportToCsv(report) + reportToJson(report) + reportPlanCsv(report) + (worst?.location?.name ?? '');
+  const sheet: SheetResults = await c.bulkCsv('ecbn', reportPlanCsv(report), {
+    dryRun: true, concurrency: 4, signal: ac.signal, onRow: (r: SheetRow) => void [r.line, r.status, r.error, r.request?.url],
+  });
+  const csv: string = reportToCsv(report) + reportToJson(report) + reportPlanCsv(report) + (worst?.location?.name ?? '')
+    + sheet.csv + String(sheet.counts.planned + sheet.kept);
   for await (const p of c.people.list({ pageSize: 50 })) names.push(p.displayName ?? '', String(p.phoneNumbers?.length));
   try {
     await c.people.getEcbn(person);
