@@ -34,7 +34,7 @@ pub(crate) fn from_js(v: &JsValue, path: &str) -> Result<Value, FieldError> {
         .with(|replacer| JSON::stringify_with_replacer(v, replacer.as_ref()))
         .map_err(|thrown| match thrown.as_string() {
             Some(key) if key.is_empty() => FieldError::new(path, "type", "is NaN or Infinity, which JSON cannot carry"),
-            Some(key) => FieldError::new(path, "type", &["`", &key, "` is NaN or Infinity, which JSON cannot carry"].concat()),
+            Some(key) => FieldError::new(path, "type", ["`", &key, "` is NaN or Infinity, which JSON cannot carry"].concat()),
             None => FieldError::new(path, "type", "cannot be sent as JSON"),
         })?
         .as_string()
