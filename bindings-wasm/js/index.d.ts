@@ -450,6 +450,8 @@ export interface SheetRow {
   status: 'done' | 'failed' | 'skipped' | 'planned';
   /** `line N, column C: message (rule)`, or the API's status, message and tracking ID. */
   error: string;
+  /** The row's input cells as written (by `columns` of the results). */
+  cells: string[];
   /** The row of the results file (CSV, with its line end). */
   record: string;
   /** The request a dry run would send. */
@@ -460,6 +462,8 @@ export interface SheetResults {
   counts: { done: number; failed: number; skipped: number; planned: number };
   /** Rows done before, kept from the resumed results file. */
   kept: number;
+  /** The results file's columns: the input's, then status and error. */
+  columns: string[];
   /** The results file: the input columns plus status and error. */
   csv: string;
 }

@@ -236,13 +236,13 @@ export class Client {
 
   /** Runs a bulk CSV sheet, `kind` `'ecbn'` or `'notification'` (the command line's format; an
    * audit's `reportPlanCsv` is one); options `{ resume, concurrency, dryRun, orgId, signal,
-   * onRow(row) }`. Resolves to `{ rows (in line order), counts, kept, csv }`, `csv` being the
-   * results file: the input columns plus status and error. */
+   * onRow(row) }`. Resolves to `{ rows (in line order), counts, kept, columns, csv }`, `csv`
+   * being the results file: the input columns plus status and error. */
   bulkCsv(kind, text, options = {}) {
     return this._native.bulkCsv(kind, text, options).then(
-      ({ rows, counts, kept, head }) => {
+      ({ rows, counts, kept, head, columns }) => {
         rows.sort((a, b) => a.line - b.line);
-        return { rows, counts, kept, csv: head + rows.map((r) => r.record).join('') };
+        return { rows, counts, kept, columns, csv: head + rows.map((r) => r.record).join('') };
       },
       (e) => { throw convert(e); },
     );

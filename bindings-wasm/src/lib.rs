@@ -202,8 +202,8 @@ impl NativeClient {
 
     /// Runs a bulk CSV sheet (`ecbn` or `notification`, the command line's format); options
     /// `{ resume, concurrency, dryRun, orgId, signal, onRow }`. `onRow(row)` is told of each row as
-    /// it finishes: `{ line, status, error, record, request }`. Once `signal` aborts, rows not
-    /// finished are `skipped`. Resolves to `{ rows, counts, kept, head }`.
+    /// it finishes: `{ line, status, error, cells, record, request }`. Once `signal` aborts, rows
+    /// not finished are `skipped`. Resolves to `{ rows, counts, kept, head, columns }`.
     #[wasm_bindgen(js_name = bulkCsv)]
     pub fn bulk_csv(&self, kind: String, text: String, options: JsValue) -> Promise {
         let client = self.client.clone();
@@ -222,7 +222,7 @@ impl NativeClient {
         };
         future_to_promise(async move {
             let sheet = Sheet::read_named(&kind, &text, resume.as_deref()).map_err(|e| js_error(&e))?;
-            let (head, kept) = (sheet.head(), sheet.kept());
+            let (head, kept, columns) = (sheet.head(), sheet.kept(), sheet.result_columns());
             let mut rows = std::pin::pin!(sheet.run_with(&client, args).map_err(|e| js_error(&e))?);
             let (array, counts) = (Array::new(), Object::new());
             let mut tally = [0u32; 4];
@@ -233,6 +233,7 @@ impl NativeClient {
                 set(&o, "status", &JsValue::from_str(row.status.as_str()));
                 set(&o, "error", &JsValue::from_str(&row.error));
                 set(&o, "record", &JsValue::from_str(&row.record));
+                set(&o, "cells", &row.cells.iter().map(|c| JsValue::from_str(c)).collect::<Array>());
                 set(&o, "request", &row.request.as_ref().map_or(JsValue::NULL, to_js));
                 if let Some(f) = &on_row {
                     let _ = f.call1(&JsValue::NULL, &o);
@@ -247,6 +248,7 @@ impl NativeClient {
             set(&out, "counts", &counts);
             set(&out, "kept", &JsValue::from(kept as u32));
             set(&out, "head", &JsValue::from_str(&head));
+            set(&out, "columns", &columns.iter().map(|c| JsValue::from_str(c)).collect::<Array>());
             Ok(out.into())
         })
     }

@@ -37,6 +37,8 @@ struct State {
     done: bool,
     /// The first item of the last page: a server that sends the same page again ends the list.
     last_first: Option<Value>,
+    /// An error to give after the page just read (its items are not lost).
+    fail_next: Option<Error>,
 }
 
 /// The value at `path` inside `v`.
@@ -129,6 +131,7 @@ pub fn pages(client: &Client, op: &'static Operation, args: PageArgs) -> impl St
             seen: HashSet::new(),
             done: false,
             last_first: None,
+            fail_next: None,
         }),
     };
     futures_util::stream::unfold(Some(state), |state| async move {
@@ -146,6 +149,9 @@ pub fn pages(client: &Client, op: &'static Operation, args: PageArgs) -> impl St
 }
 
 async fn next_page(s: &mut State) -> Result<Value, Error> {
+    if let Some(e) = s.fail_next.take() {
+        return Err(e);
+    }
     let op = s.op;
     let mut call = Call::<Value>::new(&s.client, op, None, (None, Vec::new()));
     let max = match op.paging {
@@ -165,7 +171,7 @@ async fn next_page(s: &mut State) -> Result<Value, Error> {
         call = call.org_id(org.clone());
     }
     call.url = s.next.take();
-    let (page, link) = call.send_with_link().await?;
+    let (page, link, headers_seen) = call.send_with_link().await?;
     let mut page = op.read_answer(page)?;
     let items = page_items(op, &page);
     let repeated = !items.is_empty() && items.first() == s.last_first.as_ref();
@@ -183,6 +189,16 @@ async fn next_page(s: &mut State) -> Result<Value, Error> {
                         return Err(op.decode_error("the server linked back to a page already read; the list stops here".into()));
                     }
                     s.next = Some(next);
+                }
+                // In a browser a full page without a readable Link or tracking ID means the
+                // server hides its headers from the page (CORS): more items may exist, so the
+                // list ends with an error after this page instead of looking complete.
+                _ if cfg!(target_arch = "wasm32") && n > 0 && n >= max && link.is_none() && !headers_seen => {
+                    s.fail_next = Some(op.decode_error(format!(
+                        "a full page of {n} items came without a readable Link header: the server does not expose \
+                         its headers to this page (CORS Access-Control-Expose-Headers must list Link and trackingid), \
+                         so the rest of the list cannot be read"
+                    )));
                 }
                 _ => s.done = true,
             }

@@ -168,6 +168,8 @@ pub struct RowResult {
     pub status: RowStatus,
     /// Why it failed or was skipped (empty otherwise).
     pub error: String,
+    /// The row's input cells, as written (by the input's columns, without `status` and `error`).
+    pub cells: Vec<String>,
     /// The row for the results file: the input cells, the status and the error.
     pub record: String,
     /// The validated request, token and secrets masked (dry runs only).
@@ -517,7 +519,7 @@ impl Sheet {
                 Err(e) => (RowStatus::Failed, row_error(&e), None),
             };
             let record = result_record(&row.cells, status, &error);
-            RowResult { line: row.line, status, error, record, request }
+            RowResult { line: row.line, status, error, record, request, cells: row.cells.clone() }
         })
     }
 }

@@ -1,78 +1,217 @@
-// The admin page: every value shown comes from the package, every check is the core's.
-import { init, Client, ValidationError, APIError } from '../../pkg/index.js';
+// The emergency-readiness dashboard: connect, audit, look at the findings, export them, and
+// apply a bulk ECBN CSV (the audit's plan or a file). Every value and every check comes from the
+// package (the audit, the plan, the rows' validation are the core's); this file only shows them.
+// The token stays in this module's memory: never in storage or the URL.
+import {
+  init, Client, AuthenticationError, PermissionDeniedError, TransportError, ValidationError, APIError,
+  reportToCsv, reportToJson, reportPlanCsv,
+} from '../../pkg/index.js';
+import { $, el, PagedTable, download, options } from './view.js';
 
-const $ = (id) => document.getElementById(id);
 let client = null;
+let report = null;
+let csvText = null;
+let results = null;
+let running = null;
 
-function show(error) {
-  if (!error) {
-    $('error').textContent = '';
-    return;
-  }
-  if (error instanceof ValidationError) {
-    $('error').textContent = `Not sent: ${error.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`;
-  } else if (error instanceof APIError) {
-    $('error').textContent = `Webex answered ${error.status}: ${error.apiMessage} (tracking ID ${error.trackingId})`;
-  } else {
-    $('error').textContent = String(error.message ?? error);
-  }
+function say(text, bad = false) {
+  $('message').textContent = text;
+  $('message').className = bad ? 'bad' : '';
 }
 
-function row(scope, s) {
-  const tr = document.createElement('tr');
-  for (const text of [scope, String(s.emergencyCallNotificationEnabled ?? ''), s.emailAddress ?? '']) {
-    const td = document.createElement('td');
-    td.textContent = text;
-    tr.append(td);
+/** What an admin should read for an error, and what to do about it. */
+function explain(e) {
+  const base = $('base-url').value.trim();
+  if (e instanceof AuthenticationError) {
+    return 'The access token was refused (401). Get a new token (developer.webex.com, or your ' +
+      'integration) and connect again.';
   }
-  return tr;
+  if (e instanceof PermissionDeniedError) {
+    return 'The token may not read these settings (403): use a full or read-only administrator\'s ' +
+      `token with the spark-admin:telephony_config scopes. (${e.apiMessage})`;
+  }
+  if (e instanceof ValidationError) {
+    return `Not sent: ${e.errors.map((x) => `${x.field}: ${x.message} (${x.rule})`).join('; ')}`;
+  }
+  if (e instanceof APIError) {
+    return `Webex answered ${e.status}: ${e.apiMessage || e.message} (tracking ID ${e.trackingId}).`;
+  }
+  if (e instanceof TransportError && e.kind !== 'aborted' && e.kind !== 'timeout') {
+    return `The browser could not reach ${base}. Either the address is wrong or down, or that server ` +
+      'does not allow requests from this page (CORS): the browser blocks the answer. Check the base URL; ' +
+      'for a server without CORS, run the audit with the command line (`webex-emergency audit`) instead. ' +
+      `(${e.message})`;
+  }
+  return String(e?.message ?? e);
 }
 
-async function refresh() {
-  const person = $('person-id').value.trim();
-  const location = $('location-id').value.trim();
-  const [org, loc, ecbn] = await Promise.all([
-    client.notifications.getOrg(),
-    location ? client.notifications.getLocation(location) : null,
-    person ? client.people.getEcbn(person) : null,
-  ]);
-  const body = $('notifications').querySelector('tbody');
-  body.replaceChildren(row('Organization', org), ...(loc ? [row('Location', loc)] : []));
-  if (ecbn) {
-    const info = ecbn.directLineInfo ?? {};
-    $('ecbn-selected').textContent = ecbn.selected ?? '';
-    $('ecbn-number').textContent = info.effectiveValue ?? '';
-    $('ecbn-quality').textContent = info.quality ?? '';
-    $('ecbn-quality').className = `quality-${info.quality}`;
-  }
-}
+// -- Connect -------------------------------------------------------------------------------------
 
 $('connect').addEventListener('submit', async (ev) => {
   ev.preventDefault();
-  show(null);
+  say('Connecting…');
   try {
     await init();
-    client = new Client({ baseUrl: $('base-url').value.trim(), token: $('token').value.trim() });
-    await refresh();
-    $('status').textContent = 'Loaded.';
+    const orgId = $('org-id').value.trim() || undefined;
+    const next = new Client({ baseUrl: $('base-url').value.trim(), token: $('token').value.trim(), orgId });
+    await next.locations.listPage({ max: 1 }); // proves the token and that the browser may call the API
+    client = next;
+    $('audit-section').hidden = false;
+    $('bulk-section').hidden = false;
+    say('Connected. Run the audit.');
   } catch (e) {
-    show(e);
+    say(explain(e), true);
   }
 });
 
-$('update').addEventListener('submit', async (ev) => {
-  ev.preventDefault();
-  show(null);
-  $('status').textContent = '';
-  if (!client) return show(new Error('Load first.'));
-  const update = { selected: $('selected').value };
-  const member = $('member-id').value.trim();
-  if (member) update.locationMemberId = member;
-  try {
-    await client.people.updateEcbn($('person-id').value.trim(), update);
-    await refresh();
-    $('status').textContent = `Updated: ${update.selected}.`;
-  } catch (e) {
-    show(e);
-  }
+// -- Audit ---------------------------------------------------------------------------------------
+
+const findingsTable = new PagedTable({
+  body: $('findings').querySelector('tbody'), prev: $('prev-page'), next: $('next-page'), text: $('page-text'),
+  render: (f) => el('tr', [
+    el('td', f.severity, `sev-${f.severity}`),
+    el('td', f.rule),
+    el('td', `${f.entity.kind}: ${f.entity.name || f.entity.id}`),
+    el('td', f.location?.name ?? ''),
+    el('td', [el('div', f.message), el('div', `Fix: ${f.fix}`, 'fix')]),
+  ]),
 });
+
+function progress(bar, text, done, total, failed, failures) {
+  bar.max = total || Math.max(done, 1);
+  bar.value = done;
+  text.textContent = `${done} / ${total ?? '…'}${failed ? `, ${failed} ${failures}` : ''}`;
+}
+
+async function runAudit() {
+  if (!client) return;
+  $('run-audit').disabled = true;
+  say('Auditing…');
+  try {
+    report = await client.audit({
+      onProgress: (done, total, failed) => progress($('audit-progress'), $('audit-progress-text'), done, total, failed,
+        'reads failed'),
+    });
+    showReport();
+    say(`Audited in ${(report.elapsedMs / 1000).toFixed(1)} s.`);
+  } catch (e) {
+    say(explain(e), true);
+  } finally {
+    $('run-audit').disabled = false;
+  }
+}
+
+function showReport() {
+  const c = report.counts;
+  $('counts').replaceChildren(...['error', 'warning', 'info'].map((s) => el('span', `${c[s]} ${s}${c[s] === 1 ? '' : 's'}`,
+    `sev-${s}`)));
+  $('locations').querySelector('tbody').replaceChildren(...report.byLocation.map((l) => el('tr', [
+    el('td', l.name), el('td', String(l.members)), el('td', String(l.findings.error), 'sev-error'),
+    el('td', String(l.findings.warning), 'sev-warning'), el('td', String(l.findings.info)), el('td', l.ecbnQuality ?? ''),
+  ])));
+  options($('filter-rule'), [...new Set(report.findings.map((f) => f.rule))].sort().map((r) => [r, r]));
+  options($('filter-location'), report.byLocation.map((l) => [l.id, l.name]));
+  $('report').hidden = false;
+  $('use-plan').disabled = false;
+  filter();
+}
+
+function filter() {
+  const severity = $('filter-severity').value;
+  const rule = $('filter-rule').value;
+  const location = $('filter-location').value;
+  const name = $('filter-name').value.trim().toLowerCase();
+  const shown = report.findings.filter((f) => (!severity || f.severity === severity) && (!rule || f.rule === rule)
+    && (!location || f.location?.id === location) && (!name || f.entity.name.toLowerCase().includes(name)));
+  $('shown').textContent = `${shown.length} of ${report.findings.length} findings`;
+  findingsTable.set(shown);
+}
+
+$('run-audit').addEventListener('click', runAudit);
+for (const id of ['filter-severity', 'filter-rule', 'filter-location']) $(id).addEventListener('change', filter);
+$('filter-name').addEventListener('input', filter);
+$('export-csv').addEventListener('click', () => download('findings.csv', reportToCsv(report), 'text/csv'));
+$('export-json').addEventListener('click', () => download('findings.json', reportToJson(report), 'application/json'));
+
+// -- Bulk ----------------------------------------------------------------------------------------
+
+function useCsv(text, what) {
+  csvText = text;
+  results = null;
+  $('preview').disabled = false;
+  $('apply').disabled = false;
+  $('rows').hidden = true;
+  $('download-results').hidden = true;
+  $('audit-again').hidden = true;
+  $('bulk-summary').textContent = `${what}: ${text.trim().split(/\r?\n/).length - 1} rows. Preview them first.`;
+}
+
+async function readFile(file) {
+  useCsv(await file.text(), file.name);
+}
+
+$('csv-file').addEventListener('change', () => $('csv-file').files[0] && readFile($('csv-file').files[0]));
+$('drop').addEventListener('dragover', (ev) => { ev.preventDefault(); $('drop').classList.add('over'); });
+$('drop').addEventListener('dragleave', () => $('drop').classList.remove('over'));
+$('drop').addEventListener('drop', (ev) => {
+  ev.preventDefault();
+  $('drop').classList.remove('over');
+  if (ev.dataTransfer.files[0]) readFile(ev.dataTransfer.files[0]);
+});
+$('use-plan').addEventListener('click', () => useCsv(reportPlanCsv(report), "The audit's plan"));
+
+function cell(r, columns, name) {
+  const i = columns.indexOf(name);
+  return i >= 0 ? r.cells[i] ?? '' : '';
+}
+
+function rowView(r, columns) {
+  const member = cell(r, columns, 'name') || `${cell(r, columns, 'kind')} ${cell(r, columns, 'id')}`.trim();
+  const detail = r.request ? `${r.request.method} ${r.request.path} ${JSON.stringify(r.request.body)}` : r.error;
+  return el('tr', [el('td', String(r.line)), el('td', r.status, `st-${r.status}`), el('td', member), el('td', detail)]);
+}
+
+async function runSheet(dryRun) {
+  if (!client || csvText === null) return;
+  const abort = new AbortController();
+  running = abort;
+  for (const id of ['preview', 'apply', 'run-audit']) $(id).disabled = true;
+  $('cancel').disabled = dryRun;
+  const body = $('rows').querySelector('tbody');
+  body.replaceChildren();
+  $('rows').hidden = false;
+  const total = csvText.trim().split(/\r?\n/).length - 1;
+  let done = 0;
+  let failed = 0;
+  try {
+    results = await client.bulkCsv('ecbn', csvText, {
+      dryRun, signal: abort.signal,
+      onRow: (r) => {
+        done += 1;
+        failed += r.status === 'failed';
+        progress($('bulk-progress'), $('bulk-progress-text'), done, total, failed, 'failed');
+      },
+    });
+    body.replaceChildren(...results.rows.slice(0, 1000).map((r) => rowView(r, results.columns)));
+    const c = results.counts;
+    const shown = results.rows.length > 1000 ? ' (the first 1,000 rows shown; the results CSV has all)' : '';
+    $('bulk-summary').textContent = dryRun
+      ? `Preview: ${c.planned} rows valid, ${c.failed} with errors; nothing was sent.${shown}`
+      : `Applied: ${c.done} done, ${c.failed} failed, ${c.skipped} skipped.${shown}`;
+    $('download-results').hidden = dryRun;
+    $('audit-again').hidden = dryRun;
+  } catch (e) {
+    say(explain(e), true);
+    $('bulk-summary').textContent = 'Not run: see the message above.';
+  } finally {
+    running = null;
+    $('cancel').disabled = true;
+    for (const id of ['preview', 'apply', 'run-audit']) $(id).disabled = false;
+  }
+}
+
+$('preview').addEventListener('click', () => runSheet(true));
+$('apply').addEventListener('click', () => runSheet(false));
+$('cancel').addEventListener('click', () => running?.abort());
+$('download-results').addEventListener('click', () => download('results.csv', results.csv, 'text/csv'));
+$('audit-again').addEventListener('click', runAudit);

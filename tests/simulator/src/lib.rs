@@ -190,6 +190,9 @@ struct Shared {
     faults: Mutex<FaultState>,
     tokens: RwLock<Vec<String>>,
     expose: AtomicBool,
+    /// With `expose`: whether Retry-After is among the exposed headers (a server may expose
+    /// Link and trackingid but not Retry-After).
+    expose_retry_after: AtomicBool,
     seq: AtomicU64,
     config: Mutex<(u64, usize, bool)>,
 }
@@ -283,6 +286,7 @@ impl Simulator {
             }),
             tokens: RwLock::new(config.tokens.clone()),
             expose: AtomicBool::new(config.expose_headers),
+            expose_retry_after: AtomicBool::new(true),
             seq: AtomicU64::new(0),
             config: Mutex::new((config.seed, config.size, config.redsky)),
         });
@@ -516,7 +520,8 @@ fn mask_secrets(v: &mut Value) {
 fn cors(shared: &Shared, h: &mut HeaderMap) {
     h.insert("access-control-allow-origin", HeaderValue::from_static("*"));
     if shared.expose.load(Ordering::Relaxed) {
-        h.insert("access-control-expose-headers", HeaderValue::from_static("Retry-After, trackingid, Link"));
+        let exposed = if shared.expose_retry_after.load(Ordering::Relaxed) { "Retry-After, trackingid, Link" } else { "trackingid, Link" };
+        h.insert("access-control-expose-headers", HeaderValue::from_static(exposed));
     }
 }
 
@@ -626,10 +631,14 @@ async fn control(shared: &Shared, method: &Method, path: &str, query: &HashMap<S
             if let Some(b) = parsed.get("exposeHeaders").and_then(Value::as_bool) {
                 shared.expose.store(b, Ordering::Relaxed);
             }
+            if let Some(b) = parsed.get("exposeRetryAfter").and_then(Value::as_bool) {
+                shared.expose_retry_after.store(b, Ordering::Relaxed);
+            }
             if let Some(t) = parsed.get("tokens").and_then(Value::as_array) {
                 *shared.tokens.write().unwrap() = t.iter().filter_map(|x| x.as_str().map(String::from)).collect();
             }
-            json_response(200, &json!({"ok": true, "exposeHeaders": shared.expose.load(Ordering::Relaxed)}))
+            json_response(200, &json!({"ok": true, "exposeHeaders": shared.expose.load(Ordering::Relaxed),
+                "exposeRetryAfter": shared.expose_retry_after.load(Ordering::Relaxed)}))
         }
         _ => json_response(404, &json!({"message": "unknown control endpoint"})),
     }
