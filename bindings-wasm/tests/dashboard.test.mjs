@@ -173,14 +173,20 @@ async function downloadedPlan(page) {
   });
 }
 
-test('cancel stops a bulk run: finished rows done, the rest skipped', async () => {
+test('a dropped CSV; cancel stops its run: finished rows done, the rest skipped', async () => {
   await sim.control('POST', '/_sim/reset', { seed: 42, size: 400 });
   await sim.faults({});
   const dir = await sim.directory();
   const { page } = await open();
   await page.waitForSelector('#message:has-text("Connected")');
   const csv = `kind,id,selected,locationMemberId\n${dir.people.slice(0, 200).map((p) => `person,${p},LOCATION_ECBN,`).join('\n')}\n`;
-  await page.setInputFiles('#csv-file', { name: 'many.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  // Dropped on the drop zone, as an admin drags a file from the desktop.
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], 'many.csv', { type: 'text/csv' }));
+    document.getElementById('drop').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, csv);
+  await page.waitForSelector('#bulk-summary:has-text("many.csv: 200 rows")');
   await sim.faults({ latencyMs: 40 });
   await page.click('#apply');
   await page.waitForFunction(() => Number(document.getElementById('bulk-progress').value) >= 10);
