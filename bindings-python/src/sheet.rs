@@ -69,8 +69,8 @@ impl NativeSheet {
     }
 
     /// Runs every row with `client` (once per sheet). `on_row(line, status, error, record,
-    /// request)` is called as each row finishes (`record` is its results-file line, `request`
-    /// the validated request of a dry run). Ctrl-C or an exception from `on_row` stops the run:
+    /// request, code)` is called as each row finishes (`record` is its results-file line,
+    /// `request` the validated request of a dry run, `code` the error code of a failed row). Ctrl-C or an exception from `on_row` stops the run:
     /// requests in flight end, the remaining rows are `skipped`, then it is raised. Returns the
     /// count of rows per status.
     #[pyo3(signature = (client, on_row, concurrency=None, org_id=None, dry_run=false))]
@@ -100,7 +100,7 @@ impl NativeSheet {
                 Python::attach(|py| {
                     let request = row.request.as_ref().map(|r| to_py(py, r)).transpose();
                     let called = request.and_then(|request| {
-                        on_row.call1(py, (row.line, row.status.as_str(), row.error, row.record, request))
+                        on_row.call1(py, (row.line, row.status.as_str(), row.error, row.record, request, row.code))
                     });
                     if let Err(e) = called {
                         seen.set(e);

@@ -230,3 +230,45 @@ def test_a_progress_bar_with_rate_and_eta_on_a_terminal(sim, tmp_path):
     assert status == 1  # the bad row
     assert "61/61" in shown and "row/s" in shown and "failed=1" in shown, shown
     assert TOKEN not in shown
+
+
+def test_nothing_is_lost_from_a_results_file_by_bad_options_or_a_dry_run(sim, tmp_path):
+    d = sim.directory()
+    text, rows = members_csv(d, 6)
+    src = tmp_path / "in.csv"
+    src.write_text(text)
+    out = tmp_path / "results.csv"
+    sim.set_faults({"script": [{"status": 400}]})  # the first row fails
+    r = cli(sim, "bulk", "ecbn", "--csv", str(src), "--out", str(out), "--concurrency", "1", "--max-retries", "0")
+    assert r.returncode == 1
+    before = out.read_text()
+    assert [x["status"] for x in read_results(out)].count("failed") == 1
+    r = cli(sim, "bulk", "ecbn", "--csv", str(src), "--resume", str(out), "--concurrency", "0")
+    assert r.returncode == 2 and out.read_text() == before
+    r = cli(sim, "bulk", "ecbn", "--csv", str(src), "--resume", str(out), "--dry-run")
+    assert r.returncode == 0 and out.read_text() == before and r.stdout.count("planned") == 1
+    r = cli(sim, "bulk", "ecbn", "--csv", str(src), "--resume", str(out), "--dry-run", "--out", str(out))
+    assert r.returncode == 2 and out.read_text() == before
+    # The results file itself as input: only its failed row runs again.
+    again = tmp_path / "again.csv"
+    start = len(sim.journal())
+    r = cli(sim, "bulk", "ecbn", "--csv", str(out), "--out", str(again))
+    assert r.returncode == 0, r.stderr
+    assert len([e for e in sim.journal()[start:] if e["method"] == "PUT"]) == 1
+    assert [x["status"] for x in read_results(again)] == ["done"] * 6
+
+
+def test_a_refused_token_exits_3_without_sending_every_row(sim, tmp_path):
+    d = sim.directory()
+    text, rows = members_csv(d, 150)
+    src = tmp_path / "in.csv"
+    src.write_text(text)
+    e = env()
+    e["WEBEX_ACCESS_TOKEN"] = "not-the-token-4411"
+    p = subprocess.run(command(sim, "bulk", "ecbn", "--csv", str(src), "--out", str(tmp_path / "r.csv")),
+                       capture_output=True, text=True, env=e, timeout=120)
+    assert p.returncode == 3, p.stderr
+    assert "401" in p.stderr and "not-the-token-4411" not in p.stderr + p.stdout
+    assert len(sim.journal()) <= 50
+    results = read_results(tmp_path / "r.csv")
+    assert len(results) == 150 and {x["status"] for x in results} == {"failed", "skipped"}

@@ -46,3 +46,20 @@ def test_malformed_rows_fail_alone_and_progress_is_called(ids, client):
         assert "ecbn or notification" in str(e)
     else:
         raise AssertionError("an unknown kind of sheet is refused")
+
+
+def test_an_interrupt_returns_the_rows_so_far_marked_stopped(sim, ids, client):
+    sim.set_faults({"latencyMs": 20})
+    text = "kind,id,selected,locationMemberId\n" + "".join(f"person,{p},LOCATION_ECBN,\n" for p in ids["people"][:60])
+
+    def interrupt_at_5(done, total, failed):
+        if done == 5:
+            raise KeyboardInterrupt
+
+    results = client.bulk_csv("ecbn", text, concurrency=2, progress=interrupt_at_5)
+    sim.set_faults({})
+    assert results.stopped and "stopped" in repr(results)
+    assert len(results) == 60 and results.counts["skipped"] > 0
+    assert {r.status for r in results} <= {"done", "skipped"}
+    again = client.bulk_csv("ecbn", text, resume=results.to_csv())
+    assert again.kept == results.counts["done"] and {r.status for r in again} == {"done"}

@@ -447,6 +447,8 @@ export interface SheetOptions {
 export interface SheetRow {
   /** Line in the input (the header is line 1). */
   line: number;
+  /** Rows this run runs (without the rows kept from a resumed results file). */
+  total: number;
   status: 'done' | 'failed' | 'skipped' | 'planned';
   /** `line N, column C: message (rule)`, or the API's status, message and tracking ID. */
   error: string;

@@ -202,7 +202,7 @@ impl NativeClient {
 
     /// Runs a bulk CSV sheet (`ecbn` or `notification`, the command line's format); options
     /// `{ resume, concurrency, dryRun, orgId, signal, onRow }`. `onRow(row)` is told of each row as
-    /// it finishes: `{ line, status, error, cells, record, request }`. Once `signal` aborts, rows
+    /// it finishes: `{ line, total, status, error, cells, record, request }` (`total`: rows to run). Once `signal` aborts, rows
     /// not finished are `skipped`. Resolves to `{ rows, counts, kept, head, columns }`.
     #[wasm_bindgen(js_name = bulkCsv)]
     pub fn bulk_csv(&self, kind: String, text: String, options: JsValue) -> Promise {
@@ -222,7 +222,7 @@ impl NativeClient {
         };
         future_to_promise(async move {
             let sheet = Sheet::read_named(&kind, &text, resume.as_deref()).map_err(|e| js_error(&e))?;
-            let (head, kept, columns) = (sheet.head(), sheet.kept(), sheet.result_columns());
+            let (head, kept, columns, total) = (sheet.head(), sheet.kept(), sheet.result_columns(), sheet.len());
             let mut rows = std::pin::pin!(sheet.run_with(&client, args).map_err(|e| js_error(&e))?);
             let (array, counts) = (Array::new(), Object::new());
             let mut tally = [0u32; 4];
@@ -230,6 +230,7 @@ impl NativeClient {
                 tally[row.status as usize] += 1;
                 let o = Object::new();
                 set(&o, "line", &JsValue::from(row.line as f64));
+                set(&o, "total", &JsValue::from(total as u32));
                 set(&o, "status", &JsValue::from_str(row.status.as_str()));
                 set(&o, "error", &JsValue::from_str(&row.error));
                 set(&o, "record", &JsValue::from_str(&row.record));

@@ -44,6 +44,10 @@ impl Cancel {
         let fired: BoxFuture<'static, ()> = Box::pin(fired);
         Cancel(fired.shared())
     }
+    /// Finishes when the cancel fires.
+    pub(crate) async fn fired(&self) {
+        self.0.clone().await
+    }
 }
 
 impl std::fmt::Debug for Cancel {

@@ -248,18 +248,15 @@ impl<R> Call<R> {
 impl<R: Json + MaybeSend + 'static> Call<R> {
     /// Sends the call (same as `.await`).
     pub async fn send(self) -> Result<R, Error> {
-        self.send_with_link().await.map(|(answer, _, _)| answer)
+        self.send_with_link().await.map(|(answer, _)| answer)
     }
 
-    /// Sends the call; gives the answer, its `Link` header, and whether the answer's headers
-    /// could be read at all (its `trackingid` or `Link` was seen: a browser hides both when the
-    /// server does not expose them).
-    pub(crate) async fn send_with_link(self) -> Result<(R, Option<String>, bool), Error> {
+    /// Sends the call; gives the answer and its `Link` header.
+    pub(crate) async fn send_with_link(self) -> Result<(R, Option<String>), Error> {
         self.check()?;
         let (client, request) = self.into_request();
         let answer = retry::execute(&client, &request).await?;
-        let headers_seen = answer.tracking_id.is_some() || answer.link.is_some();
-        Ok((retry::decode(request.operation, &answer)?, answer.link, headers_seen))
+        Ok((retry::decode(request.operation, &answer)?, answer.link))
     }
 }
 

@@ -39,6 +39,8 @@ struct State {
     last_first: Option<Value>,
     /// An error to give after the page just read (its items are not lost).
     fail_next: Option<Error>,
+    /// Whether a page of this list came with a `Link` header.
+    link_seen: bool,
 }
 
 /// The value at `path` inside `v`.
@@ -132,6 +134,7 @@ pub fn pages(client: &Client, op: &'static Operation, args: PageArgs) -> impl St
             done: false,
             last_first: None,
             fail_next: None,
+            link_seen: false,
         }),
     };
     futures_util::stream::unfold(Some(state), |state| async move {
@@ -171,7 +174,8 @@ async fn next_page(s: &mut State) -> Result<Value, Error> {
         call = call.org_id(org.clone());
     }
     call.url = s.next.take();
-    let (page, link, headers_seen) = call.send_with_link().await?;
+    let (page, link) = call.send_with_link().await?;
+    s.link_seen |= link.is_some();
     let mut page = op.read_answer(page)?;
     let items = page_items(op, &page);
     let repeated = !items.is_empty() && items.first() == s.last_first.as_ref();
@@ -190,14 +194,16 @@ async fn next_page(s: &mut State) -> Result<Value, Error> {
                     }
                     s.next = Some(next);
                 }
-                // In a browser a full page without a readable Link or tracking ID means the
-                // server hides its headers from the page (CORS): more items may exist, so the
-                // list ends with an error after this page instead of looking complete.
-                _ if cfg!(target_arch = "wasm32") && n > 0 && n >= max && link.is_none() && !headers_seen => {
+                // In a browser a full page without a readable Link, on a list that never showed
+                // one, may mean the server hides the header from the page (CORS): more items may
+                // exist, so the list ends with an error after this page instead of looking
+                // complete (a list of exactly one full page is reported too: it cannot be told
+                // apart).
+                _ if cfg!(target_arch = "wasm32") && n > 0 && n >= max && link.is_none() && !s.link_seen => {
                     s.fail_next = Some(op.decode_error(format!(
-                        "a full page of {n} items came without a readable Link header: the server does not expose \
-                         its headers to this page (CORS Access-Control-Expose-Headers must list Link and trackingid), \
-                         so the rest of the list cannot be read"
+                        "a full page of {n} items came without a readable Link header: the list may go on, but \
+                         the server does not expose Link to this page (CORS Access-Control-Expose-Headers), so \
+                         the rest cannot be read (or the list has exactly {n} items)"
                     )));
                 }
                 _ => s.done = true,

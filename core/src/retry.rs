@@ -203,6 +203,8 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
     let started = rt::now_ms();
     let deadline_ms = started + policy.total_deadline.as_secs_f64() * 1000.0;
     let mut retries = 0u32;
+    // Every attempt sent, for the request log (a token refresh is an attempt, not a retry).
+    let mut attempts = 0u32;
     let mut refreshed = false;
     loop {
         // Waits for the token provider and for a bulk slot count against the deadline too.
@@ -226,6 +228,7 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
             };
             let limit = client.inner.timeout.min(remaining());
             attempt_started = rt::now_ms();
+            attempts += 1;
             attempt(client, method, url, request.body.as_deref(), &token, &tracking_id, limit).await
         };
         let log = |status: Option<u16>, error: Option<&str>, retry_in: Option<Duration>| {
@@ -234,7 +237,7 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
                     operation: name,
                     method: method.as_str(),
                     url: url.clone(),
-                    attempt: retries + 1,
+                    attempt: attempts,
                     status,
                     error: error.map(str::to_string),
                     elapsed_ms: rt::now_ms() - attempt_started,

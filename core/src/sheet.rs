@@ -14,7 +14,7 @@ use crate::bindings_api::{call_op, checked_concurrency, failed_call, find, inval
 use crate::bulk::{self, BulkOptions};
 use crate::call::Call;
 use crate::client::Client;
-use crate::error::{Error, FieldError, TransportKind};
+use crate::error::{ApiErrorKind, Error, FieldError, TransportKind};
 use crate::platform::MaybeSend;
 use crate::wire::ModelInfo;
 
@@ -168,6 +168,8 @@ pub struct RowResult {
     pub status: RowStatus,
     /// Why it failed or was skipped (empty otherwise).
     pub error: String,
+    /// The error code of a failed row (`validation`, `authentication`, `not_found`, ...).
+    pub code: Option<&'static str>,
     /// The row's input cells, as written (by the input's columns, without `status` and `error`).
     pub cells: Vec<String>,
     /// The row for the results file: the input cells, the status and the error.
@@ -215,7 +217,12 @@ fn records(text: &str) -> impl Iterator<Item = (u64, Result<Vec<Option<String>>,
             offset += 1;
         }
         let offset = offset.min(bytes.len()).max(counted_to);
-        line += bytes[counted_to..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+        // A line ends at `\n`, or at a `\r` not followed by one (old spreadsheets' CR files).
+        let span = &bytes[counted_to..offset];
+        let ends = span.iter().enumerate().filter(|&(i, &b)| {
+            b == b'\n' || (b == b'\r' && bytes.get(counted_to + i + 1) != Some(&b'\n'))
+        });
+        line += ends.count() as u64;
         counted_to = offset;
         line
     };
@@ -233,9 +240,16 @@ fn records(text: &str) -> impl Iterator<Item = (u64, Result<Vec<Option<String>>,
     })
 }
 
+/// The cell in column `status` of every record after the header (`None` when absent or not
+/// UTF-8), in order.
+fn statuses_of(text: &str, status: usize) -> impl Iterator<Item = Option<String>> + '_ {
+    records(text).skip(1).map(move |(_, cells)| cells.ok().and_then(|c| c.into_iter().nth(status).flatten()).map(|c| c.trim().to_string()))
+}
+
 impl Sheet {
     /// Reads a sheet's CSV text. The header must have the kind's required columns, each once;
-    /// other columns are carried into the results. With `resume` (the text of an earlier
+    /// other columns are carried into the results. A results file given as input runs its rows
+    /// that are not `done` again (its done rows are kept). With `resume` (the text of an earlier
     /// results file of this input), every row that file has as `done` is kept and not run
     /// again. A header or resume problem is a validation error of `bulk ecbn` /
     /// `bulk notification`; a malformed row only fails that row.
@@ -296,6 +310,16 @@ impl Sheet {
             })
             .collect();
         let mut sheet = Sheet { kind, columns, rows, kept: Vec::new() };
+        // A results file given as input: its done rows are kept, the others run again.
+        if let Some(status) = header.iter().position(|h| h == RESULT_COLUMNS[0]) {
+            type Marked = Vec<(Row, Option<String>)>;
+            let (done, rest): (Marked, Marked) = std::mem::take(&mut sheet.rows)
+                .into_iter()
+                .zip(statuses_of(input, status))
+                .partition(|(row, st)| row.broken.is_none() && st.as_deref() == Some(RowStatus::Done.as_str()));
+            sheet.kept = done.into_iter().map(|(row, _)| row.cells).collect();
+            sheet.rows = rest.into_iter().map(|(row, _)| row).collect();
+        }
         if let Some(results) = resume {
             sheet.keep_done(results)?;
         }
@@ -497,7 +521,11 @@ impl Sheet {
         let org_id = options.org_id.clone();
         let calls = (0..rows).map(move |i| calls_sheet.row_call(&client, &calls_sheet.rows[i], org_id.as_deref()));
         let dry_run = options.dry_run;
-        let bulk_options = BulkOptions { concurrency: options.concurrency, progress: options.progress, cancel: options.cancel };
+        // A refused token (401) stops the run: every other row would be refused too.
+        let refused = std::sync::Arc::new(tokio::sync::Notify::new());
+        let was_refused = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let cancel = refusal_or(options.cancel, refused.clone());
+        let bulk_options = BulkOptions { concurrency: options.concurrency, progress: options.progress, cancel: Some(cancel) };
         let results = if dry_run {
             let shown = calls.enumerate().map(|(i, c)| (i, c.dry_run().map(|p| Some(serde_json::to_value(p).unwrap_or_default()))));
             Either::Left(futures_util::stream::iter(shown))
@@ -506,22 +534,47 @@ impl Sheet {
         };
         results.map(move |(index, result)| {
             let row = &sheet.rows[index];
+            let code = result.as_ref().err().map(Error::code);
             let (status, error, request) = match result {
                 Ok(request) if dry_run => (RowStatus::Planned, String::new(), request),
                 Ok(_) => (RowStatus::Done, String::new(), None),
                 Err(Error::Transport(t)) if t.kind == TransportKind::Aborted => {
-                    (RowStatus::Skipped, "the run was stopped before this row finished (run it again)".to_string(), None)
+                    let why = if was_refused.load(std::sync::atomic::Ordering::SeqCst) {
+                        "not sent: the access token was refused (401) on another row"
+                    } else {
+                        "the run was stopped before this row finished (run it again)"
+                    };
+                    (RowStatus::Skipped, why.to_string(), None)
                 }
                 Err(Error::Validation(mut v)) => {
                     v.errors = sheet.name_columns(row.line, std::mem::take(&mut v.errors));
                     (RowStatus::Failed, row_error(&Error::Validation(v)), None)
                 }
-                Err(e) => (RowStatus::Failed, row_error(&e), None),
+                Err(e) => {
+                    if matches!(&e, Error::Api(a) if a.kind == ApiErrorKind::Authentication) {
+                        was_refused.store(true, std::sync::atomic::Ordering::SeqCst);
+                        refused.notify_one();
+                    }
+                    (RowStatus::Failed, row_error(&e), None)
+                }
             };
             let record = result_record(&row.cells, status, &error);
-            RowResult { line: row.line, status, error, record, request, cells: row.cells.clone() }
+            RowResult { line: row.line, status, error, code, record, request, cells: row.cells.clone() }
         })
     }
+}
+
+/// A cancel that fires with `cancel` or once `refused` is notified.
+fn refusal_or(cancel: Option<bulk::Cancel>, refused: std::sync::Arc<tokio::sync::Notify>) -> bulk::Cancel {
+    bulk::Cancel::when(async move {
+        let refusal = std::pin::pin!(refused.notified());
+        match cancel {
+            Some(cancel) => {
+                let _ = futures_util::future::select(std::pin::pin!(cancel.fired()), refusal).await;
+            }
+            None => refusal.await,
+        }
+    })
 }
 
 /// The error cell of a failed row: each broken rule with its line and column, or the API's

@@ -164,3 +164,41 @@ async fn faults_leave_every_row_once_and_no_member_updated_twice_then_resume_run
     let e = Sheet::read(SheetKind::Ecbn, &csv, Some("a,b\n")).unwrap_err();
     assert_eq!(field_of(e), "resume line 1 columns");
 }
+
+#[tokio::test]
+async fn a_results_file_as_input_runs_only_its_rows_not_done_and_cr_line_ends_count() {
+    let sim = sim(20);
+    let d = dir(&sim);
+    let csv = format!(
+        "kind,id,selected,locationMemberId,status,error\r{kind},{p0},LOCATION_ECBN,,done,\r{kind},{p1},LOCATION_ECBN,,failed,\"429\"\r{kind},{p2},LOCATION_ECBN,,skipped,\r",
+        kind = "person",
+        p0 = d.people[0],
+        p1 = d.people[1],
+        p2 = d.people[2]
+    );
+    let sheet = Sheet::read(SheetKind::Ecbn, &csv, None).unwrap();
+    assert_eq!((sheet.len(), sheet.kept()), (2, 1));
+    assert_eq!(sheet.result_columns(), ["kind", "id", "selected", "locationMemberId", "status", "error"]);
+    let rows = run(sheet, &sim, false).await;
+    assert_eq!(rows.iter().map(|r| (r.0, r.1)).collect::<Vec<_>>(), [(3, RowStatus::Done), (4, RowStatus::Done)]);
+    assert_eq!(sim.journal_len(), 2);
+}
+
+#[tokio::test]
+async fn a_refused_token_stops_the_run_and_skips_the_rest() {
+    let sim = sim(200);
+    let d = dir(&sim);
+    sim.set_tokens(vec!["another-token".into()]);
+    let mut csv = String::from("kind,id,selected,locationMemberId\n");
+    for p in d.people.iter().take(100) {
+        csv.push_str(&format!("person,{p},LOCATION_ECBN,\n"));
+    }
+    let rows = run(Sheet::read(SheetKind::Ecbn, &csv, None).unwrap(), &sim, false).await;
+    assert_eq!(rows.len(), 100);
+    let failed = rows.iter().filter(|r| r.1 == RowStatus::Failed).count();
+    let skipped: Vec<_> = rows.iter().filter(|r| r.1 == RowStatus::Skipped).collect();
+    assert!((1..=16).contains(&failed), "{failed} failed");
+    assert_eq!(failed + skipped.len(), 100);
+    assert!(skipped[0].2.contains("refused (401)"), "{}", skipped[0].2);
+    assert!(sim.journal_len() <= 16, "{} requests after a 401", sim.journal_len());
+}

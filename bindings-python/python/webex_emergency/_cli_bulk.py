@@ -36,8 +36,12 @@ EXIT = """
         results: the input columns plus status (done | failed | skipped | planned) and error (the line,
         column and rule, or the API's status, message and tracking ID), one row per input row.
 
+        A results file given as --csv runs its rows that are not done again. A dry run never writes
+        into the results file it resumes.
+
         exit status: 0 every row done (or planned), 1 a row failed or was skipped, 2 usage (bad flags,
-        unreadable file, bad header), 3 credentials refused or API unreachable, 130 interrupted"""
+        unreadable file, bad header), 3 the access token was refused (the other rows are not sent),
+        130 interrupted"""
 
 
 def add_command(sub: Any, common: argparse.ArgumentParser, run: Any) -> None:
@@ -70,30 +74,59 @@ def _read(path: str, what: str, usage: Any) -> str:
 
 
 def results_path(args: argparse.Namespace, usage: Any) -> Optional[str]:
-    """Where the results go: --out, or the file being resumed (which must then be the same)."""
-    if args.resume and args.out and os.path.abspath(args.resume) != os.path.abspath(args.out):
-        raise usage("--resume appends to its own file: give --out the same file, or leave --out out")
-    out = args.out or args.resume
-    if out is None and not args.dry_run:
-        raise usage("give --out RESULTS (the results file), or --dry-run")
+    """Where the results go: --out, or the file being resumed (which must then be the same). A
+    dry run writes only to --out, never into the file it resumes."""
+    same = args.resume and args.out and os.path.abspath(args.resume) == os.path.abspath(args.out)
+    if args.dry_run:
+        if same:
+            raise usage("a dry run does not write into the results file it resumes: give another --out, or none")
+        out = args.out
+    else:
+        if args.resume and args.out and not same:
+            raise usage("--resume appends to its own file: give --out the same file, or leave --out out")
+        out = args.out or args.resume
+        if out is None:
+            raise usage("give --out RESULTS (the results file), or --dry-run")
     if out is not None and os.path.abspath(out) == os.path.abspath(args.csv):
         raise usage("--out would overwrite the input --csv file")
     return out  # type: ignore[no-any-return]
 
 
-def _start_results(path: str, head: str, usage: Any) -> IO[str]:
-    """Writes the results file's header and kept rows (to a new file moved into place, so the
-    kept rows are never lost), then opens it to append."""
-    tmp = path + ".tmp"
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="") as f:
-            f.write(head)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        return open(path, "a", encoding="utf-8", newline="")
-    except OSError as e:
-        raise usage(f"cannot write the results file {path}: {e.strerror}") from None
+class _Results:
+    """The results file: started (header and kept rows, through a new file moved into place, so
+    kept rows are never lost) when the first row is written or the run ends, not before, so a
+    run refused before its first row (bad options) leaves the file as it was."""
+
+    def __init__(self, path: Optional[str], head: str, usage: Any) -> None:
+        self.path, self.head, self.usage = path, head, usage
+        self.out: Optional[IO[str]] = None
+
+    def write(self, record: str) -> None:
+        if self.path is None:
+            return
+        if self.out is None:
+            self.out = self._start()
+        self.out.write(record)
+        self.out.flush()
+
+    def close(self, finished: bool) -> None:
+        if self.out is None and finished and self.path is not None:
+            self.out = self._start()
+        if self.out is not None:
+            self.out.close()
+
+    def _start(self) -> IO[str]:
+        path = self.path or ""
+        tmp = path + ".tmp"
+        try:
+            with open(tmp, "w", encoding="utf-8", newline="") as f:
+                f.write(self.head)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+            return open(path, "a", encoding="utf-8", newline="")
+        except OSError as e:
+            raise self.usage(f"cannot write the results file {path}: {e.strerror}") from None
 
 
 def run(args: argparse.Namespace, client: Any, usage: Any) -> int:
@@ -104,17 +137,19 @@ def run(args: argparse.Namespace, client: Any, usage: Any) -> int:
     if args.resume:
         resume = _read(args.resume, "--resume", usage) if os.path.exists(args.resume) else ""
     sheet = _native.NativeSheet(args.kind, text, resume)
-    out = _start_results(out_path, sheet.head, usage) if out_path else None
+    out = _Results(out_path, sheet.head, usage)
     bar = _progress.Bar(sheet.rows, "row", "failed")
     counted = {"done": 0, "failed": 0}
     drawn = bar.bar is not None
+    refused = []
 
-    def on_row(line: int, status: str, error: str, record: str, request: Optional[Dict[str, Any]]) -> None:
-        if out is not None:
-            out.write(record)
-            out.flush()
+    def on_row(line: int, status: str, error: str, record: str, request: Optional[Dict[str, Any]],
+               code: Optional[str]) -> None:
+        out.write(record)
         counted["done"] += 1
         counted["failed"] += status == "failed"
+        if code == "authentication":
+            refused.append(error)
         bar.show(counted["done"], sheet.rows, counted["failed"])
         if args.dry_run:
             shown = error
@@ -132,18 +167,22 @@ def run(args: argparse.Namespace, client: Any, usage: Any) -> int:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
     previous = signal.signal(signal.SIGINT, on_sigint)
+    finished = False
     try:
         counts = sheet.run(client._native, on_row, args.concurrency, None, args.dry_run)
+        finished = True
     finally:
         signal.signal(signal.SIGINT, previous)
         bar.close()
-        if out is not None:
-            out.close()
+        out.close(finished)
     if sheet.stopped:
         if out_path:
             print(f"webex-emergency: interrupted; finished rows are in {out_path}: "
                   f"run again with --resume {out_path}", file=sys.stderr)
         raise KeyboardInterrupt
+    if refused:
+        print(f"webex-emergency: could not run: {refused[0]}; the other rows were not sent", file=sys.stderr)
+        return 3
     parts = [f"{n} {s}" for s, n in counts.items() if n]
     kept = f" ({sheet.kept} done before, kept)" if sheet.kept else ""
     where = f"; results in {out_path}" if out_path else ""

@@ -287,20 +287,26 @@ class Client(_ClientBase):
         one) or ``"notification"`` (locationId, enabled, email). Every row is checked by the core;
         a malformed row fails alone, naming its line and column. ``resume``: the text of an
         earlier results file of the same input, whose done rows are not run again. ``progress``:
-        True for a bar (terminal or notebook), or a callable ``(done, total, failed)``."""
+        True for a bar (terminal or notebook), or a callable ``(done, total, failed)``. Ctrl-C (or
+        a notebook's interrupt) stops the run: the rows so far are returned, ``stopped`` set."""
         sheet = _native.NativeSheet(kind, text, resume)
         rows: List[SheetRow] = []
         show = _progress.callback(sheet.rows, "row", "failed") if progress is True else progress or None
         failed = 0
 
-        def on_row(line: int, status: str, error: str, record: str, request: Any) -> None:
+        def on_row(line: int, status: str, error: str, record: str, request: Any, code: Optional[str]) -> None:
             nonlocal failed
             rows.append(SheetRow(line, status, error, record, request))
             failed += status == "failed"
             if show is not None:
                 show(len(rows), sheet.rows, failed)
 
-        counts = sheet.run(self._native, on_row, concurrency, org_id, dry_run)
+        try:
+            counts = sheet.run(self._native, on_row, concurrency, org_id, dry_run)
+        except KeyboardInterrupt:
+            # The run stopped cleanly (rows not finished are skipped): the rows are kept.
+            counts = {s: sum(r.status == s for r in rows) for s in ("done", "failed", "skipped", "planned")}
+            return SheetResults(rows, counts, sheet.head, sheet.kept, stopped=True)
         return SheetResults(rows, counts, sheet.head, sheet.kept)
 
     def close(self) -> None:

@@ -28,12 +28,16 @@ class SheetRow:
 
 class SheetResults(list):  # type: ignore[type-arg]
     """One ``SheetRow`` per row run, in line order; ``counts`` per status, ``kept`` rows done
-    before (resume), and ``to_csv()``: the results file (the input columns plus status and error)."""
+    before (resume), ``stopped`` when Ctrl-C ended the run early (rows it did not finish are
+    ``skipped``: run again with ``resume=results.to_csv()``), and ``to_csv()``: the results file (the
+    input columns plus status and error)."""
 
-    def __init__(self, rows: List[SheetRow], counts: Dict[str, int], head: str, kept: int) -> None:
+    def __init__(self, rows: List[SheetRow], counts: Dict[str, int], head: str, kept: int, *,
+                 stopped: bool = False) -> None:
         super().__init__(sorted(rows, key=lambda r: r.line))
         self.counts = counts
         self.kept = kept
+        self.stopped = stopped
         self._head = head
 
     @property
@@ -47,7 +51,8 @@ class SheetResults(list):  # type: ignore[type-arg]
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{s}={n}" for s, n in self.counts.items() if n)
-        return f"SheetResults({shown or 'no rows'})"
+        stopped = ", stopped" if self.stopped else ""
+        return f"SheetResults({shown or 'no rows'}{stopped})"
 
     def _repr_html_(self) -> str:
         import html

@@ -143,7 +143,7 @@ function useCsv(text, what) {
   $('rows').hidden = true;
   $('download-results').hidden = true;
   $('audit-again').hidden = true;
-  $('bulk-summary').textContent = `${what}: ${text.trim().split(/\r?\n/).length - 1} rows. Preview them first.`;
+  $('bulk-summary').textContent = `${what} chosen. Preview its rows first.`;
 }
 
 async function readFile(file) {
@@ -180,24 +180,27 @@ async function runSheet(dryRun) {
   const body = $('rows').querySelector('tbody');
   body.replaceChildren();
   $('rows').hidden = false;
-  const total = csvText.trim().split(/\r?\n/).length - 1;
+  // Applying again after a cancel or failures resumes: the rows already done are not sent again.
+  const resume = !dryRun && results && !results.dryRun ? results.csv : undefined;
   let done = 0;
   let failed = 0;
   try {
-    results = await client.bulkCsv('ecbn', csvText, {
-      dryRun, signal: abort.signal,
+    const ran = await client.bulkCsv('ecbn', csvText, {
+      dryRun, signal: abort.signal, resume,
       onRow: (r) => {
         done += 1;
         failed += r.status === 'failed';
-        progress($('bulk-progress'), $('bulk-progress-text'), done, total, failed, 'failed');
+        progress($('bulk-progress'), $('bulk-progress-text'), done, r.total, failed, 'failed');
       },
     });
-    body.replaceChildren(...results.rows.slice(0, 1000).map((r) => rowView(r, results.columns)));
-    const c = results.counts;
-    const shown = results.rows.length > 1000 ? ' (the first 1,000 rows shown; the results CSV has all)' : '';
+    results = { ...ran, dryRun }; // its csv holds the rows kept from before and this run's
+    body.replaceChildren(...ran.rows.slice(0, 1000).map((r) => rowView(r, ran.columns)));
+    const c = ran.counts;
+    const shown = ran.rows.length > 1000 ? ' (the first 1,000 rows shown; the results CSV has all)' : '';
+    const kept = ran.kept ? ` ${ran.kept} done before, not sent again.` : '';
     $('bulk-summary').textContent = dryRun
       ? `Preview: ${c.planned} rows valid, ${c.failed} with errors; nothing was sent.${shown}`
-      : `Applied: ${c.done} done, ${c.failed} failed, ${c.skipped} skipped.${shown}`;
+      : `Applied: ${c.done} done, ${c.failed} failed, ${c.skipped} skipped.${kept}${shown}`;
     $('download-results').hidden = dryRun;
     $('audit-again').hidden = dryRun;
   } catch (e) {
