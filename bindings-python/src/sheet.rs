@@ -2,14 +2,14 @@
 //! row's result to a Python callable as it finishes.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use futures_util::StreamExt;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use webex_emergency::bindings_api::BulkArgs;
-use webex_emergency::sheet::{RowStatus, Sheet};
+use webex_emergency::sheet::{RowCounts, Sheet};
 
 use crate::client::{Interrupt, NativeClient};
 use crate::convert::{count, to_py};
@@ -24,6 +24,7 @@ pub(crate) struct NativeSheet {
     /// Set by `stop()`: ends the run as Ctrl-C does.
     interrupt: Interrupt,
     stopped: AtomicBool,
+    counts: Arc<Mutex<RowCounts>>,
     /// Rows to run.
     #[pyo3(get)]
     rows: usize,
@@ -52,6 +53,7 @@ impl NativeSheet {
             sheet: Mutex::new(Some(sheet)),
             interrupt: Interrupt::default(),
             stopped: AtomicBool::new(false),
+            counts: Arc::default(),
         })
     }
 
@@ -62,6 +64,14 @@ impl NativeSheet {
         self.interrupt.stop.notify_one();
     }
 
+    /// Rows per status so far (`done`, `failed`, `skipped`, `planned`): the run's counts, also
+    /// after it was stopped.
+    #[getter]
+    fn counts(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let counts = self.counts.lock().map(|c| *c).unwrap_or_default();
+        counts_dict(py, counts)
+    }
+
     /// Whether `stop()` was called.
     #[getter]
     fn stopped(&self) -> bool {
@@ -70,9 +80,9 @@ impl NativeSheet {
 
     /// Runs every row with `client` (once per sheet). `on_row(line, status, error, record,
     /// request, code)` is called as each row finishes (`record` is its results-file line,
-    /// `request` the validated request of a dry run, `code` the error code of a failed row). Ctrl-C or an exception from `on_row` stops the run:
-    /// requests in flight end, the remaining rows are `skipped`, then it is raised. Returns the
-    /// count of rows per status.
+    /// `request` the validated request of a dry run, `code` the error code of a failed row). Ctrl-C or an exception from
+    /// `on_row` stops the run: requests in flight end, the remaining rows are `skipped`, then it
+    /// is raised. Returns the count of rows per status (also `counts` afterwards).
     #[pyo3(signature = (client, on_row, concurrency=None, org_id=None, dry_run=false))]
     fn run(
         &self,
@@ -92,11 +102,13 @@ impl NativeSheet {
         let args = BulkArgs { concurrency, org_id, dry_run, progress: None, cancel: Some(cancel) };
         let rows = guard(py, || sheet.run_with(&client.client, args).map_err(|e| exception(py, &e)))?;
         let seen = interrupt.clone();
-        let counts = async move {
-            let mut counts = [0usize; 4];
+        let counts = self.counts.clone();
+        let run = async move {
             let mut rows = std::pin::pin!(rows);
             while let Some(row) = rows.next().await {
-                counts[row.status as usize] += 1;
+                if let Ok(mut c) = counts.lock() {
+                    c.add(row.status);
+                }
                 Python::attach(|py| {
                     let request = row.request.as_ref().map(|r| to_py(py, r)).transpose();
                     let called = request.and_then(|request| {
@@ -107,15 +119,18 @@ impl NativeSheet {
                     }
                 });
             }
-            counts
         };
         let stopper = interrupt.clone();
-        let counts = block_on_stoppable(py, counts, move |e| stopper.set(e))?;
+        block_on_stoppable(py, run, move |e| stopper.set(e))?;
         interrupt.raise()?;
-        let out = PyDict::new(py);
-        for status in [RowStatus::Done, RowStatus::Failed, RowStatus::Skipped, RowStatus::Planned] {
-            out.set_item(status.as_str(), counts[status as usize])?;
-        }
-        Ok(out.into_any().unbind())
+        self.counts(py)
     }
+}
+
+fn counts_dict(py: Python<'_>, counts: RowCounts) -> PyResult<Py<PyAny>> {
+    let out = PyDict::new(py);
+    for (status, n) in counts.by_name() {
+        out.set_item(status, n)?;
+    }
+    Ok(out.into_any().unbind())
 }

@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use webex_emergency::bindings_api::{self, AuditArgs, BulkArgs, ClientOptions};
 use webex_emergency::paging::PageArgs;
-use webex_emergency::sheet::{RowStatus, Sheet};
+use webex_emergency::sheet::{RowCounts, Sheet};
 use webex_emergency::{Error, FieldError, TransportError, TransportKind};
 
 use crate::abort::AbortWatch;
@@ -225,9 +225,9 @@ impl NativeClient {
             let (head, kept, columns, total) = (sheet.head(), sheet.kept(), sheet.result_columns(), sheet.len());
             let mut rows = std::pin::pin!(sheet.run_with(&client, args).map_err(|e| js_error(&e))?);
             let (array, counts) = (Array::new(), Object::new());
-            let mut tally = [0u32; 4];
+            let mut tally = RowCounts::default();
             while let Some(row) = rows.next().await {
-                tally[row.status as usize] += 1;
+                tally.add(row.status);
                 let o = Object::new();
                 set(&o, "line", &JsValue::from(row.line as f64));
                 set(&o, "total", &JsValue::from(total as u32));
@@ -241,8 +241,8 @@ impl NativeClient {
                 }
                 array.push(&o);
             }
-            for status in [RowStatus::Done, RowStatus::Failed, RowStatus::Skipped, RowStatus::Planned] {
-                set(&counts, status.as_str(), &JsValue::from(tally[status as usize]));
+            for (status, n) in tally.by_name() {
+                set(&counts, status, &JsValue::from(n as f64));
             }
             let out = Object::new();
             set(&out, "rows", &array);

@@ -16,7 +16,7 @@ use crate::call::Call;
 use crate::client::Client;
 use crate::error::{ApiErrorKind, Error, FieldError, TransportKind};
 use crate::platform::MaybeSend;
-use crate::wire::ModelInfo;
+use crate::wire::{FieldKind, ModelInfo};
 
 /// The two columns a results file adds to the input's.
 pub const RESULT_COLUMNS: [&str; 2] = ["status", "error"];
@@ -124,6 +124,36 @@ pub enum RowStatus {
     Skipped,
     /// A dry run found it valid (nothing sent).
     Planned,
+}
+
+/// Rows per status, counted as a run goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowCounts {
+    /// Rows done.
+    pub done: u64,
+    /// Rows failed.
+    pub failed: u64,
+    /// Rows skipped.
+    pub skipped: u64,
+    /// Rows planned (dry run).
+    pub planned: u64,
+}
+
+impl RowCounts {
+    /// Counts one row.
+    pub fn add(&mut self, status: RowStatus) {
+        *match status {
+            RowStatus::Done => &mut self.done,
+            RowStatus::Failed => &mut self.failed,
+            RowStatus::Skipped => &mut self.skipped,
+            RowStatus::Planned => &mut self.planned,
+        } += 1;
+    }
+    /// `(status name, rows)` for every status, in the order done, failed, skipped, planned.
+    pub fn by_name(&self) -> [(&'static str, u64); 4] {
+        use RowStatus::*;
+        [(Done.as_str(), self.done), (Failed.as_str(), self.failed), (Skipped.as_str(), self.skipped), (Planned.as_str(), self.planned)]
+    }
 }
 
 impl RowStatus {
@@ -618,30 +648,26 @@ pub fn text_body(model: &'static ModelInfo, fields: &[(&str, &str)]) -> Result<V
             Some((o, i)) => (o, Some(i)),
             None => (*name, None),
         };
-        let Some(field) = model.field(outer) else {
+        // The field's kind: a top-level field, or a field of a nested object's model.
+        let kind = model.field(outer).and_then(|f| match (inner, &f.kind) {
+            (None, kind) => Some(kind),
+            (Some(inner), FieldKind::Object(nested)) => nested().field(inner).map(|g| &g.kind),
+            (Some(_), _) => None,
+        });
+        let Some(kind) = kind else {
             errors.push(FieldError::new(*name, "unknown_field", "is not a field of this request"));
             continue;
         };
-        match (inner, field.kind.model()) {
-            (Some(inner), Some(nested)) => match nested.field(inner) {
-                Some(f) => match f.kind.from_text(text) {
-                    Ok(v) => {
-                        let slot = body.entry(outer.to_string()).or_insert_with(|| Value::Object(Map::new()));
-                        if let Value::Object(m) = slot {
-                            m.insert(inner.to_string(), v);
-                        }
-                    }
-                    Err(message) => errors.push(FieldError::new(*name, "type", message)),
-                },
-                None => errors.push(FieldError::new(*name, "unknown_field", "is not a field of this request")),
-            },
-            (None, _) => match field.kind.from_text(text) {
-                Ok(v) => {
-                    body.insert(outer.to_string(), v);
+        match (kind.from_text(text), inner) {
+            (Err(message), _) => errors.push(FieldError::new(*name, "type", message)),
+            (Ok(v), None) => {
+                body.insert(outer.to_string(), v);
+            }
+            (Ok(v), Some(inner)) => {
+                if let Value::Object(m) = body.entry(outer.to_string()).or_insert_with(|| Value::Object(Map::new())) {
+                    m.insert(inner.to_string(), v);
                 }
-                Err(message) => errors.push(FieldError::new(*name, "type", message)),
-            },
-            (Some(_), None) => errors.push(FieldError::new(*name, "unknown_field", "is not a field of this request")),
+            }
         }
     }
     if errors.is_empty() {

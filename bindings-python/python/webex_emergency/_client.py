@@ -305,8 +305,7 @@ class Client(_ClientBase):
             counts = sheet.run(self._native, on_row, concurrency, org_id, dry_run)
         except KeyboardInterrupt:
             # The run stopped cleanly (rows not finished are skipped): the rows are kept.
-            counts = {s: sum(r.status == s for r in rows) for s in ("done", "failed", "skipped", "planned")}
-            return SheetResults(rows, counts, sheet.head, sheet.kept, stopped=True)
+            return SheetResults(rows, sheet.counts, sheet.head, sheet.kept, stopped=True)
         return SheetResults(rows, counts, sheet.head, sheet.kept)
 
     def close(self) -> None:

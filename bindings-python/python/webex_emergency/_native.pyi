@@ -63,6 +63,7 @@ class NativeSheet:
     columns: List[str]
     head: str
     stopped: bool
+    counts: Dict[str, int]
     def __new__(cls, kind: str, text: str, resume: Optional[str] = None) -> NativeSheet: ...
     def stop(self) -> None: ...
     def run(self, client: NativeClient, on_row: Callable[[int, str, str, str, Optional[Dict[str, Any]], Optional[str]], Any],
