@@ -2,6 +2,7 @@
 //! injection, a request journal and a control API under `/_sim/`. Binds 127.0.0.1 only.
 
 pub mod directory;
+pub mod limit;
 pub mod schema;
 pub mod state;
 
@@ -18,6 +19,7 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+pub use limit::RateLimit;
 use state::{Org, Reply, Rng};
 
 mod interim;
@@ -74,8 +76,12 @@ pub struct Faults {
     pub oversize_rate: f64,
     /// Size of padded answers.
     pub oversize_bytes: usize,
-    /// Delay added to every answer.
+    /// Delay added to every answer, in milliseconds.
     pub latency_ms: u64,
+    /// Up to this many milliseconds more or less than `latency_ms`, drawn for each answer.
+    pub jitter_ms: u64,
+    /// A rate limit per access token; refused requests get 429 with Retry-After.
+    pub rate_limit: Option<RateLimit>,
     /// Random faults hit only paths containing this text.
     pub path_contains: Option<String>,
     /// Most items a list page holds whatever `max` asks (0: no cap), as servers that cap pages.
@@ -111,6 +117,8 @@ impl Default for Faults {
             oversize_rate: 0.0,
             oversize_bytes: 12 * 1024 * 1024,
             latency_ms: 0,
+            jitter_ms: 0,
+            rate_limit: None,
             path_contains: None,
             page_cap: 0,
             connection_close: false,
@@ -181,6 +189,7 @@ struct FaultState {
     script: VecDeque<Fault>,
     rng: Rng,
     burst_left: u32,
+    limiter: limit::Limiter,
 }
 
 struct Shared {
@@ -215,7 +224,26 @@ fn read_fails(faults: &Faults, route: &str, id: &str) -> bool {
 impl Shared {
     fn set_faults(&self, f: Faults) {
         let mut st = self.faults.lock().unwrap();
-        *st = FaultState { script: f.script.iter().cloned().collect(), rng: Rng(f.seed), burst_left: 0, faults: f };
+        *st = FaultState {
+            script: f.script.iter().cloned().collect(),
+            rng: Rng(f.seed),
+            burst_left: 0,
+            limiter: limit::Limiter::default(),
+            faults: f,
+        };
+    }
+
+    /// Counts a request of `token` against the rate limit: the Retry-After seconds of a refusal.
+    fn admit(&self, token: &str) -> Option<u64> {
+        let st = &mut *self.faults.lock().unwrap();
+        let limit = st.faults.rate_limit.as_ref()?;
+        st.limiter.admit(limit, token, std::time::Instant::now())
+    }
+
+    /// The delay of one answer: the latency with its jitter.
+    fn latency(&self) -> u64 {
+        let st = &mut *self.faults.lock().unwrap();
+        latency_of(&st.faults, &mut st.rng)
     }
 
     fn next_fault(&self, path: &str) -> Fault {
@@ -224,7 +252,7 @@ impl Shared {
             return f;
         }
         let f = st.faults.clone();
-        let mut out = Fault { delay_ms: f.latency_ms, ..Default::default() };
+        let mut out = Fault { delay_ms: latency_of(&f, &mut st.rng), ..Default::default() };
         if f.path_contains.as_deref().is_some_and(|p| !path.contains(p)) {
             return out;
         }
@@ -249,6 +277,15 @@ impl Shared {
         }
         out
     }
+}
+
+/// `latency_ms` plus or minus up to `jitter_ms`, never below zero.
+fn latency_of(f: &Faults, rng: &mut Rng) -> u64 {
+    if f.jitter_ms == 0 {
+        return f.latency_ms;
+    }
+    let offset = rng.below(2 * f.jitter_ms + 1) as i64 - f.jitter_ms as i64;
+    (f.latency_ms as i64 + offset).max(0) as u64
 }
 
 /// A running simulator; stops when dropped.
@@ -283,6 +320,7 @@ impl Simulator {
                 script: VecDeque::new(),
                 rng: Rng(1),
                 burst_left: 0,
+                limiter: limit::Limiter::default(),
             }),
             tokens: RwLock::new(config.tokens.clone()),
             expose: AtomicBool::new(config.expose_headers),
@@ -585,6 +623,14 @@ fn fault_response(status: u16, fault: &Fault, tracking: &str, pad: usize) -> Res
     resp
 }
 
+/// The answer to a request over the rate limit: 429, Retry-After and the Webex error body.
+fn rate_limited(seconds: u64, tracking: &str) -> Response {
+    let message = "Too many requests have been sent in a given amount of time and the request has been rate limited.";
+    let mut r = json_response(429, &json!({"message": message, "errors": [{"description": message}], "trackingId": tracking}));
+    r.headers_mut().insert("retry-after", HeaderValue::from(seconds));
+    r
+}
+
 async fn control(shared: &Shared, method: &Method, path: &str, query: &HashMap<String, String>, body: &Bytes) -> Response {
     let parsed: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     match (method.as_str(), path) {
@@ -603,7 +649,19 @@ async fn control(shared: &Shared, method: &Method, path: &str, query: &HashMap<S
             json_response(200, &json!({"ok": true}))
         }
         ("GET", "/_sim/faults") => json_response(200, &serde_json::to_value(&shared.faults.lock().unwrap().faults).unwrap_or_default()),
+        ("GET", "/_sim/stats") => {
+            let j = shared.journal.lock().unwrap();
+            let mut statuses: HashMap<String, u64> = HashMap::new();
+            for e in j.iter() {
+                *statuses.entry(e.status.to_string()).or_default() += 1;
+            }
+            json_response(200, &json!({"requests": j.len(), "statuses": statuses}))
+        }
         ("PUT", "/_sim/faults") | ("POST", "/_sim/faults") => match serde_json::from_value::<Faults>(parsed) {
+            Ok(f) if f.rate_limit.as_ref().is_some_and(|l| l.check().is_err()) => {
+                let why = f.rate_limit.as_ref().and_then(|l| l.check().err()).unwrap_or_default();
+                json_response(400, &json!({"message": format!("bad faults: {why}")}))
+            }
             Ok(f) => {
                 shared.set_faults(f);
                 json_response(200, &json!({"ok": true}))
@@ -685,13 +743,20 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
         .unwrap_or_else(|| format!("SIM_{seq}"));
-    let fault = shared.next_fault(&path);
+    let token = parts.headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let limited = shared.admit(token.strip_prefix("Bearer ").unwrap_or(token));
+    let fault = match limited {
+        Some(_) => Fault { delay_ms: shared.latency(), ..Default::default() },
+        None => shared.next_fault(&path),
+    };
     if fault.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
     }
 
     let mut status_for_journal = 0u16;
-    let mut resp = if let Some(location) = &fault.redirect {
+    let mut resp = if let Some(seconds) = limited {
+        rate_limited(seconds, &tracking)
+    } else if let Some(location) = &fault.redirect {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::FOUND;
         if let Ok(v) = HeaderValue::from_str(location) {

@@ -1,9 +1,21 @@
 //! `webex-emergency-sim`: runs the simulator until Ctrl-C or SIGTERM, printing its base URL.
 
-use webex_emergency_sim::{Config, Faults, Simulator};
+use webex_emergency_sim::{Config, Faults, RateLimit, Simulator};
 
 const USAGE: &str = "usage: webex-emergency-sim [--port N] [--seed N] [--size N] [--token T]... \
-[--redsky] [--no-expose-headers] [--faults JSON]";
+[--redsky] [--no-expose-headers] [--faults JSON] [--bucket RATE:BURST] [--window REQUESTS:SECONDS] \
+[--latency MS[:JITTER_MS]]
+
+  --bucket 200:50     a token bucket per access token: 200 requests/s, bursts of 50
+  --window 600:5      a fixed window per access token: 600 requests per 5 s
+  --latency 30:10     every answer after 30 ms, plus or minus up to 10 ms
+  (given after --faults, these override its rateLimit, latencyMs and jitterMs)";
+
+/// `A:B` as two numbers.
+fn pair<A: std::str::FromStr, B: std::str::FromStr>(text: &str) -> Option<(A, B)> {
+    let (a, b) = text.split_once(':')?;
+    Some((a.parse().ok()?, b.parse().ok()?))
+}
 
 fn main() {
     let mut config = Config::default();
@@ -33,6 +45,17 @@ fn main() {
                 true
             }
             "--faults" => serde_json::from_str::<Faults>(&value("--faults")).map(|f| config.faults = f).is_ok(),
+            "--bucket" => pair(&value("--bucket"))
+                .map(|(rate, burst)| config.faults.rate_limit = Some(RateLimit::Bucket { rate, burst }))
+                .is_some(),
+            "--window" => pair(&value("--window"))
+                .map(|(requests, seconds)| config.faults.rate_limit = Some(RateLimit::Window { requests, seconds }))
+                .is_some(),
+            "--latency" => {
+                let v = value("--latency");
+                let parsed = pair(&v).or_else(|| v.parse().ok().map(|ms| (ms, 0)));
+                parsed.map(|(ms, jitter)| (config.faults.latency_ms, config.faults.jitter_ms) = (ms, jitter)).is_some()
+            }
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return;
@@ -43,6 +66,10 @@ fn main() {
             eprintln!("bad argument `{a}`\n{USAGE}");
             std::process::exit(2);
         }
+    }
+    if let Some(Err(why)) = config.faults.rate_limit.as_ref().map(RateLimit::check) {
+        eprintln!("bad rate limit: {why}\n{USAGE}");
+        std::process::exit(2);
     }
     if !tokens.is_empty() {
         config.tokens = tokens;

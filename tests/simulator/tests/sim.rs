@@ -361,3 +361,55 @@ async fn raw_get(addr: &str, path: &str) -> String {
     let _ = tokio::time::timeout(Duration::from_secs(5), sock.read_to_end(&mut out)).await;
     String::from_utf8_lossy(&out).into_owned()
 }
+
+#[tokio::test]
+async fn rate_limits_per_token_with_latency() {
+    let t = T::new(10);
+    t.sim.set_tokens(vec!["sim-token".into(), "other".into()]);
+    let p = "/telephony/config/emergencyCallNotification";
+    let get = |token: &'static str| {
+        let r = t.http.get(format!("{}{p}", t.sim.base_url)).header("Authorization", format!("Bearer {token}"));
+        async move { r.send().await.unwrap() }
+    };
+    // A bucket of 2 requests/s, burst 3: three pass, the fourth waits a whole second.
+    let ok = t.control("PUT", "/_sim/faults", json!({"rateLimit": {"mode": "bucket", "rate": 2, "burst": 3}})).await;
+    assert_eq!(ok, json!({"ok": true}));
+    for _ in 0..3 {
+        assert_eq!(get("sim-token").await.status(), 200);
+    }
+    let refused = get("sim-token").await;
+    assert_eq!(refused.status(), 429);
+    assert_eq!(refused.headers()["retry-after"], "1");
+    let body: Value = refused.json().await.unwrap();
+    assert!(body["message"].as_str().unwrap().contains("rate limited"), "{body}");
+    assert!(body["trackingId"].is_string() && body["errors"][0]["description"].is_string(), "{body}");
+    // Another token has its own bucket.
+    assert_eq!(get("other").await.status(), 200);
+    tokio::time::sleep(Duration::from_millis(550)).await;
+    assert_eq!(get("sim-token").await.status(), 200);
+    let stats = t.control("GET", "/_sim/stats", json!({})).await;
+    assert_eq!((stats["requests"].clone(), stats["statuses"]["429"].clone()), (json!(6), json!(1)), "{stats}");
+
+    // A window of 2 per 3 s: the refusal names the seconds left in the window, rounded up.
+    t.control("PUT", "/_sim/faults", json!({"rateLimit": {"mode": "window", "requests": 2, "seconds": 3}})).await;
+    assert_eq!(get("sim-token").await.status(), 200);
+    assert_eq!(get("sim-token").await.status(), 200);
+    let refused = get("sim-token").await;
+    assert_eq!((refused.status().as_u16(), refused.headers()["retry-after"].to_str().unwrap()), (429, "3"));
+
+    // Latency 80 ms +- 40 ms on every answer, refusals too.
+    t.control("PUT", "/_sim/faults", json!({"latencyMs": 80, "jitterMs": 40, "seed": 3})).await;
+    let mut took = Vec::new();
+    for _ in 0..12 {
+        let start = Instant::now();
+        assert_eq!(get("sim-token").await.status(), 200);
+        took.push(start.elapsed());
+    }
+    assert!(took.iter().all(|d| *d >= Duration::from_millis(40)), "{took:?}");
+    let (min, max) = (took.iter().min().unwrap(), took.iter().max().unwrap());
+    assert!(*max - *min >= Duration::from_millis(20), "jitter varies the latency: {took:?}");
+
+    // Bad limits are refused by the control API.
+    let bad = t.control("PUT", "/_sim/faults", json!({"rateLimit": {"mode": "bucket", "rate": 0, "burst": 1}})).await;
+    assert!(bad["message"].as_str().unwrap().contains("rate > 0"), "{bad}");
+}
