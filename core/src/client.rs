@@ -110,6 +110,7 @@ pub type AttemptLogFn = Arc<dyn Fn(&AttemptLog)>;
 
 pub(crate) struct Inner {
     pub(crate) http: crate::transport::Http,
+    pub(crate) pace: Arc<crate::pace::Pacer>,
     pub(crate) log: Option<AttemptLogFn>,
     pub(crate) base_url: String,
     token: Option<TokenSource>,
@@ -156,6 +157,7 @@ pub struct ClientBuilder {
     org_id: Option<String>,
     proxy: Option<String>,
     log: Option<AttemptLogFn>,
+    pacing: Option<crate::pace::Pacing>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -213,6 +215,11 @@ impl ClientBuilder {
         self.log = Some(log);
         self
     }
+    /// How requests are paced (default: adaptive, no fixed rate; see [`crate::pace::Pacing`]).
+    pub fn pacing(mut self, pacing: crate::pace::Pacing) -> Self {
+        self.pacing = Some(pacing);
+        self
+    }
     /// Default `orgId` for every call (a call's own `orgId` wins).
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
@@ -242,6 +249,8 @@ impl ClientBuilder {
         }
         let retry = self.retry.unwrap_or_default();
         retry.check()?;
+        let pacing = self.pacing.unwrap_or_default();
+        pacing.check()?;
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| format!("webex-emergency-rust/{}", env!("CARGO_PKG_VERSION")));
@@ -251,6 +260,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                pace: crate::pace::Pacer::new(pacing),
                 log: self.log,
                 base_url,
                 token,
@@ -337,6 +347,10 @@ impl Client {
     /// The retry policy in use.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
+    }
+    /// Requests per second the client's pacer allows now; `None` while it is not limiting.
+    pub fn pace_rate(&self) -> Option<f64> {
+        self.inner.pace.rate()
     }
     /// The default `orgId`, if any.
     pub fn org_id(&self) -> Option<&str> {

@@ -8,7 +8,7 @@
 //! Layers, each using only those above it in this list: [`platform`] (timers, clock, random
 //! numbers), [`wire`] (JSON names, reading and writing, field kinds), [`error`], [`ids`],
 //! [`validate`], [`api`] (models, rules and operation declarations per area), `transport`,
-//! [`client`], [`retry`], [`call`], [`bulk`], [`paging`], [`resources`] (typed facades),
+//! [`pace`] (the client's pacer under rate limits), [`client`], [`retry`], [`call`], [`bulk`], [`paging`], [`resources`] (typed facades),
 //! [`bindings_api`] (the JSON entry point of the bindings) and [`sheet`] (bulk changes from CSV).
 #![warn(missing_docs)]
 
@@ -31,6 +31,7 @@ pub mod ids;
 pub mod validate;
 pub mod api;
 mod transport;
+pub mod pace;
 pub mod client;
 pub mod retry;
 pub mod call;
@@ -61,6 +62,7 @@ pub use audit::report::{Entity, EntityKind, Finding, Report, Severity};
 pub use audit::{AuditOptions, AuditProgress};
 pub use bulk::{BulkItem, BulkOptions, BulkProgress};
 pub use call::{Call, PreparedRequest};
+pub use pace::Pacing;
 pub use client::{AttemptLog, AttemptLogFn, Client, ClientBuilder, RetryPolicy, TokenProvider, MAX_RETRIES, MAX_WAIT};
 pub use error::{
     ApiError, ApiErrorItem, ApiErrorKind, DecodeError, Error, FieldError, TransportError, TransportKind,

@@ -203,6 +203,8 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
     let started = rt::now_ms();
     let deadline_ms = started + policy.total_deadline.as_secs_f64() * 1000.0;
     let mut retries = 0u32;
+    // 429 answers waited out (they use up no retries).
+    let mut refusals = 0u32;
     // Every attempt sent, for the request log (a token refresh is an attempt, not a retry).
     let mut attempts = 0u32;
     let mut refreshed = false;
@@ -226,6 +228,10 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
                 },
                 None => None,
             };
+            // The client's pacer: under a rate limit, calls take turns at the rate it allows.
+            if rt::timeout(remaining(), client.inner.pace.turn()).await.is_none() {
+                return Err(past_deadline("a turn under the server's rate limit"));
+            }
             let limit = client.inner.timeout.min(remaining());
             attempt_started = rt::now_ms();
             attempts += 1;
@@ -253,6 +259,7 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
         };
         let (wait, err) = match result {
             Attempt::Done(answer) => {
+                client.inner.pace.succeeded(attempt_started, rt::now_ms() - attempt_started);
                 log(status, None, None);
                 return Ok(answer);
             }
@@ -271,6 +278,9 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
             }
             Attempt::Status { status, body, retry_after, tracking_id: tid } => {
                 let mut err = api_error(name, status, &body, retry_after, tid, &tracking_id);
+                if status == 429 {
+                    client.inner.pace.refused(attempt_started, retry_after.unwrap_or_else(|| backoff(policy, refusals)));
+                }
                 if status == 401 && client.has_token_provider() && !refreshed {
                     log(Some(status), None, Some(Duration::ZERO));
                     refreshed = true;
@@ -294,7 +304,11 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
                         return Err(Error::Api(Box::new(err)));
                     }
                 }
-                (retry_after.unwrap_or_else(|| backoff(policy, retries)), Error::Api(Box::new(err)))
+                let wait = match status {
+                    429 => retry_after.unwrap_or_else(|| backoff(policy, refusals)),
+                    _ => retry_after.unwrap_or_else(|| backoff(policy, retries)),
+                };
+                (wait, Error::Api(Box::new(err)))
             }
             Attempt::Failed(kind, message) => {
                 let err = Error::Transport(TransportError { operation: name.into(), kind, message });
@@ -305,9 +319,12 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
                 (backoff(policy, retries), err)
             }
         };
-        let gives_up = retries >= policy.max_retries || rt::now_ms() + wait.as_secs_f64() * 1000.0 > deadline_ms;
+        // A 429 is pacing, not failure: it uses up no retries, only time (the total deadline).
+        let paced = status == Some(429);
+        let out_of_retries = !paced && retries >= policy.max_retries;
+        let gives_up = out_of_retries || rt::now_ms() + wait.as_secs_f64() * 1000.0 > deadline_ms;
         log(status, failure.as_deref(), (!gives_up).then_some(wait));
-        if retries >= policy.max_retries {
+        if out_of_retries {
             return Err(with_note(err, format!("gave up after {} attempt(s)", retries + 1)));
         }
         if rt::now_ms() + wait.as_secs_f64() * 1000.0 > deadline_ms {
@@ -317,7 +334,11 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
             ));
         }
         rt::sleep(wait).await;
-        retries += 1;
+        if paced {
+            refusals += 1;
+        } else {
+            retries += 1;
+        }
     }
 }
 

@@ -192,8 +192,8 @@ async fn error_bodies_of_every_shape_are_read() {
     assert_eq!(api.kind, ApiErrorKind::Server);
     assert_eq!(api.message, "Bad Gateway");
     assert!(api.body_excerpt.contains("<html>"));
-    // 429 without a body.
-    sim.set_faults(script(vec![status_fault(429, None)]));
+    // 429 without a body (a Retry-After longer than the client waits, so it is not waited out).
+    sim.set_faults(script(vec![status_fault(429, Some("3600"))]));
     let err = c.people().get_ecbn(&d.people[0]).await.unwrap_err();
     let Error::Api(api) = &err else { panic!("{err:?}") };
     assert_eq!((api.status, api.body_excerpt.as_str()), (429, ""));

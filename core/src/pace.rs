@@ -1,0 +1,396 @@
+//! The client's pacer: one per client (its token), shared by every call, bulk run and audit.
+//!
+//! It sends as fast as callers ask until the server answers 429. Then it spaces requests at a
+//! rate below what the server accepted, so that the calls in flight and in the queue do not run
+//! into the limit one by one, and grows the rate again along a cubic curve (slowly near the rate
+//! that was refused, faster beyond it) to find the limit again (a `Retry-After: 0` asks for no
+//! wait and changes nothing). Refusals that go on (a window
+//! limit rather than a bucket) make every call wait until the Retry-After time. A smoothed
+//! attempt time that doubles holds the rate where it is.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::platform as rt;
+
+/// How the client paces its requests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pacing {
+    /// Adapt the rate to 429 answers (default true). Without it, only `max_rate` paces.
+    pub adaptive: bool,
+    /// Requests per second at most, from the start (default: none until a 429).
+    pub max_rate: Option<f64>,
+}
+
+/// Fastest fixed rate a client takes (requests per second).
+pub const MAX_FIXED_RATE: f64 = 100_000.0;
+
+impl Pacing {
+    /// Checks `max_rate` is a number from 0.1 to [`MAX_FIXED_RATE`].
+    pub fn check(&self) -> Result<(), crate::error::Error> {
+        match self.max_rate {
+            Some(r) if !(MIN_RATE..=MAX_FIXED_RATE).contains(&r) => Err(crate::error::Error::Config(format!(
+                "maxRate must be a number of requests per second from {MIN_RATE} to {MAX_FIXED_RATE}"
+            ))),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Default for Pacing {
+    fn default() -> Self {
+        Pacing { adaptive: true, max_rate: None }
+    }
+}
+
+/// Share of the accepted rate the pacer drops to after a refusal.
+const DECREASE: f64 = 0.9;
+/// The same when the accepted rate was measured over more than three seconds.
+const DECREASE_LONG: f64 = 0.98;
+/// Growth of the cubic curve, as a share of the refused rate per second cubed.
+const GROWTH: f64 = 0.004;
+/// Seconds of successes the accepted rate is measured over, at least; and at most (a longer
+/// Retry-After, as a window limit sends, makes the span twice as long as it).
+const MEASURE_SECS: f64 = 2.0;
+const MAX_MEASURE_SECS: f64 = 30.0;
+/// Refusals of requests sent after a cut, with none of them served, that make every call wait
+/// until the Retry-After time.
+const REFUSALS_GO_ON: u32 = 3;
+/// Slowest rate the pacer keeps (one request every 10 s).
+const MIN_RATE: f64 = 0.1;
+
+#[derive(Debug)]
+struct State {
+    /// Requests per second right after the last cut (or the fixed rate); `None`: not limited.
+    floor: Option<f64>,
+    /// The rate that was refused last (the top of the cubic curve).
+    refused_rate: f64,
+    /// When the rate was last cut (ms), and the curve's time to get back to `refused_rate` (s).
+    cut_ms: f64,
+    recover_secs: f64,
+    /// Refusals and successes of requests sent after the last cut.
+    refused_after_cut: u32,
+    ok_after_cut: u32,
+    /// The span the accepted rate is measured over (s).
+    measure_secs: f64,
+    /// The first success (ms), and where the measure taken at a cut starts (the first refusal:
+    /// what was served before it includes the server's burst).
+    first_success_ms: f64,
+    anchor_ms: f64,
+    /// The earliest time of the next send, and the time every send waits for (ms).
+    next_ms: f64,
+    paused_until_ms: f64,
+    /// Completion times of the successes of the last `measure_secs` (oldest first).
+    successes: VecDeque<f64>,
+    /// Send times of the last second, for the sending rate before the first refusal.
+    sends: VecDeque<f64>,
+    /// Smoothed and smallest smoothed attempt time (ms).
+    latency_ms: f64,
+    min_latency_ms: f64,
+    /// Time the curve stood still since the cut (ms), and the last success (ms).
+    held_ms: f64,
+    last_success_ms: f64,
+}
+
+/// The pacer of one client.
+pub(crate) struct Pacer {
+    settings: Pacing,
+    state: Mutex<State>,
+    /// One caller at a time takes its turn, in arrival order (a FIFO semaphore of one).
+    queue: tokio::sync::Semaphore,
+}
+
+impl std::fmt::Debug for Pacer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pacer").field("rate", &self.rate()).finish()
+    }
+}
+
+/// Keeps the last `secs` of times in `times`.
+fn trim(times: &mut VecDeque<f64>, now: f64, secs: f64) {
+    while times.front().is_some_and(|t| now - t > secs * 1000.0) {
+        times.pop_front();
+    }
+}
+
+/// Events per second in `times` from `from_ms` to `now` (a span of at least 50 ms), with
+/// `extra_secs` added to the span.
+fn rate_since(times: &VecDeque<f64>, now: f64, from_ms: f64, extra_secs: f64) -> f64 {
+    let count = times.len() - times.partition_point(|t| *t < from_ms);
+    count as f64 / (((now - from_ms) / 1000.0).max(0.05) + extra_secs)
+}
+
+impl State {
+    fn new(max_rate: Option<f64>) -> State {
+        State {
+            floor: max_rate,
+            refused_rate: max_rate.unwrap_or(0.0),
+            cut_ms: f64::NAN,
+            recover_secs: 0.0,
+            refused_after_cut: 0,
+            ok_after_cut: 0,
+            measure_secs: MEASURE_SECS,
+            first_success_ms: f64::NAN,
+            anchor_ms: f64::NAN,
+            next_ms: 0.0,
+            paused_until_ms: 0.0,
+            successes: VecDeque::new(),
+            sends: VecDeque::new(),
+            latency_ms: f64::NAN,
+            min_latency_ms: f64::INFINITY,
+            held_ms: 0.0,
+            last_success_ms: f64::NAN,
+        }
+    }
+
+    /// Where a measure of the last `measure_secs` starts, from `from_ms` at the earliest.
+    fn measure_from(&self, now: f64, from_ms: f64) -> f64 {
+        let window = now - self.measure_secs * 1000.0;
+        if from_ms.is_nan() { window } else { from_ms.max(window) }
+    }
+
+    /// Successes per second over the measured span (since the first success).
+    fn accepted(&self, now: f64) -> f64 {
+        rate_since(&self.successes, now, self.measure_from(now, self.first_success_ms), 0.0)
+    }
+
+    /// The rate in force at `now`: the cubic curve from the last cut, kept within a tenth above
+    /// what the server accepts (beyond that a window limit only refuses later), or none.
+    fn rate(&self, now: f64) -> Option<f64> {
+        let floor = self.floor?;
+        if self.cut_ms.is_nan() {
+            return Some(floor);
+        }
+        let t = (now - self.cut_ms - self.held_ms).max(0.0) / 1000.0 - self.recover_secs;
+        let curve = self.refused_rate * (1.0 + GROWTH * t * t * t);
+        // Long Retry-After waits (a window) make going over the limit dear: creep more slowly.
+        let over = if self.measure_secs > MEASURE_SECS { 1.03 } else { 1.1 };
+        let ceiling = floor.max(over * self.accepted(now));
+        Some(curve.min(ceiling).max(floor.min(self.refused_rate)))
+    }
+
+    /// Lowers the rate after a refusal that is news (not one of a spell already acted on).
+    fn cut(&mut self, now: f64) {
+        let current = match self.rate(now) {
+            Some(r) => r,
+            None => {
+                trim(&mut self.sends, now, 1.0);
+                let from = self.sends.front().copied().unwrap_or(now);
+                rate_since(&self.sends, now, from, 0.0)
+            }
+        };
+        let anchor = if self.anchor_ms.is_nan() { self.first_success_ms } else { self.anchor_ms };
+        let from = self.measure_from(now, anchor);
+        let accepted = rate_since(&self.successes, now, from, 0.0);
+        // The server took `accepted` per second while we sent `current`: aim just below the
+        // smaller; measured over less than a second, halve at most.
+        // (With nothing served yet, nothing is known but the sending rate.)
+        let short = anchor.is_nan() || now - from < 1000.0;
+        let lowest = if short { current * 0.5 } else { MIN_RATE };
+        self.refused_rate = accepted.min(current).max(lowest).max(MIN_RATE);
+        if self.floor.is_none() {
+            self.anchor_ms = now;
+        }
+        // Measured over a long span (a window limit's), the accepted rate is close to the limit.
+        let decrease = if now - from > 1000.0 * MEASURE_SECS * 1.5 { DECREASE_LONG } else { DECREASE };
+        self.floor = Some((self.refused_rate * decrease).max(MIN_RATE));
+        self.recover_secs = ((1.0 - decrease) / GROWTH).cbrt();
+        self.cut_ms = now;
+        self.held_ms = 0.0;
+        self.refused_after_cut = 0;
+        self.ok_after_cut = 0;
+    }
+
+    /// Every call waits until `until`; the rate after it is what was served over the measured
+    /// span and the wait (what a window limit allows on average).
+    fn pause(&mut self, now: f64, retry_after: Duration) {
+        let until = now + retry_after.as_secs_f64() * 1000.0;
+        if self.paused_until_ms <= now {
+            let from = self.measure_from(now, self.first_success_ms);
+            // Retry-After is whole seconds rounded up: the window ends half a second sooner, on average.
+            let left = (retry_after.as_secs_f64() - 0.5).max(retry_after.as_secs_f64() / 2.0);
+            let average = rate_since(&self.successes, now, from, left).max(MIN_RATE);
+            let floor = self.floor.map_or(average, |f| f.min(average));
+            self.floor = Some(floor);
+            self.refused_rate = floor;
+            self.recover_secs = 0.0;
+            self.cut_ms = until;
+            self.held_ms = 0.0;
+        }
+        self.paused_until_ms = self.paused_until_ms.max(until);
+    }
+}
+
+impl Pacer {
+    pub(crate) fn new(settings: Pacing) -> Arc<Pacer> {
+        let state = State::new(settings.max_rate);
+        Arc::new(Pacer { settings, state: Mutex::new(state), queue: tokio::sync::Semaphore::new(1) })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Requests per second in force now, or `None` while not limited.
+    pub(crate) fn rate(&self) -> Option<f64> {
+        let rate = self.lock().rate(rt::now_ms());
+        match self.settings.max_rate {
+            Some(max) => Some(rate.map_or(max, |r| r.min(max))),
+            None => rate,
+        }
+    }
+
+    /// Claims the next send time; how long to wait for it.
+    fn claim(&self, now: f64) -> Duration {
+        let mut st = self.lock();
+        if st.floor.is_none() {
+            st.sends.push_back(now);
+            trim(&mut st.sends, now, 1.0);
+        }
+        let rate = match (st.rate(now), self.settings.max_rate) {
+            (Some(r), Some(max)) => Some(r.min(max)),
+            (r, max) => r.or(max),
+        };
+        let start = now.max(st.next_ms).max(st.paused_until_ms);
+        if let Some(rate) = rate {
+            st.next_ms = start + 1000.0 / rate.max(MIN_RATE);
+        }
+        Duration::from_secs_f64((start - now).max(0.0) / 1000.0)
+    }
+
+    /// Waits for this caller's turn to send.
+    pub(crate) async fn turn(&self) {
+        let now = rt::now_ms();
+        {
+            let st = self.lock();
+            let free = st.floor.is_none() && self.settings.max_rate.is_none() && st.paused_until_ms <= now;
+            if free {
+                drop(st);
+                self.claim(now);
+                return;
+            }
+        }
+        let _turn = self.queue.acquire().await;
+        let wait = self.claim(rt::now_ms());
+        if !wait.is_zero() {
+            rt::sleep(wait).await;
+        }
+    }
+
+    /// A request sent at `sent_ms` succeeded after `elapsed_ms`.
+    pub(crate) fn succeeded(&self, sent_ms: f64, elapsed_ms: f64) {
+        if !self.settings.adaptive {
+            return;
+        }
+        let now = sent_ms + elapsed_ms;
+        let mut st = self.lock();
+        if st.first_success_ms.is_nan() {
+            st.first_success_ms = now;
+        }
+        if sent_ms >= st.cut_ms {
+            st.ok_after_cut += 1;
+        }
+        st.successes.push_back(now);
+        let secs = st.measure_secs;
+        trim(&mut st.successes, now, secs);
+        st.latency_ms = if st.latency_ms.is_nan() { elapsed_ms } else { st.latency_ms * 0.9 + elapsed_ms * 0.1 };
+        if st.successes.len() >= 20 {
+            st.min_latency_ms = st.min_latency_ms.min(st.latency_ms);
+        }
+        // Attempts taking twice their usual time: the server is struggling; the rate stands
+        // still (the curve's clock stops) until they are quick again.
+        if st.floor.is_some() && st.latency_ms > 2.0 * st.min_latency_ms + 5.0 && !st.last_success_ms.is_nan() {
+            st.held_ms += (now - st.last_success_ms).max(0.0);
+        }
+        st.last_success_ms = now;
+    }
+
+    /// A request sent at `sent_ms` was refused with 429 and waits `retry_after`.
+    /// A `Retry-After: 0` asks for no wait: it is no rate limit, and changes nothing.
+    pub(crate) fn refused(&self, sent_ms: f64, retry_after: Duration) {
+        if !self.settings.adaptive || retry_after.is_zero() {
+            return;
+        }
+        let now = rt::now_ms();
+        let mut st = self.lock();
+        st.measure_secs = st.measure_secs.max(2.0 * retry_after.as_secs_f64()).min(MAX_MEASURE_SECS);
+        if sent_ms < st.cut_ms {
+            return; // sent before the last cut: the same refusal spell
+        }
+        if st.cut_ms.is_nan() || st.ok_after_cut > 0 {
+            // News, or refusals mixed with successes: the rate is still too high.
+            st.cut(now);
+            return;
+        }
+        st.refused_after_cut += 1;
+        // Nothing sent since the cut got through: a window is spent; everyone waits it out. A
+        // Retry-After of a second may be a bucket's few milliseconds rounded up: then wait for
+        // more refusals and one attempt time first.
+        let evidence = retry_after >= Duration::from_secs(2)
+            || (st.refused_after_cut >= 3 * REFUSALS_GO_ON && now - st.cut_ms >= st.latency_ms);
+        if st.refused_after_cut >= REFUSALS_GO_ON && evidence {
+            st.pause(now, retry_after);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_sets_a_rate_below_what_was_accepted_and_it_grows_back() {
+        let p = Pacer::new(Pacing::default());
+        assert_eq!(p.rate(), None);
+        let now = rt::now_ms();
+        // 100 successes in the last second while sending about 100 per second.
+        for i in 0..100 {
+            let t = now - 1000.0 + f64::from(i) * 10.0;
+            p.lock().sends.push_back(t);
+            p.succeeded(t - 20.0, 20.0);
+        }
+        p.refused(now, Duration::from_secs(1));
+        let st = &mut *p.lock();
+        let rate = st.rate(now).unwrap();
+        assert!((85.0..=95.0).contains(&rate), "{rate}");
+        // Served at 120 per second from then on: back at the refused rate after the recovery
+        // time, then above it, but at most a tenth above what is served.
+        let served_until = |st: &mut State, at: f64| {
+            let last = st.successes.back().copied().unwrap_or(now).max(now);
+            st.successes.extend((1..).map(|i| last + f64::from(i) * 1000.0 / 120.0).take_while(|t| *t <= at));
+            st.rate(at).unwrap()
+        };
+        let recover_ms = st.recover_secs * 1000.0;
+        let back = served_until(st, now + recover_ms);
+        assert!((back - st.refused_rate).abs() < 1.0, "{back} vs {}", st.refused_rate);
+        let later = served_until(st, now + recover_ms + 5000.0);
+        assert!((st.refused_rate * 1.2..=132.5).contains(&later), "{later}");
+    }
+
+    #[test]
+    fn refusals_after_a_cut_pause_everyone_and_echoes_do_not_cut_again() {
+        let p = Pacer::new(Pacing::default());
+        let now = rt::now_ms();
+        p.refused(now - 5.0, Duration::from_secs(4));
+        let floor = p.lock().floor;
+        // Requests sent before the cut: the same spell.
+        p.refused(now - 10.0, Duration::from_secs(4));
+        assert_eq!(p.lock().floor, floor);
+        for _ in 0..REFUSALS_GO_ON {
+            p.refused(rt::now_ms() + 1.0, Duration::from_secs(4));
+        }
+        let st = p.lock();
+        assert_eq!(st.floor, floor);
+        assert!(st.paused_until_ms > now + 3900.0, "everyone waits the Retry-After out");
+    }
+
+    #[test]
+    fn max_rate_spaces_requests_from_the_start() {
+        let p = Pacer::new(Pacing { adaptive: false, max_rate: Some(100.0) });
+        let now = rt::now_ms();
+        let waits: Vec<Duration> = (0..3).map(|_| p.claim(now)).collect();
+        assert_eq!(waits[0], Duration::ZERO);
+        assert!((waits[2].as_secs_f64() - 0.02).abs() < 1e-6, "{waits:?}");
+    }
+}
