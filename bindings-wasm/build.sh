@@ -24,8 +24,9 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # to 158.0 kB, the audit with its JSON and CSV reports (csv crate, pretty JSON, messages) to
 # 204.0 kB, its plan CSV to 206.6 kB, the request log to 207.2 kB, the bulk CSV sheets (the csv
 # crate's reader, row checks, text-to-field conversion) to 226.6 kB, stopping a sheet on a refused
-# token to 230.4 kB. Issue 17 cuts it to 100 kB and lowers this budget to what it reaches.
-if [ $((wasm + glue)) -gt 232000 ]; then
-  echo "the npm package is over its 232 kB (gzip -9) budget" >&2
+# token to 230.4 kB, the client's pacer (rate limits) to 233.1 kB. Issue 17 cuts it to 100 kB
+# and lowers this budget to what it reaches.
+if [ $((wasm + glue)) -gt 234000 ]; then
+  echo "the npm package is over its 234 kB (gzip -9) budget" >&2
   exit 1
 fi

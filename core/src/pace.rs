@@ -30,9 +30,10 @@ impl Pacing {
     /// Checks `max_rate` is a number from 0.1 to [`MAX_FIXED_RATE`].
     pub fn check(&self) -> Result<(), crate::error::Error> {
         match self.max_rate {
-            Some(r) if !(MIN_RATE..=MAX_FIXED_RATE).contains(&r) => Err(crate::error::Error::Config(format!(
-                "maxRate must be a number of requests per second from {MIN_RATE} to {MAX_FIXED_RATE}"
-            ))),
+            // Written out: formatting an f64 would pull float printing into the browser package.
+            Some(r) if !(MIN_RATE..=MAX_FIXED_RATE).contains(&r) => Err(crate::error::Error::Config(
+                "maxRate must be a number of requests per second from 0.1 to 100000".into(),
+            )),
             _ => Ok(()),
         }
     }
@@ -50,6 +51,10 @@ const DECREASE: f64 = 0.9;
 const DECREASE_LONG: f64 = 0.98;
 /// Growth of the cubic curve, as a share of the refused rate per second cubed.
 const GROWTH: f64 = 0.004;
+/// Seconds the curve takes back to the refused rate: the cube root of `(1 - DECREASE) / GROWTH`
+/// (written out: `f64::cbrt` costs the browser package a libm routine). A test checks both.
+const RECOVER_SECS: f64 = 2.924_017_738;
+const RECOVER_LONG_SECS: f64 = 1.709_975_947;
 /// Seconds of successes the accepted rate is measured over, at least; and at most (a longer
 /// Retry-After, as a window limit sends, makes the span twice as long as it).
 const MEASURE_SECS: f64 = 2.0;
@@ -193,9 +198,10 @@ impl State {
             self.anchor_ms = now;
         }
         // Measured over a long span (a window limit's), the accepted rate is close to the limit.
-        let decrease = if now - from > 1000.0 * MEASURE_SECS * 1.5 { DECREASE_LONG } else { DECREASE };
+        let (decrease, recover_secs) =
+            if now - from > 1000.0 * MEASURE_SECS * 1.5 { (DECREASE_LONG, RECOVER_LONG_SECS) } else { (DECREASE, RECOVER_SECS) };
         self.floor = Some((self.refused_rate * decrease).max(MIN_RATE));
-        self.recover_secs = ((1.0 - decrease) / GROWTH).cbrt();
+        self.recover_secs = recover_secs;
         self.cut_ms = now;
         self.held_ms = 0.0;
         self.refused_after_cut = 0;
@@ -256,7 +262,8 @@ impl Pacer {
         if let Some(rate) = rate {
             st.next_ms = start + 1000.0 / rate.max(MIN_RATE);
         }
-        Duration::from_secs_f64((start - now).max(0.0) / 1000.0)
+        // Whole microseconds: `from_secs_f64` carries a panic path.
+        Duration::from_micros(((start - now).max(0.0) * 1000.0) as u64)
     }
 
     /// Waits for this caller's turn to send.
@@ -366,6 +373,12 @@ mod tests {
         assert!((back - st.refused_rate).abs() < 1.0, "{back} vs {}", st.refused_rate);
         let later = served_until(st, now + recover_ms + 5000.0);
         assert!((st.refused_rate * 1.2..=132.5).contains(&later), "{later}");
+    }
+
+    #[test]
+    fn recovery_times_fit_the_curve() {
+        assert!((RECOVER_SECS - ((1.0 - DECREASE) / GROWTH).cbrt()).abs() < 1e-6);
+        assert!((RECOVER_LONG_SECS - ((1.0 - DECREASE_LONG) / GROWTH).cbrt()).abs() < 1e-6);
     }
 
     #[test]
