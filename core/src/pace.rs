@@ -59,6 +59,8 @@ const RECOVER_LONG_SECS: f64 = 1.709_975_947;
 /// Retry-After, as a window limit sends, makes the span twice as long as it).
 const MEASURE_SECS: f64 = 2.0;
 const MAX_MEASURE_SECS: f64 = 30.0;
+/// Requests per measured span the rate may go beyond what the server accepted (besides the share).
+const EXTRA_PER_SPAN: f64 = 4.0;
 /// Refusals of requests sent after a cut, with none of them served, that make every call wait
 /// until the Retry-After time.
 const REFUSALS_GO_ON: u32 = 3;
@@ -160,8 +162,9 @@ impl State {
         rate_since(&self.successes, now, self.measure_from(now, self.first_success_ms), 0.0)
     }
 
-    /// The rate in force at `now`: the cubic curve from the last cut, kept within a tenth above
-    /// what the server accepts (beyond that a window limit only refuses later), or none.
+    /// The rate in force at `now`: the cubic curve from the last cut, kept within a tenth (and a
+    /// request a second) above what the server accepts (beyond that a window limit only refuses
+    /// later), or none.
     fn rate(&self, now: f64) -> Option<f64> {
         let floor = self.floor?;
         if self.cut_ms.is_nan() {
@@ -171,7 +174,9 @@ impl State {
         let curve = self.refused_rate * (1.0 + GROWTH * t * t * t);
         // Long Retry-After waits (a window) make going over the limit dear: creep more slowly.
         let over = if self.measure_secs > MEASURE_SECS { 1.03 } else { 1.1 };
-        let ceiling = floor.max(over * self.accepted(now));
+        // Plus a request or two per span: at a few requests per second the count of successes is
+        // too coarse for a share of it to grow on (and the rate would stand still).
+        let ceiling = floor.max(over * self.accepted(now) + EXTRA_PER_SPAN / self.measure_secs);
         Some(curve.min(ceiling).max(floor.min(self.refused_rate)))
     }
 
@@ -314,8 +319,10 @@ impl Pacer {
     }
 
     /// A request sent at `sent_ms` was refused with 429 and waits `retry_after`.
-    /// A `Retry-After: 0` asks for no wait: it is no rate limit, and changes nothing.
-    pub(crate) fn refused(&self, sent_ms: f64, retry_after: Duration) {
+    /// A `Retry-After: 0` asks for no wait: it is no rate limit, and changes nothing. One that
+    /// cannot be read (hidden from a browser page) is taken as a second, what a bucket sends.
+    pub(crate) fn refused(&self, sent_ms: f64, retry_after: Option<Duration>) {
+        let retry_after = retry_after.unwrap_or(Duration::from_secs(1));
         if !self.settings.adaptive || retry_after.is_zero() {
             return;
         }
@@ -357,12 +364,12 @@ mod tests {
             p.lock().sends.push_back(t);
             p.succeeded(t - 20.0, 20.0);
         }
-        p.refused(now, Duration::from_secs(1));
+        p.refused(now, Some(Duration::from_secs(1)));
         let st = &mut *p.lock();
         let rate = st.rate(now).unwrap();
         assert!((85.0..=95.0).contains(&rate), "{rate}");
         // Served at 120 per second from then on: back at the refused rate after the recovery
-        // time, then above it, but at most a tenth above what is served.
+        // time, then above it, but at most a tenth (and two a second) above what is served.
         let served_until = |st: &mut State, at: f64| {
             let last = st.successes.back().copied().unwrap_or(now).max(now);
             st.successes.extend((1..).map(|i| last + f64::from(i) * 1000.0 / 120.0).take_while(|t| *t <= at));
@@ -372,7 +379,17 @@ mod tests {
         let back = served_until(st, now + recover_ms);
         assert!((back - st.refused_rate).abs() < 1.0, "{back} vs {}", st.refused_rate);
         let later = served_until(st, now + recover_ms + 5000.0);
-        assert!((st.refused_rate * 1.2..=132.5).contains(&later), "{later}");
+        assert!((st.refused_rate * 1.2..=132.5 + EXTRA_PER_SPAN / MEASURE_SECS).contains(&later), "{later}");
+    }
+
+    #[test]
+    fn a_few_requests_a_second_grow_too() {
+        // Cut to under three a second and served at that rate: two seconds hold five successes,
+        // whose share alone would keep the rate where it is.
+        let mut st = State::new(None);
+        (st.floor, st.refused_rate, st.cut_ms, st.recover_secs) = (Some(2.7), 3.0, 0.0, RECOVER_SECS);
+        st.successes.extend((0..55).map(|i| f64::from(i) * 1000.0 / 2.75));
+        assert!(st.rate(20_000.0).unwrap() > 3.5, "{:?}", st.rate(20_000.0));
     }
 
     #[test]
@@ -385,13 +402,13 @@ mod tests {
     fn refusals_after_a_cut_pause_everyone_and_echoes_do_not_cut_again() {
         let p = Pacer::new(Pacing::default());
         let now = rt::now_ms();
-        p.refused(now - 5.0, Duration::from_secs(4));
+        p.refused(now - 5.0, Some(Duration::from_secs(4)));
         let floor = p.lock().floor;
         // Requests sent before the cut: the same spell.
-        p.refused(now - 10.0, Duration::from_secs(4));
+        p.refused(now - 10.0, Some(Duration::from_secs(4)));
         assert_eq!(p.lock().floor, floor);
         for _ in 0..REFUSALS_GO_ON {
-            p.refused(rt::now_ms() + 1.0, Duration::from_secs(4));
+            p.refused(rt::now_ms() + 1.0, Some(Duration::from_secs(4)));
         }
         let st = p.lock();
         assert_eq!(st.floor, floor);

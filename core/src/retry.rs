@@ -203,8 +203,6 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
     let started = rt::now_ms();
     let deadline_ms = started + policy.total_deadline.as_secs_f64() * 1000.0;
     let mut retries = 0u32;
-    // 429 answers waited out (they use up no retries).
-    let mut refusals = 0u32;
     // Every attempt sent, for the request log (a token refresh is an attempt, not a retry).
     let mut attempts = 0u32;
     let mut refreshed = false;
@@ -279,7 +277,7 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
             Attempt::Status { status, body, retry_after, tracking_id: tid } => {
                 let mut err = api_error(name, status, &body, retry_after, tid, &tracking_id);
                 if status == 429 {
-                    client.inner.pace.refused(attempt_started, retry_after.unwrap_or_else(|| backoff(policy, refusals)));
+                    client.inner.pace.refused(attempt_started, retry_after);
                 }
                 if status == 401 && client.has_token_provider() && !refreshed {
                     log(Some(status), None, Some(Duration::ZERO));
@@ -304,10 +302,7 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
                         return Err(Error::Api(Box::new(err)));
                     }
                 }
-                let wait = match status {
-                    429 => retry_after.unwrap_or_else(|| backoff(policy, refusals)),
-                    _ => retry_after.unwrap_or_else(|| backoff(policy, retries)),
-                };
+                let wait = retry_after.unwrap_or_else(|| backoff(policy, retries));
                 (wait, Error::Api(Box::new(err)))
             }
             Attempt::Failed(kind, message) => {
@@ -319,8 +314,9 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
                 (backoff(policy, retries), err)
             }
         };
-        // A 429 is pacing, not failure: it uses up no retries, only time (the total deadline).
-        let paced = status == Some(429);
+        // A 429 with Retry-After is pacing, not failure: it uses up no retries, only time (the total
+        // deadline). Without the header (a browser the server does not expose it to) it counts as a retry.
+        let paced = status == Some(429) && matches!(&err, Error::Api(e) if e.retry_after.is_some());
         let out_of_retries = !paced && retries >= policy.max_retries;
         let gives_up = out_of_retries || rt::now_ms() + wait.as_secs_f64() * 1000.0 > deadline_ms;
         log(status, failure.as_deref(), (!gives_up).then_some(wait));
@@ -334,9 +330,7 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
             ));
         }
         rt::sleep(wait).await;
-        if paced {
-            refusals += 1;
-        } else {
+        if !paced {
             retries += 1;
         }
     }

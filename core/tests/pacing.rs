@@ -28,9 +28,12 @@ async fn a_429_uses_up_no_retries_only_the_deadline() {
     sim.set_faults(script((0..4).map(|_| status_fault(429, Some("0.05"))).collect()));
     c.people().update_ecbn(&d.people[0], &body()).await.unwrap();
     assert_eq!(sim.journal().iter().map(|e| e.status).collect::<Vec<_>>(), [429, 429, 429, 429, 204]);
-    // A 5xx still uses up the retries (none here).
-    sim.set_faults(script(vec![status_fault(503, None)]));
-    assert!(c.people().update_ecbn(&d.people[0], &body()).await.is_err());
+    // A 5xx still uses up the retries (none here), and so does a 429 without Retry-After (as a browser
+    // sees it when the server does not expose the header): nothing says it is only pacing.
+    for fault in [status_fault(503, None), status_fault(429, None)] {
+        sim.set_faults(script(vec![fault]));
+        assert!(c.people().update_ecbn(&d.people[0], &body()).await.is_err());
+    }
 
     // Refusals that go on fail the call when its deadline would pass, saying so.
     let short = Client::builder()
