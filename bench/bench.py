@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -253,34 +254,88 @@ print([l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")]
     return int(out.split()[-1]) / 1024
 
 
-def audit_rows(sim_bin: str, sizes: tuple[int, ...]) -> list[tuple[int, dict]]:
-    """The audit of a simulated org of each size (the bundled simulator, release build, in its
-    own process): wall time, requests, and the peak RSS of the Python process that audits."""
+def start_sim(sim_bin: str, *args: str) -> tuple[subprocess.Popen, str]:
+    """The bundled simulator (release build) in its own process; its base URL (…/v1)."""
+    sim = subprocess.Popen([sim_bin, *args], stdout=subprocess.PIPE, text=True)
+    assert sim.stdout is not None
+    return sim, sim.stdout.readline().strip()
+
+
+def sim_get(base: str, path: str) -> dict:
+    return json.load(urllib.request.urlopen(base.removesuffix("/v1") + path))
+
+
+def audit_rows(sim_bin: str, cases: list[tuple[int, tuple[str, ...], int]]) -> list[tuple[int, tuple[str, ...], int, dict]]:
+    """The audit of a simulated org for each (size, simulator flags, concurrency), in its own
+    Python process: wall time, requests, and the peak RSS of the process that audits."""
     code = """
 import json, sys, time, urllib.request
 import webex_emergency as we
-base = sys.argv[1]
+base, concurrency = sys.argv[1], int(sys.argv[2])
 t = time.perf_counter()
-report = we.Client("sim-token", base_url=base).audit(concurrency=10)
+report = we.Client("sim-token", base_url=base).audit(concurrency=concurrency)
 wall = time.perf_counter() - t
 root = base.removesuffix("/v1")
-requests = json.load(urllib.request.urlopen(root + "/_sim/journal?since=1000000000"))["count"]
+requests = json.load(urllib.request.urlopen(root + "/_sim/stats"))["requests"]
 hwm = [l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")][0]
 members = report.audited["person"] + report.audited["workspace"] + report.audited["virtualLine"]
 print(json.dumps({"wall": wall, "requests": requests, "rss_mb": int(hwm) / 1024, "members": members,
                   "findings": len(report.findings)}))
 """
     rows = []
-    for size in sizes:
-        sim = subprocess.Popen([sim_bin, "--size", str(size)], stdout=subprocess.PIPE, text=True)
+    for size, flags, concurrency in cases:
+        sim, base = start_sim(sim_bin, "--size", str(size), *flags)
         try:
-            assert sim.stdout is not None
-            base = sim.stdout.readline().strip()
-            out = subprocess.run([sys.executable, "-c", code, base], capture_output=True, text=True, check=True).stdout
-            rows.append((size, json.loads(out)))
+            out = subprocess.run([sys.executable, "-c", code, base, str(concurrency)], capture_output=True, text=True,
+                                 check=True).stdout
+            rows.append((size, flags, concurrency, json.loads(out)))
         finally:
             sim.terminate()
             sim.wait()
+    return rows
+
+
+# The rate limits of the rate-limited rows: name, simulator flags, allowed requests per second.
+LIMITS = (("token bucket, 200/s, burst 50", ("--bucket", "200:50"), 200.0),
+          ("fixed window, 600 per 5 s", ("--window", "600:5"), 120.0))
+
+
+def limited_rows(sim_bin: str, n: int) -> list[dict]:
+    """A bulk ECBN update of `n` people by each client under each limit (latency 30 ± 10 ms), each
+    against a fresh simulator: wall time, requests answered 429, and whether every person's PUT
+    succeeded exactly once (from the simulator's journal)."""
+    python = sys.executable
+    clients = [("ours, Python", [python, str(HERE / "clients" / "python_bulk.py")]),
+               ("ours, Node", ["node", str(HERE / "clients" / "node_bulk.mjs")]),
+               ("wxc_sdk async", [python, str(HERE / "clients" / "wxc_bulk.py")])]
+    rows = []
+    for limit, flags, allowed in LIMITS:
+        for name, cmd in clients:
+            for concurrency in (10, 40):
+                sim, base = start_sim(sim_bin, "--size", str(max(1000, n * 2)), "--latency", "30:10", *flags)
+                try:
+                    people = sim_get(base, "/_sim/directory?limit=100000")["people"][:n]
+                    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as ids:
+                        ids.write("\n".join(people))
+                    run = subprocess.run([*cmd, base, ids.name, str(concurrency)], capture_output=True, text=True)
+                    os.unlink(ids.name)
+                    if run.returncode != 0:
+                        print(f"{name} under {limit}: {run.stderr[-500:]}", file=sys.stderr)
+                        continue
+                    out = json.loads(run.stdout.strip().splitlines()[-1])
+                    journal = sim_get(base, "/_sim/journal")["items"]
+                finally:
+                    sim.terminate()
+                    sim.wait()
+                done: dict[str, int] = {}
+                for e in journal:
+                    if e["method"] == "PUT" and e["status"] == 204:
+                        done[e["path"]] = done.get(e["path"], 0) + 1
+                rows.append({"limit": limit, "client": name, "concurrency": concurrency, "allowed": allowed, "n": n,
+                             "wall": out["wall"], "failed": out["failed"], "requests": len(journal),
+                             "refused": sum(e["status"] == 429 for e in journal),
+                             "once": len(done) == n and all(v == 1 for v in done.values())})
+                print(f"  {limit}, {name}, {concurrency}: {out['wall']:.1f} s", file=sys.stderr)
     return rows
 
 
@@ -354,7 +409,11 @@ def main() -> None:
             import_wxc = "n/a"
         build_us, parse_us, full_us, loads_us = python_cpu(2000 if args.quick else 50000)
         rss = bulk_rss(server, 2000 if args.quick else 100_000)
-        audits = audit_rows(args.sim_bin, (200, 1000) if args.quick else (1000, 10_000))
+        big = 1000 if args.quick else 10_000
+        audits = audit_rows(args.sim_bin, [(200 if args.quick else 1000, (), 10), (big, (), 10),
+                                           (big, ("--bucket", "1000:50"), 10),
+                                           (big, ("--bucket", "1000:50", "--latency", "30:10"), 50)])
+        limited = limited_rows(args.sim_bin, 300 if args.quick else 5000)
     finally:
         server.stop()
         os.unlink(f.name)
@@ -404,15 +463,37 @@ def main() -> None:
         f"| Python: peak RSS of a {'2,000' if args.quick else '100,000'}-item bulk run | {rss:.0f} MB |",
         f"| npm package size | {npm_size()} |",
         "",
-        "Audit from Python (`client.audit()`, concurrency 10) of the bundled simulator's seeded org "
-        "(release build, its own process, no rate limit):",
+        "Audit from Python (`client.audit()`) of the bundled simulator's seeded org (release build, its own "
+        "process); under a rate limit R, the lower bound of the wall time is requests / R:",
         "",
-        "| org size | members audited | requests | findings | wall time | requests/s | peak RSS of the auditing process |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| org size | simulator | concurrency | members audited | requests | findings | wall time | requests/s | "
+        "vs bound | peak RSS of the auditing process |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for size, a in audits:
-        lines.append(f"| {size:,} | {a['members']:,} | {a['requests']:,} | {a['findings']:,} | {a['wall']:.2f} s | "
-                     f"{a['requests'] / a['wall']:,.0f} | {a['rss_mb']:.0f} MB |")
+    for size, flags, concurrency, a in audits:
+        sim = " ".join(flags) or "no limit, no latency"
+        bound = ""
+        if "--bucket" in flags:
+            rate = float(flags[flags.index("--bucket") + 1].split(":")[0])
+            bound = f"{a['requests'] / rate / a['wall'] * 100:.0f}% ({a['requests'] / rate:.2f} s)"
+        lines.append(f"| {size:,} | {sim} | {concurrency} | {a['members']:,} | {a['requests']:,} | {a['findings']:,} | "
+                     f"{a['wall']:.2f} s | {a['requests'] / a['wall']:,.0f} | {bound} | {a['rss_mb']:.0f} MB |")
+    n_limited = limited[0]["n"] if limited else 0
+    lines += [
+        "",
+        f"A {n_limited:,}-item `bulk_update_ecbn` of people under a rate limit per token (bundled simulator, release "
+        "build, latency 30 ± 10 ms, a fresh simulator per row): the achieved rate (items / wall time) as a share of "
+        "the allowed rate, the share of requests answered 429, and whether every item's PUT succeeded exactly once "
+        "(the simulator's journal). Target: ≥ 95% of the allowed rate, ≤ 2% answered 429.",
+        "",
+        "| limit | client | concurrency | wall time | share of the allowed rate | requests | answered 429 | "
+        "every item done once | items failed |",
+        "|---|---|---:|---:|---:|---:|---:|---|---:|",
+    ]
+    for r in limited:
+        lines.append(f"| {r['limit']} | {r['client']} | {r['concurrency']} | {r['wall']:.1f} s | "
+                     f"{r['n'] / r['wall'] / r['allowed'] * 100:.0f}% | {r['requests']:,} | "
+                     f"{r['refused'] / r['requests'] * 100:.1f}% | {'yes' if r['once'] else 'no'} | {r['failed']} |")
     text = "\n".join(lines)
     print(text)
     if not args.quick:
