@@ -179,7 +179,8 @@ def client_stub() -> str:
             lines.append("")
     opts = ("token: TokenSource = None, *, base_url: Optional[str] = None, timeout: Optional[float] = None, "
             "max_retries: Optional[int] = None, org_id: Optional[str] = None, user_agent: Optional[str] = None, "
-            "proxy: Optional[str] = None, request_log: Optional[Callable[[Dict[str, Any]], None]] = None")
+            "proxy: Optional[str] = None, request_log: Optional[Callable[[Dict[str, Any]], None]] = None, "
+            "max_rate: Optional[float] = None, adaptive_pacing: Optional[bool] = None")
     for is_async in (False, True):
         p = "Async" if is_async else ""
         lines.append(f"class {p}Client:")

@@ -86,6 +86,10 @@ export interface ClientOptions {
   maxRetries?: number;
   /** Default orgId of every call. */
   orgId?: string;
+  /** Requests per second at most, from the start (0.1 to 100000; default: none until a 429). */
+  maxRate?: number;
+  /** Adapt the rate to 429 answers (default true; see README, "Pacing"). */
+  adaptivePacing?: boolean;
 }
 
 export interface CallOptions {

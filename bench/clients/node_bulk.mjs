@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as we from '../../bindings-wasm/pkg/index.js';
 
+we.initSync(readFileSync(new URL('../../bindings-wasm/pkg/webex_emergency_wasm_bg.wasm', import.meta.url)));
 const [baseUrl, idsFile, concurrency] = process.argv.slice(2);
 const ids = readFileSync(idsFile, 'utf8').split('\n').filter(Boolean);
 const client = new we.Client({ token: 'sim-token', baseUrl });

@@ -84,7 +84,7 @@ pub(crate) struct NativeClient {
 #[pymethods]
 impl NativeClient {
     #[new]
-    #[pyo3(signature = (token=None, token_provider=None, base_url=None, timeout=None, max_retries=None, org_id=None, user_agent=None, proxy=None, request_log=None))]
+    #[pyo3(signature = (token=None, token_provider=None, base_url=None, timeout=None, max_retries=None, org_id=None, user_agent=None, proxy=None, request_log=None, max_rate=None, adaptive_pacing=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -97,8 +97,11 @@ impl NativeClient {
         user_agent: Option<String>,
         proxy: Option<String>,
         request_log: Option<Py<PyAny>>,
+        max_rate: Option<f64>,
+        adaptive_pacing: Option<bool>,
     ) -> PyResult<Self> {
-        let options = ClientOptions { token, base_url, timeout, max_retries, org_id, user_agent, proxy };
+        let options =
+            ClientOptions { token, base_url, timeout, max_retries, org_id, user_agent, proxy, max_rate, adaptive_pacing };
         let rt = runtime()?;
         let client = guard(py, || {
             Ok(py.detach(|| {

@@ -128,3 +128,14 @@ def test_exception_classes_are_the_cores_error_classes():
     defined = {n for n, c in inspect.getmembers(_errors, inspect.isclass)
                if issubclass(c, _errors.WebexError) and c.__module__ == _errors.__name__}
     assert defined == {row["class"] for row in table}
+
+
+def test_pacing_options(sim, ids):
+    for bad in (0, 1e9, float("nan")):
+        with pytest.raises(we.ConfigError, match="maxRate"):
+            sim.client(max_rate=bad)
+    c = sim.client(max_rate=20, adaptive_pacing=False)
+    t = time.perf_counter()
+    for _ in range(10):
+        c.people.get_ecbn(ids["people"][0])
+    assert time.perf_counter() - t >= 0.44  # nine gaps of 50 ms at least

@@ -208,7 +208,7 @@ export function reportPlanCsv(report) {
 
 /** A client of the Emergency Services Settings API. Call `await init()` once before the first. */
 export class Client {
-  /** Options: `{ token | getToken, baseUrl, timeoutMs, maxRetries, orgId }`. */
+  /** Options: `{ token | getToken, baseUrl, timeoutMs, maxRetries, orgId, maxRate, adaptivePacing }`. */
   constructor(options = {}) {
     let native;
     try {

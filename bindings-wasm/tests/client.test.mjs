@@ -188,9 +188,18 @@ test('the exported error classes are the core\'s error classes; options of the w
   }
   const exported = Object.entries(we).filter(([, v]) => typeof v === 'function' && v.prototype instanceof Error);
   assert.deepEqual(exported.map(([n]) => n).sort(), table.map((r) => r.class).sort());
-  for (const bad of [{ timeoutMs: 'soon' }, { maxRetries: -1 }, { maxRetries: 1.5 }, { timeoutMs: 1e30 }, { baseUrl: 5 }, { tokn: 'x' }]) {
+  for (const bad of [{ timeoutMs: 'soon' }, { maxRetries: -1 }, { maxRetries: 1.5 }, { timeoutMs: 1e30 }, { baseUrl: 5 }, { tokn: 'x' },
+    { maxRate: 0 }, { maxRate: 'fast' }, { adaptivePacing: 'no' }]) {
     assert.throws(() => new we.Client({ token: 't', ...bad }), (e) => e instanceof we.ConfigError && e.code === 'config', JSON.stringify(bad));
   }
+});
+
+test('maxRate spaces requests from the first one', async () => {
+  const c = client({ maxRate: 20 });
+  const t = performance.now();
+  for (let i = 0; i < 10; i++) await c.people.getEcbn(ids.people[0]);
+  // Nine gaps of 50 ms at least.
+  assert.ok(performance.now() - t >= 440, `${performance.now() - t} ms`);
 });
 
 test('counts of the wrong type are refused, not replaced by defaults', async () => {

@@ -311,6 +311,10 @@ pub struct ClientOptions {
     pub user_agent: Option<String>,
     /// HTTP proxy (native targets).
     pub proxy: Option<String>,
+    /// Requests per second at most, from the start (see [`crate::pace::Pacing::max_rate`]).
+    pub max_rate: Option<f64>,
+    /// Adapt the rate to 429 answers (default true; see [`crate::pace::Pacing::adaptive`]).
+    pub adaptive_pacing: Option<bool>,
 }
 
 impl std::fmt::Debug for ClientOptions {
@@ -323,6 +327,8 @@ impl std::fmt::Debug for ClientOptions {
             .field("max_retries", &self.max_retries)
             .field("org_id", &self.org_id)
             .field("proxy", &self.proxy.as_ref().map(|_| "***"))
+            .field("max_rate", &self.max_rate)
+            .field("adaptive_pacing", &self.adaptive_pacing)
             .finish_non_exhaustive()
     }
 }
@@ -354,7 +360,15 @@ impl ClientOptions {
                 Some(_) => Err(bad(key, "a number")),
             }
         };
-        const KNOWN: &[&str] = &["token", "baseUrl", "timeout", "timeoutMs", "maxRetries", "orgId", "userAgent", "proxy"];
+        let flag = |key: &str| -> Result<Option<bool>, Error> {
+            match map.get(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::Bool(b)) => Ok(Some(*b)),
+                Some(_) => Err(bad(key, "true or false")),
+            }
+        };
+        const KNOWN: &[&str] =
+            &["token", "baseUrl", "timeout", "timeoutMs", "maxRetries", "orgId", "userAgent", "proxy", "maxRate", "adaptivePacing"];
         if let Some(k) = map.keys().find(|k| !KNOWN.contains(&k.as_str())) {
             return Err(Error::Config(format!("unknown option `{k}`; the options are {}", KNOWN.join(", "))));
         }
@@ -372,6 +386,8 @@ impl ClientOptions {
             org_id: text("orgId")?,
             user_agent: text("userAgent")?,
             proxy: text("proxy")?,
+            max_rate: number("maxRate")?,
+            adaptive_pacing: flag("adaptivePacing")?,
         })
     }
 
@@ -404,6 +420,11 @@ impl ClientOptions {
         }
         if let Some(p) = self.proxy {
             b = b.proxy(p);
+        }
+        if self.max_rate.is_some() || self.adaptive_pacing.is_some() {
+            let pacing = crate::pace::Pacing { adaptive: self.adaptive_pacing.unwrap_or(true), max_rate: self.max_rate };
+            pacing.check()?;
+            b = b.pacing(pacing);
         }
         Ok(b)
     }

@@ -237,10 +237,11 @@ assert [c.__name__ for c in (People, Workspaces, VirtualLines, HuntGroups, Notif
 
 def _native_client(token: TokenSource, base_url: Optional[str], timeout: Optional[float],
                    max_retries: Optional[int], org_id: Optional[str], user_agent: Optional[str],
-                   proxy: Optional[str], request_log: Any) -> Any:
-    if callable(token):
-        return _native.NativeClient(None, token, base_url, timeout, max_retries, org_id, user_agent, proxy, request_log)
-    return _native.NativeClient(token, None, base_url, timeout, max_retries, org_id, user_agent, proxy, request_log)
+                   proxy: Optional[str], request_log: Any, max_rate: Optional[float],
+                   adaptive_pacing: Optional[bool]) -> Any:
+    provider = token if callable(token) else None
+    return _native.NativeClient(None if provider else token, provider, base_url, timeout, max_retries, org_id,
+                                user_agent, proxy, request_log, max_rate, adaptive_pacing)
 
 
 class _ClientBase:
@@ -251,9 +252,11 @@ class _ClientBase:
                  timeout: Optional[float] = None, max_retries: Optional[int] = None,
                  org_id: Optional[str] = None, user_agent: Optional[str] = None,
                  proxy: Optional[str] = None,
-                 request_log: Optional[Callable[[Dict[str, Any]], None]] = None) -> None:
+                 request_log: Optional[Callable[[Dict[str, Any]], None]] = None,
+                 max_rate: Optional[float] = None, adaptive_pacing: Optional[bool] = None) -> None:
         self._native = _native_client(token, base_url, timeout, max_retries, org_id,
-                                      user_agent or f"webex-emergency-python/{_version()}", proxy, request_log)
+                                      user_agent or f"webex-emergency-python/{_version()}", proxy, request_log,
+                                      max_rate, adaptive_pacing)
         for name, cls in self._resources.items():
             setattr(self, name, cls(self._native))
 
@@ -267,7 +270,9 @@ class Client(_ClientBase):
     (``http://[user:password@]host:port``) is used for every request; without it https requests
     use ``HTTPS_PROXY`` unless the host is in ``NO_PROXY``. ``request_log`` is called with a dict
     for every attempt of every request (operation, method, url, attempt, status, error,
-    elapsed_ms, tracking_id, retry_in_ms; never the token or a body)."""
+    elapsed_ms, tracking_id, retry_in_ms; never the token or a body). Under a server's rate limit
+    the client paces itself after a 429 (see README, "Pacing"); ``max_rate`` (requests per second)
+    paces from the start, ``adaptive_pacing=False`` turns the adaptation off."""
 
     _resources = dict(zip(_RESOURCES, (People, Workspaces, VirtualLines, HuntGroups, Notifications, RedSky, Locations)))
 

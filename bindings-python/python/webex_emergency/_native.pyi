@@ -14,7 +14,8 @@ class NativeClient:
                  base_url: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[float] = None,
                  org_id: Optional[str] = None, user_agent: Optional[str] = None,
                  proxy: Optional[str] = None,
-                 request_log: Optional[Callable[[Dict[str, Any]], None]] = None) -> NativeClient: ...
+                 request_log: Optional[Callable[[Dict[str, Any]], None]] = None,
+                 max_rate: Optional[float] = None, adaptive_pacing: Optional[bool] = None) -> NativeClient: ...
     def prepare(self, operation: str, id: Optional[str] = None, body: Any = None,
                 fields: Optional[Dict[str, Any]] = None, org_id: Optional[str] = None, start: Optional[int] = None,
                 max: Optional[int] = None, order: Optional[str] = None) -> PreparedCall: ...
