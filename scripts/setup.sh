@@ -8,6 +8,9 @@ log() { echo "[setup] $*"; }
 command -v cargo >/dev/null || { echo "cargo (rustup) is required" >&2; exit 1; }
 rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown \
   || { log "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
+# rust-src: the npm package's build compiles the standard library itself (bindings-wasm/build.sh).
+rustup component list --installed 2>/dev/null | grep -q rust-src \
+  || { log "rustup component add rust-src"; rustup component add rust-src; }
 rustup component list --installed 2>/dev/null | grep -q clippy \
   || { log "rustup component add clippy"; rustup component add clippy; }
 

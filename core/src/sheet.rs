@@ -265,7 +265,10 @@ fn records(text: &str) -> impl Iterator<Item = (u64, Result<Vec<Option<String>>,
                 let cells = record.iter().map(|c| std::str::from_utf8(c).ok().map(str::to_string)).collect();
                 Some((line_at(start), Ok(cells)))
             }
-            Err(e) => Some((line_at(before), Err(e.to_string()))),
+            // Reading bytes from memory, flexible and without UTF-8 checks, the csv crate has no
+            // error to give; its `Display` (and std::io's message table) stays out of the
+            // browser package.
+            Err(_) => Some((line_at(before), Err("the CSV text could not be read from here on".into()))),
         }
     })
 }
@@ -445,7 +448,7 @@ impl Sheet {
     }
     /// The start of the results file: its header, then every kept row (as `done`).
     pub fn head(&self) -> String {
-        let mut text = csv_record(&self.result_columns());
+        let mut text = crate::wire::csv_row::row(&self.result_columns());
         for cells in &self.kept {
             text.push_str(&result_record(cells, RowStatus::Done, ""));
         }
@@ -621,11 +624,6 @@ fn row_error(e: &Error) -> String {
     }
 }
 
-fn csv_record<S: AsRef<str>>(cells: &[S]) -> String {
-    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-    let _ = out.write_record(cells.iter().map(|c| c.as_ref()));
-    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
-}
 
 /// A results row: the input cells as written (so that a resume matches them), then the status
 /// and the error (made spreadsheet-safe: it holds the server's words).
@@ -634,7 +632,7 @@ fn result_record(cells: &[String], status: RowStatus, error: &str) -> String {
     let error = crate::audit::report::spreadsheet_safe(error);
     row.push(status.as_str());
     row.push(&error);
-    csv_record(&row)
+    crate::wire::csv_row::row(&row)
 }
 
 /// A request body from text values by JSON field name (`address.city` for a nested field),

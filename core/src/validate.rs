@@ -180,9 +180,6 @@ macro_rules! api_enum {
             fn into_json(self) -> serde_json::Value {
                 serde_json::Value::String($crate::validate::ApiEnum::as_str(&self).to_string())
             }
-            fn is_canonical(v: &serde_json::Value) -> bool {
-                v.is_string()
-            }
         }
     };
 }

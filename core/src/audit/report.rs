@@ -3,6 +3,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::wire::csv_row;
+
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -233,8 +235,7 @@ pub fn json_text(report: &Value) -> String {
 /// A cell that a spreadsheet would take for a formula (starting with `=`, `+`, `-`, `@`, tab or
 /// carriage return) gets a leading `'`: names come from the directory and are not trusted.
 pub fn csv_text(report: &Value) -> String {
-    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-    let _ = out.write_record(CSV_COLUMNS);
+    let mut out = csv_row::row(&CSV_COLUMNS);
     let empty = Vec::new();
     let findings = report.get("findings").and_then(Value::as_array).unwrap_or(&empty);
     for f in findings {
@@ -253,9 +254,9 @@ pub fn csv_text(report: &Value) -> String {
             text(&["message"]),
             text(&["fix"]),
         ];
-        let _ = out.write_record(&row);
+        csv_row::write_row(&mut out, &row);
     }
-    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+    out
 }
 
 /// A plan for the admin to review and apply with the bulk ECBN command: one row (columns
@@ -294,12 +295,11 @@ pub fn plan_csv(report: &Value) -> String {
             }
         }
     }
-    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-    let _ = out.write_record(PLAN_COLUMNS);
+    let mut out = csv_row::row(&PLAN_COLUMNS);
     for row in &rows {
-        let _ = out.write_record(row.iter().map(|c| spreadsheet_safe(c)));
+        csv_row::write_row(&mut out, &row.each_ref().map(|c| spreadsheet_safe(c)));
     }
-    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+    out
 }
 
 /// A cell a spreadsheet would take for a formula gets a leading `'`.

@@ -49,9 +49,6 @@ impl Json for Secret {
     fn into_json(self) -> serde_json::Value {
         serde_json::Value::String(self.0)
     }
-    fn is_canonical(v: &serde_json::Value) -> bool {
-        v.is_string()
-    }
 }
 
 /// The answer of operations that return no content (204, or 201 without a body).
@@ -74,11 +71,6 @@ pub trait Json: Sized + Clone {
     fn from_json(v: serde_json::Value) -> Result<Self, String>;
     /// The value as the API's JSON.
     fn into_json(self) -> serde_json::Value;
-    /// Whether `v` reads as this type and writes back exactly as it is, so that it can be
-    /// passed on without being rebuilt (false when unsure; `from_json` then decides).
-    fn is_canonical(_v: &serde_json::Value) -> bool {
-        false
-    }
 }
 
 fn kind_of(v: &serde_json::Value) -> &'static str {
@@ -107,9 +99,6 @@ impl Json for String {
     fn into_json(self) -> serde_json::Value {
         serde_json::Value::String(self)
     }
-    fn is_canonical(v: &serde_json::Value) -> bool {
-        v.is_string()
-    }
 }
 impl Json for bool {
     fn from_json(v: serde_json::Value) -> Result<Self, String> {
@@ -117,9 +106,6 @@ impl Json for bool {
     }
     fn into_json(self) -> serde_json::Value {
         serde_json::Value::Bool(self)
-    }
-    fn is_canonical(v: &serde_json::Value) -> bool {
-        v.is_boolean()
     }
 }
 /// Counts, which the spec types as `number`: any non-negative number, rounded down.
@@ -132,9 +118,6 @@ impl Json for u64 {
     }
     fn into_json(self) -> serde_json::Value {
         serde_json::Value::from(self)
-    }
-    fn is_canonical(v: &serde_json::Value) -> bool {
-        v.is_u64()
     }
 }
 impl<T: Json> Json for Vec<T> {
@@ -151,9 +134,6 @@ impl<T: Json> Json for Vec<T> {
     fn into_json(self) -> serde_json::Value {
         serde_json::Value::Array(self.into_iter().map(Json::into_json).collect())
     }
-    fn is_canonical(v: &serde_json::Value) -> bool {
-        v.as_array().is_some_and(|items| items.iter().all(T::is_canonical))
-    }
 }
 
 /// Whole numbers (the spec types them as `number`; fractions are refused).
@@ -163,9 +143,6 @@ impl Json for i64 {
     }
     fn into_json(self) -> serde_json::Value {
         serde_json::Value::from(self)
-    }
-    fn is_canonical(v: &serde_json::Value) -> bool {
-        v.is_i64()
     }
 }
 impl Json for f64 {
@@ -184,9 +161,6 @@ impl Json for serde_json::Value {
     fn into_json(self) -> serde_json::Value {
         self
     }
-    fn is_canonical(_: &serde_json::Value) -> bool {
-        true
-    }
 }
 
 /// Takes field `name` out of `rest` and reads it (`null` and absent are `None`); an error
@@ -203,10 +177,5 @@ pub fn put_field<T: Json>(map: &mut serde_json::Map<String, serde_json::Value>, 
     if let Some(x) = value {
         map.insert(name.to_string(), x.into_json());
     }
-}
-
-/// The API's JSON names of a model's fields, computed once.
-pub fn json_names(cell: &'static std::sync::OnceLock<Vec<String>>, fields: &[&str]) -> &'static [String] {
-    cell.get_or_init(|| fields.iter().map(|f| super::snake_to_camel(f)).collect())
 }
 

@@ -15,7 +15,8 @@ pub enum FieldKind {
     Secret,
     /// `true` or `false`.
     Bool,
-    /// A whole number.
+    /// A count: a whole number from 0 (`u64`; the API types it as `number`, so fractions
+    /// are rounded down when read).
     Integer,
     /// Any number.
     Number,
@@ -64,12 +65,12 @@ impl FieldKind {
             FieldKind::Bool if text.eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
             FieldKind::Bool if text.eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
             FieldKind::Integer => text.parse::<i64>().map(Value::from).map_err(|_| self.expectation()),
-            FieldKind::Number => text
-                .parse::<f64>()
-                .ok()
-                .and_then(serde_json::Number::from_f64)
-                .map(Value::Number)
-                .ok_or(self.expectation()),
+            // A JSON number, read by serde_json (`f64::from_str` would add core's float parser
+            // and its tables to the browser package).
+            FieldKind::Number => match serde_json::from_str::<Value>(text) {
+                Ok(n @ Value::Number(_)) => Ok(n),
+                _ => Err(self.expectation()),
+            },
             FieldKind::Bool => Err(self.expectation()),
             FieldKind::Object(_) | FieldKind::List(_) => Err("cannot be given as text"),
         }
@@ -130,12 +131,36 @@ pub struct ModelInfo {
     pub request: bool,
     /// Its fields, in declaration order.
     pub fields: &'static [FieldInfo],
+    #[doc(hidden)]
+    pub json_names: std::sync::OnceLock<Vec<String>>,
 }
 
 impl ModelInfo {
     /// The field whose JSON name is `json`.
     pub fn field(&self, json: &str) -> Option<&'static FieldInfo> {
         self.fields.iter().find(|f| is_camel_of(json, f.name))
+    }
+    /// The JSON names of its fields, in declaration order (computed once).
+    pub fn json_names(&self) -> &[String] {
+        self.json_names.get_or_init(|| self.fields.iter().map(|f| super::snake_to_camel(f.name)).collect())
+    }
+    /// Reads an answer of this model in place, as the typed model reads it and writes it back
+    /// (tested against it for every answer model): each known field of the wrong JSON type is
+    /// an error naming its path (`.field[2].other: expected a string, got a number`), `null`
+    /// fields are dropped, counts are rounded down to whole non-negative numbers, and unknown
+    /// fields and enum values are kept. One function for every model, rather than a copy per
+    /// model type: the browser package is short of space.
+    pub fn read_answer(&self, v: &mut Value) -> Result<(), String> {
+        let Value::Object(map) = v else { return Err(super::wrong_type("an object", v)) };
+        for (field, name) in self.fields.iter().zip(self.json_names()) {
+            let Some(x) = map.get_mut(name.as_str()) else { continue };
+            if x.is_null() {
+                map.remove(name.as_str());
+                continue;
+            }
+            read_kind(&field.kind, x).map_err(|e| [".", name, &e].concat())?;
+        }
+        Ok(())
     }
     /// Replaces the value of every secret field, at any depth, by `***`.
     pub fn mask_secrets(&self, v: &mut Value) {
@@ -157,6 +182,35 @@ impl ModelInfo {
             }
         }
     }
+}
+
+/// [`ModelInfo::read_answer`] for one value of `kind` (not `null`).
+fn read_kind(kind: &FieldKind, x: &mut Value) -> Result<(), String> {
+    use super::Json;
+    let expected = match kind {
+        FieldKind::String | FieldKind::Secret | FieldKind::Enum(_) if x.is_string() => return Ok(()),
+        FieldKind::String | FieldKind::Secret | FieldKind::Enum(_) => "a string",
+        FieldKind::Bool if x.is_boolean() => return Ok(()),
+        FieldKind::Bool => "a boolean",
+        FieldKind::Integer => {
+            *x = u64::from_json(std::mem::take(x))?.into_json();
+            return Ok(());
+        }
+        FieldKind::Number => {
+            *x = f64::from_json(std::mem::take(x))?.into_json();
+            return Ok(());
+        }
+        FieldKind::Any => return Ok(()),
+        FieldKind::Object(model) => return model().read_answer(x),
+        FieldKind::List(item) => {
+            let Value::Array(items) = x else { return Err(super::wrong_type("an array", x)) };
+            for (i, v) in items.iter_mut().enumerate() {
+                read_kind(item, v).map_err(|e| format!("[{i}]{e}"))?;
+            }
+            return Ok(());
+        }
+    };
+    Err(super::wrong_type(expected, x))
 }
 
 fn mask(kind: &FieldKind, value: &mut Value) {
@@ -185,9 +239,6 @@ impl HasKind for bool {
     const KIND: FieldKind = FieldKind::Bool;
 }
 impl HasKind for u64 {
-    const KIND: FieldKind = FieldKind::Integer;
-}
-impl HasKind for i64 {
     const KIND: FieldKind = FieldKind::Integer;
 }
 impl HasKind for f64 {

@@ -59,6 +59,7 @@ macro_rules! model_info {
                         kind: <$ty as $crate::wire::HasKind>::KIND,
                         doc: $crate::doc_text!($($fdoc),*),
                     }),+],
+                    json_names: std::sync::OnceLock::new(),
                 };
                 &INFO
             }
@@ -87,11 +88,10 @@ macro_rules! json_impl {
         impl $crate::wire::Json for $name {
             #[allow(unused_assignments)]
             fn from_json(v: serde_json::Value) -> Result<Self, String> {
-                static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
                 let serde_json::Value::Object(mut rest) = v else {
                     return Err($crate::wire::wrong_type("an object", &v));
                 };
-                let names = $crate::wire::json::json_names(&NAMES, &[$(stringify!($field)),+]);
+                let names = <$name as $crate::wire::Model>::info().json_names();
                 let mut i = 0;
                 $(
                     let $field = $crate::wire::json::take_field::<$ty>(&mut rest, &names[i])?;
@@ -101,8 +101,7 @@ macro_rules! json_impl {
             }
             #[allow(unused_assignments)]
             fn into_json(self) -> serde_json::Value {
-                static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-                let names = $crate::wire::json::json_names(&NAMES, &[$(stringify!($field)),+]);
+                let names = <$name as $crate::wire::Model>::info().json_names();
                 let mut map = $crate::json_impl!(@start self; $mode);
                 let mut i = 0;
                 $(
@@ -111,27 +110,8 @@ macro_rules! json_impl {
                 )+
                 serde_json::Value::Object(map)
             }
-            fn is_canonical(v: &serde_json::Value) -> bool {
-                static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-                let Some(map) = v.as_object() else { return false };
-                let names = $crate::wire::json::json_names(&NAMES, &[$(stringify!($field)),+]);
-                let mut known = 0;
-                let mut i = 0;
-                $(
-                    match map.get(&names[i]) {
-                        None => {}
-                        Some(x) if !x.is_null() && <$ty as $crate::wire::Json>::is_canonical(x) => known += 1,
-                        Some(_) => return false,
-                    }
-                    i += 1;
-                )+
-                let _ = i;
-                $crate::json_impl!(@all_known $mode; map; known)
-            }
         }
     };
-    (@all_known extra; $map:ident; $known:ident) => { { let _ = $known; true } };
-    (@all_known strict; $map:ident; $known:ident) => { $known == $map.len() };
     (@finish $name:ident; extra; $rest:ident; $($field:ident),+) => {
         Ok($name { $($field,)+ extra: $rest })
     };

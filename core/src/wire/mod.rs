@@ -1,6 +1,7 @@
-//! The bottom layer: the API's JSON names, reading and writing JSON, and what kind each model
-//! field is. Nothing here knows about operations, errors or HTTP.
+//! The bottom layer: the API's JSON names, reading and writing JSON, writing CSV rows, and what
+//! kind each model field is. Nothing here knows about operations, errors or HTTP.
 
+pub mod csv_row;
 pub mod json;
 pub mod kinds;
 mod macros;

@@ -14,7 +14,9 @@ pub fn snake_to_camel(name: &str) -> String {
         if c == '_' {
             upper = true;
         } else if upper {
-            out.extend(c.to_uppercase());
+            // Field names are ASCII; `char::to_uppercase` would add Unicode's case tables
+            // (about 6 kB of the gzipped browser package).
+            out.push(c.to_ascii_uppercase());
             upper = false;
         } else {
             out.push(c);
