@@ -79,7 +79,7 @@ pub async fn send(call: Call<Value>) -> Result<Value, Error> {
 
 /// What a call would send, as JSON (token and secrets masked).
 pub fn dry_run(call: &Call<Value>) -> Result<Value, Error> {
-    call.dry_run().map(|p| serde_json::to_value(p).unwrap_or_default())
+    call.dry_run().map(|p| p.to_json())
 }
 
 /// The validation error for a request that could not even be read.

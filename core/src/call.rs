@@ -33,6 +33,20 @@ pub struct PreparedRequest {
     pub body: Option<serde_json::Value>,
 }
 
+impl PreparedRequest {
+    /// As JSON (the field names above; `query` and `headers` as `[name, value]` pairs): the
+    /// same value as its `Serialize` gives (tested), built without serde's value serializer.
+    pub fn to_json(&self) -> serde_json::Value {
+        let pairs = |list: &[(String, String)]| -> Vec<serde_json::Value> {
+            list.iter().map(|(k, v)| serde_json::Value::from(vec![k.as_str(), v.as_str()])).collect()
+        };
+        object!{
+            "operation" => self.operation, "method" => self.method, "url" => self.url.as_str(), "path" => self.path.as_str(),
+            "query" => pairs(&self.query), "headers" => pairs(&self.headers), "body" => self.body.clone(),
+        }
+    }
+}
+
 /// A call of one operation. `.await` sends it; [`Call::dry_run`] only shows it.
 #[must_use = "a call does nothing until awaited or dry-run"]
 pub struct Call<R> {

@@ -560,7 +560,7 @@ impl Sheet {
         let cancel = refusal_or(options.cancel, refused.clone());
         let bulk_options = BulkOptions { concurrency: options.concurrency, progress: options.progress, cancel: Some(cancel) };
         let results = if dry_run {
-            let shown = calls.enumerate().map(|(i, c)| (i, c.dry_run().map(|p| Some(serde_json::to_value(p).unwrap_or_default()))));
+            let shown = calls.enumerate().map(|(i, c)| (i, c.dry_run().map(|p| Some(p.to_json()))));
             Either::Left(futures_util::stream::iter(shown))
         } else {
             Either::Right(bulk::run_iter(calls, bulk_options).map(|item| (item.index, item.result.map(|_| None))))

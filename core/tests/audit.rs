@@ -72,6 +72,9 @@ async fn report_json_is_the_shared_vector() {
     let sim = Simulator::start(Config { redsky: true, ..Config::default() }).unwrap();
     let mut report = client(&sim).audit(AuditOptions::default()).await.unwrap();
     report.elapsed_ms = 0;
+    // The hand-built JSON is what the report's `Serialize` gives.
+    assert_eq!(report.to_json_value(), serde_json::to_value(&report).unwrap());
+    assert!(report.findings.iter().any(|f| f.location.is_none()) && report.findings.iter().any(|f| f.location.is_some()));
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/audit/seed42-redsky.json");
     let text = report.to_json();
     if std::env::var_os("UPDATE_VECTORS").is_some() {

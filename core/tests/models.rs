@@ -312,6 +312,19 @@ fn error_bodies_in_several_shapes() {
 }
 
 #[test]
+fn dry_runs_as_json_are_what_serialize_gives() {
+    let c = Client::builder().token("t").base_url("http://127.0.0.1:9/v1").org_id(ids::WebexId::encode("us", "ORGANIZATION", "o")).build().unwrap();
+    let update = OrgNotificationUpdate { email_address: Some("a@b.co".into()), ..Default::default() };
+    let shown = [
+        c.notifications().update_org(&update).dry_run().unwrap(),
+        c.redsky().compliance_status_page(Some(0), Some(10), Some("locationName")).dry_run().unwrap(),
+    ];
+    for p in shown {
+        assert_eq!(p.to_json(), serde_json::to_value(&p).unwrap());
+    }
+}
+
+#[test]
 fn validation_messages_name_field_and_rule() {
     let c = Client::builder().token("t").base_url("http://127.0.0.1:9/v1").build().unwrap();
     let err = c

@@ -194,9 +194,40 @@ impl Report {
         }
         self.by_location.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
     }
-    /// The report as JSON (camelCase), as every language writes it.
+    /// The report as JSON (camelCase), as every language writes it: the same value as its
+    /// `Serialize` gives (tested), built without serde's value serializer, which the browser
+    /// package would otherwise carry.
     pub fn to_json_value(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
+        let place = |p: &Option<Place>| p.as_ref().map_or(Value::Null, |p| object!{"id" => p.id.as_str(), "name" => p.name.as_str()});
+        let kinds = |k: &KindCounts| {
+            object!{"org" => k.org, "location" => k.location, "person" => k.person, "workspace" => k.workspace, "virtualLine" => k.virtual_line}
+        };
+        let severities = |c: &SeverityCounts| object!{"error" => c.error, "warning" => c.warning, "info" => c.info};
+        let findings: Vec<Value> = self
+            .findings
+            .iter()
+            .map(|f| {
+                let entity = object!{"kind" => f.entity.kind.as_str(), "id" => f.entity.id.as_str(), "name" => f.entity.name.as_str()};
+                object!{
+                    "rule" => f.rule, "severity" => f.severity.as_str(), "entity" => entity, "location" => place(&f.location),
+                    "message" => f.message.as_str(), "fix" => f.fix.as_str(),
+                }
+            })
+            .collect();
+        let by_location: Vec<Value> = self
+            .by_location
+            .iter()
+            .map(|l| {
+                object!{
+                    "id" => l.id.as_str(), "name" => l.name.as_str(), "members" => l.members, "findings" => severities(&l.findings),
+                    "ecbnQuality" => l.ecbn_quality.as_deref(),
+                }
+            })
+            .collect();
+        object!{
+            "findings" => findings, "audited" => kinds(&self.audited), "skipped" => kinds(&self.skipped),
+            "counts" => severities(&self.counts), "byLocation" => by_location, "elapsedMs" => self.elapsed_ms,
+        }
     }
     /// The report as JSON text, indented by two spaces.
     pub fn to_json(&self) -> String {

@@ -67,7 +67,7 @@ impl FieldKind {
             FieldKind::Integer => text.parse::<i64>().map(Value::from).map_err(|_| self.expectation()),
             // A JSON number, read by serde_json (`f64::from_str` would add core's float parser
             // and its tables to the browser package).
-            FieldKind::Number => match serde_json::from_str::<Value>(text) {
+            FieldKind::Number => match serde_json::from_slice::<Value>(text.as_bytes()) {
                 Ok(n @ Value::Number(_)) => Ok(n),
                 _ => Err(self.expectation()),
             },
