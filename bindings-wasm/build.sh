@@ -36,8 +36,9 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # token to 230.4 kB, the client's pacer (rate limits) to 233.1 kB. Issue 17 (aim: 100 kB):
 # std built with the package (-23 kB), CSV rows written without csv's writer and no Unicode case
 # tables (-24 kB), answers read by one function over the model tables (-13 kB): 177.6 kB; the report
-# and dry runs as JSON without serde's value serializer, one JSON reader (from bytes): 174.1 kB.
-if [ $((wasm + glue)) -gt 175000 ]; then
-  echo "the npm package is over its 175 kB (gzip -9) budget" >&2
+# and dry runs as JSON without serde's value serializer, one JSON reader (from bytes): 174.1 kB; a
+# call's methods compiled once for every answer type, models read with one exit: 172.8 kB.
+if [ $((wasm + glue)) -gt 174000 ]; then
+  echo "the npm package is over its 174 kB (gzip -9) budget" >&2
   exit 1
 fi

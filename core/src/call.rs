@@ -50,6 +50,13 @@ impl PreparedRequest {
 /// A call of one operation. `.await` sends it; [`Call::dry_run`] only shows it.
 #[must_use = "a call does nothing until awaited or dry-run"]
 pub struct Call<R> {
+    pub(crate) parts: Parts,
+    _r: PhantomData<fn() -> R>,
+}
+
+/// What a call holds, whatever its answer type: its methods are compiled once, not once per
+/// answer type (the copies made the browser package larger).
+pub(crate) struct Parts {
     pub(crate) client: Client,
     pub(crate) op: &'static Operation,
     pub(crate) path_id: Option<String>,
@@ -60,15 +67,14 @@ pub struct Call<R> {
     pub(crate) gate: Option<Arc<tokio::sync::Semaphore>>,
     /// The full URL to send instead of the operation's (the next page of a Link-paged list).
     pub(crate) url: Option<String>,
-    _r: PhantomData<fn() -> R>,
 }
 
 impl<R> std::fmt::Debug for Call<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Call")
-            .field("operation", &self.op.name)
-            .field("path_id", &self.path_id)
-            .field("org_id", &self.org_id)
+            .field("operation", &self.parts.op.name)
+            .field("path_id", &self.parts.path_id)
+            .field("org_id", &self.parts.org_id)
             .finish_non_exhaustive()
     }
 }
@@ -77,13 +83,59 @@ impl<R> Call<R> {
     /// A call of `op` with its path ID and an encoded body; broken rules (the body's and the
     /// path ID's) are kept and reported when the call is sent or dry-run, so that nothing is sent.
     pub(crate) fn new(client: &Client, op: &'static Operation, path_id: Option<&str>, body: EncodedBody) -> Self {
+        Call { parts: Parts::new(client, op, path_id, body), _r: PhantomData }
+    }
+
+    /// Adds the paging parameters, checked against the operation's paging.
+    pub(crate) fn with_page(mut self, start: Option<u32>, max: Option<u32>, order: Option<String>) -> Self {
+        self.parts.with_page(start, max, order);
+        self
+    }
+
+    /// Adds a broken rule found by the caller (e.g. on query parameters).
+    pub(crate) fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.parts.errors.extend(errors);
+        self
+    }
+
+    /// Sends this call to this organization instead of the client's default.
+    pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
+        self.parts.org_id = Some(org_id.into());
+        self
+    }
+
+    /// The operation this call runs.
+    pub fn operation(&self) -> &'static Operation {
+        self.parts.op
+    }
+
+    /// Attempts of this call wait for a permit of `gate` (bulk runs use this to cap requests in
+    /// flight without holding a permit while waiting to retry).
+    pub fn gate(mut self, gate: Arc<tokio::sync::Semaphore>) -> Self {
+        self.parts.gate = Some(gate);
+        self
+    }
+
+    /// The validation error of this call, if any.
+    pub fn check(&self) -> Result<(), Error> {
+        self.parts.check()
+    }
+
+    /// Builds and validates the request without sending it.
+    pub fn dry_run(&self) -> Result<PreparedRequest, Error> {
+        self.parts.dry_run()
+    }
+}
+
+impl Parts {
+    fn new(client: &Client, op: &'static Operation, path_id: Option<&str>, body: EncodedBody) -> Self {
         let (bytes, mut errors) = body;
         if let (Some(param), Some(id)) = (op.path_param, path_id) {
             if let Some(e) = ids::check(param.name, id, param.kind) {
                 errors.insert(0, e);
             }
         }
-        Call {
+        Parts {
             client: client.clone(),
             op,
             path_id: path_id.map(str::to_string),
@@ -93,26 +145,23 @@ impl<R> Call<R> {
             errors,
             gate: None,
             url: None,
-            _r: PhantomData,
         }
     }
 
-    /// Adds a query parameter (operations with paging).
-    pub(crate) fn with_query(mut self, name: &'static str, value: Option<String>) -> Self {
+    fn with_query(&mut self, name: &'static str, value: Option<String>) {
         if let Some(v) = value {
             self.query.push((name, v));
         }
-        self
     }
 
-    /// Adds the paging parameters, checked against the operation's paging.
-    pub(crate) fn with_page(mut self, start: Option<u32>, max: Option<u32>, order: Option<String>) -> Self {
+    fn with_page(&mut self, start: Option<u32>, max: Option<u32>, order: Option<String>) {
+        let number = |n: Option<u32>| n.map(|n| n.to_string());
         match self.op.paging {
             Paging::Offset(paging) => {
                 self.errors.extend(paging.check(max, order.as_deref()));
-                self.with_query("start", start.map(|s| s.to_string()))
-                    .with_query("max", max.map(|m| m.to_string()))
-                    .with_query("order", order)
+                self.with_query("start", number(start));
+                self.with_query("max", number(max));
+                self.with_query("order", order);
             }
             Paging::Link(paging) => {
                 self.errors.extend(paging.check(max));
@@ -122,50 +171,24 @@ impl<R> Call<R> {
                 if order.is_some() {
                     self.errors.push(FieldError::new("order", "unexpected", "this list takes no `order`"));
                 }
-                let mut call = self;
                 for (name, value) in paging.fixed {
-                    call = call.with_query(name, Some(value.to_string()));
+                    self.with_query(name, Some(value.to_string()));
                 }
-                call.with_query("start", start.map(|s| s.to_string())).with_query("max", max.map(|m| m.to_string()))
+                self.with_query("start", number(start));
+                self.with_query("max", number(max));
             }
             Paging::None if start.is_some() || max.is_some() || order.is_some() => {
                 self.errors.push(FieldError::new("start/max/order", "unexpected", "only list operations take paging parameters"));
-                self
             }
-            Paging::None => self,
+            Paging::None => {}
         }
-    }
-
-    /// Adds a broken rule found by the caller (e.g. on query parameters).
-    pub(crate) fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
-        self.errors.extend(errors);
-        self
-    }
-
-    /// Sends this call to this organization instead of the client's default.
-    pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
-        self.org_id = Some(org_id.into());
-        self
-    }
-
-    /// The operation this call runs.
-    pub fn operation(&self) -> &'static Operation {
-        self.op
-    }
-
-    /// Attempts of this call wait for a permit of `gate` (bulk runs use this to cap requests in
-    /// flight without holding a permit while waiting to retry).
-    pub fn gate(mut self, gate: Arc<tokio::sync::Semaphore>) -> Self {
-        self.gate = Some(gate);
-        self
     }
 
     fn effective_org(&self) -> Option<&str> {
         self.org_id.as_deref().or(self.client.inner.org_id.as_deref())
     }
 
-    /// The validation error of this call, if any.
-    pub fn check(&self) -> Result<(), Error> {
+    fn check(&self) -> Result<(), Error> {
         let mut errors = self.errors.clone();
         if let Some(org) = &self.org_id {
             if let Some(e) = ids::check("orgId", org, IdKind::Organization) {
@@ -179,8 +202,7 @@ impl<R> Call<R> {
         }
     }
 
-    /// The percent-encoded path and the query, as sent.
-    pub(crate) fn path_and_query(&self) -> (String, Vec<(String, String)>) {
+    fn path_and_query(&self) -> (String, Vec<(String, String)>) {
         let mut path = self.op.path.to_string();
         if let (Some(param), Some(id)) = (self.op.path_param, &self.path_id) {
             let name = param.name;
@@ -198,8 +220,7 @@ impl<R> Call<R> {
         (path, query)
     }
 
-    /// Builds and validates the request without sending it.
-    pub fn dry_run(&self) -> Result<PreparedRequest, Error> {
+    fn dry_run(&self) -> Result<PreparedRequest, Error> {
         self.check()?;
         let (path, query) = self.path_and_query();
         let url = build_url(&self.client.inner.base_url, &path, &query);
@@ -234,8 +255,8 @@ impl<R> Call<R> {
     }
 
     /// The client and the request as the retry engine sends it (unchecked: callers run
-    /// [`Call::check`] first).
-    pub(crate) fn into_request(self) -> (Client, Request) {
+    /// [`Parts::check`] first).
+    fn into_request(self) -> (Client, Request) {
         let url = match self.url {
             Some(url) => url,
             None => {
@@ -245,6 +266,13 @@ impl<R> Call<R> {
         };
         let request = Request { operation: self.op.name, method: self.op.method, url, body: self.body, gate: self.gate };
         (self.client, request)
+    }
+
+    /// Checks and sends the call; the success answer, not yet decoded.
+    async fn send(self) -> Result<retry::Answer, Error> {
+        self.check()?;
+        let (client, request) = self.into_request();
+        retry::execute(&client, &request).await
     }
 }
 
@@ -267,10 +295,9 @@ impl<R: Json + MaybeSend + 'static> Call<R> {
 
     /// Sends the call; gives the answer and its `Link` header.
     pub(crate) async fn send_with_link(self) -> Result<(R, Option<String>), Error> {
-        self.check()?;
-        let (client, request) = self.into_request();
-        let answer = retry::execute(&client, &request).await?;
-        Ok((retry::decode(request.operation, &answer)?, answer.link))
+        let operation = self.parts.op.name;
+        let answer = self.parts.send().await?;
+        Ok((retry::decode(operation, &answer)?, answer.link))
     }
 }
 
@@ -278,7 +305,7 @@ impl Call<serde_json::Value> {
     /// Sends a call of the JSON entry point and reads its answer through the operation's
     /// answer model (`null` for no content).
     pub async fn send_json(self) -> Result<serde_json::Value, Error> {
-        let op = self.op;
+        let op = self.parts.op;
         op.read_answer(self.send().await?)
     }
 }

@@ -173,7 +173,7 @@ async fn next_page(s: &mut State) -> Result<Value, Error> {
     if let Some(org) = &s.args.org_id {
         call = call.org_id(org.clone());
     }
-    call.url = s.next.take();
+    call.parts.url = s.next.take();
     let (page, link) = call.send_with_link().await?;
     s.link_seen |= link.is_some();
     let mut page = op.read_answer(page)?;

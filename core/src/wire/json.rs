@@ -172,6 +172,21 @@ pub fn take_field<T: Json>(rest: &mut serde_json::Map<String, serde_json::Value>
     }
 }
 
+/// [`take_field`], keeping the first error of a model's fields in `error` (the field is then `None`).
+pub fn take_field_or<T: Json>(
+    rest: &mut serde_json::Map<String, serde_json::Value>,
+    name: &str,
+    error: &mut Option<String>,
+) -> Option<T> {
+    match take_field(rest, name) {
+        Ok(v) => v,
+        Err(e) => {
+            error.get_or_insert(e);
+            None
+        }
+    }
+}
+
 /// Writes field `name` into `map` when it has a value.
 pub fn put_field<T: Json>(map: &mut serde_json::Map<String, serde_json::Value>, name: &str, value: Option<T>) {
     if let Some(x) = value {

@@ -92,11 +92,18 @@ macro_rules! json_impl {
                     return Err($crate::wire::wrong_type("an object", &v));
                 };
                 let names = <$name as $crate::wire::Model>::info().json_names();
+                // Every field is read and the first error kept, rather than returning at the
+                // first one: one exit instead of one per field (each dropping the fields read
+                // before it), which made these functions several times larger.
+                let mut error = None;
                 let mut i = 0;
                 $(
-                    let $field = $crate::wire::json::take_field::<$ty>(&mut rest, &names[i])?;
+                    let $field = $crate::wire::json::take_field_or::<$ty>(&mut rest, &names[i], &mut error);
                     i += 1;
                 )+
+                if let Some(e) = error {
+                    return Err(e);
+                }
                 $crate::json_impl!(@finish $name; $mode; rest; $($field),+)
             }
             #[allow(unused_assignments)]
