@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 export PATH="$PWD/node_modules/.bin:$PATH"
-[ -x node_modules/.bin/wasm-opt ] || npm ci --no-audit --no-fund
+[ -x node_modules/.bin/wasm-opt ] && [ -x node_modules/.bin/terser ] || npm ci --no-audit --no-fund
 
 # The standard library is compiled with the package, for size (measured 2026-12-06 with twiggy:
 # 18 kB of 224 kB gzipped): `panic=immediate-abort` drops the panic messages, their locations and
@@ -22,6 +22,11 @@ wasm-opt -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --e
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   pkg/webex_emergency_wasm_bg.wasm -o pkg/webex_emergency_wasm_bg.wasm
 cp js/index.js js/index.d.ts js/package.json pkg/
+# The JS glue and wrapper, minified (terser, from npm; class and function names kept, since the
+# error classes are told apart by name): 9.9 kB gzipped before, 6.1 kB after (2026-12-06).
+for f in webex_emergency_wasm.js index.js; do
+  terser "pkg/$f" --module --compress --mangle --keep-classnames --keep-fnames -o "pkg/$f"
+done
 cp ../README.md pkg/README.md
 rm -f pkg/.gitignore
 
@@ -37,8 +42,9 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # std built with the package (-23 kB), CSV rows written without csv's writer and no Unicode case
 # tables (-24 kB), answers read by one function over the model tables (-13 kB): 177.6 kB; the report
 # and dry runs as JSON without serde's value serializer, one JSON reader (from bytes): 174.1 kB; a
-# call's methods compiled once for every answer type, models read with one exit: 172.8 kB.
-if [ $((wasm + glue)) -gt 174000 ]; then
-  echo "the npm package is over its 174 kB (gzip -9) budget" >&2
+# call's methods compiled once for every answer type, models read with one exit: 172.8 kB; the
+# JS minified by terser: 169.0 kB.
+if [ $((wasm + glue)) -gt 170000 ]; then
+  echo "the npm package is over its 170 kB (gzip -9) budget" >&2
   exit 1
 fi

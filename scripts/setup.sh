@@ -22,12 +22,13 @@ if [ ! -x .venv/bin/maturin ] || [ ! -x .venv/bin/pytest ] || ! .venv/bin/python
   .venv/bin/pip install -q maturin pytest mypy
 fi
 # npm package: wasm-pack, the wasm-bindgen CLI of exactly the crate's version, wasm-opt from npm
-# (binaryen), TypeScript, playwright-core and Vite; Debian's Chromium for the browser tests.
+# (binaryen), terser (minifies the JS), TypeScript, playwright-core and Vite; Debian's Chromium for the browser tests.
 command -v wasm-pack >/dev/null || { log "cargo install wasm-pack"; cargo install wasm-pack --locked; }
 WBG=$(grep -oE 'wasm-bindgen = "=[0-9.]+"' bindings-wasm/Cargo.toml | grep -oE '[0-9]+\.[0-9]+\.[0-9]+')
 wasm-bindgen --version 2>/dev/null | grep -q "$WBG" \
   || { log "cargo install wasm-bindgen-cli $WBG"; cargo install wasm-bindgen-cli --version "$WBG"; }
-[ -x bindings-wasm/node_modules/.bin/wasm-opt ] && [ -d bindings-wasm/node_modules/playwright-core ] \
+[ -x bindings-wasm/node_modules/.bin/wasm-opt ] && [ -x bindings-wasm/node_modules/.bin/terser ] \
+  && [ -d bindings-wasm/node_modules/playwright-core ] \
   && [ -d bindings-wasm/node_modules/vite ] \
   || { log "npm ci (bindings-wasm)"; (cd bindings-wasm && npm ci --no-audit --no-fund); }
 if ! command -v chromium >/dev/null; then
