@@ -624,7 +624,6 @@ fn row_error(e: &Error) -> String {
     }
 }
 
-
 /// A results row: the input cells as written (so that a resume matches them), then the status
 /// and the error (made spreadsheet-safe: it holds the server's words).
 fn result_record(cells: &[String], status: RowStatus, error: &str) -> String {
