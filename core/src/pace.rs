@@ -1,12 +1,13 @@
 //! The client's pacer: one per client (its token), shared by every call, bulk run and audit.
 //!
-//! It sends as fast as callers ask until the server answers 429. Then it spaces requests at a
-//! rate below what the server accepted, so that the calls in flight and in the queue do not run
-//! into the limit one by one, and grows the rate again along a cubic curve (slowly near the rate
-//! that was refused, faster beyond it) to find the limit again (a `Retry-After: 0` asks for no
-//! wait and changes nothing). Refusals that go on (a window
-//! limit rather than a bucket) make every call wait until the Retry-After time. A smoothed
-//! attempt time that doubles holds the rate where it is.
+//! It sends as fast as callers ask until the server answers 429. The first refusal halves the
+//! rate it was sending at, so that the calls in flight and in the queue do not run into the limit
+//! one by one; as it says only that the limit is lower, the rate then doubles every half second
+//! until a second refusal measures the limit (what the server accepted since the first). Below
+//! that, the rate grows again along a cubic curve (slowly near the rate that was refused, faster
+//! beyond it) to find the limit again (a `Retry-After: 0` asks for no wait and changes nothing).
+//! Refusals that go on (a window limit rather than a bucket) make every call wait until the
+//! Retry-After time. A smoothed attempt time that doubles holds the rate where it is.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -47,6 +48,9 @@ impl Default for Pacing {
 
 /// Share of the accepted rate the pacer drops to after a refusal.
 const DECREASE: f64 = 0.9;
+/// The same at a first refusal, when only the sending rate is known (the rate then grows
+/// quickly, see [`PROBE_DOUBLING_SECS`]).
+const FIRST_DECREASE: f64 = 0.5;
 /// The same when the accepted rate was measured over more than three seconds.
 const DECREASE_LONG: f64 = 0.98;
 /// Growth of the cubic curve, as a share of the refused rate per second cubed.
@@ -61,9 +65,16 @@ const MEASURE_SECS: f64 = 2.0;
 const MAX_MEASURE_SECS: f64 = 30.0;
 /// Requests per measured span the rate may go beyond what the server accepted (besides the share).
 const EXTRA_PER_SPAN: f64 = 4.0;
+/// Seconds the rate takes to double after a first refusal, until a second one.
+const PROBE_DOUBLING_SECS: f64 = 0.5;
+/// Successes of requests sent after a cut that make a later refusal news (or a second).
+const SETTLE_SUCCESSES: u32 = 10;
 /// Refusals of requests sent after a cut, with none of them served, that make every call wait
 /// until the Retry-After time.
 const REFUSALS_GO_ON: u32 = 3;
+/// How far behind its schedule the pacer may run and still catch up (ms): more than a timer's
+/// lateness, so that sleeps do not slow the rate.
+const CATCH_UP_MS: f64 = 10.0;
 /// Slowest rate the pacer keeps (one request every 10 s).
 const MIN_RATE: f64 = 0.1;
 
@@ -95,6 +106,9 @@ struct State {
     /// Smoothed and smallest smoothed attempt time (ms).
     latency_ms: f64,
     min_latency_ms: f64,
+    /// The last cut was a first refusal's, which only knew the sending rate: the rate grows
+    /// quickly until a second refusal measures the limit.
+    probing: bool,
     /// Time the curve stood still since the cut (ms), and the last success (ms).
     held_ms: f64,
     last_success_ms: f64,
@@ -121,11 +135,20 @@ fn trim(times: &mut VecDeque<f64>, now: f64, secs: f64) {
     }
 }
 
-/// Events per second in `times` from `from_ms` to `now` (a span of at least 50 ms), with
+/// Events per second in `times` from `from_ms` to `now` (a span of at least 10 ms), with
 /// `extra_secs` added to the span.
 fn rate_since(times: &VecDeque<f64>, now: f64, from_ms: f64, extra_secs: f64) -> f64 {
     let count = times.len() - times.partition_point(|t| *t < from_ms);
-    count as f64 / (((now - from_ms) / 1000.0).max(0.05) + extra_secs)
+    count as f64 / (((now - from_ms) / 1000.0).max(0.01) + extra_secs)
+}
+
+/// Events per second over the last quarter second when it holds enough of them to measure, or
+/// else since `from_ms`.
+fn recent_rate(times: &VecDeque<f64>, now: f64, from_ms: f64) -> f64 {
+    const RECENT_MS: f64 = 250.0;
+    let recent_from = from_ms.max(now - RECENT_MS);
+    let recent = times.len() - times.partition_point(|t| *t < recent_from);
+    rate_since(times, now, if recent >= 10 { recent_from } else { from_ms }, 0.0)
 }
 
 impl State {
@@ -146,6 +169,7 @@ impl State {
             sends: VecDeque::new(),
             latency_ms: f64::NAN,
             min_latency_ms: f64::INFINITY,
+            probing: false,
             held_ms: 0.0,
             last_success_ms: f64::NAN,
         }
@@ -170,6 +194,15 @@ impl State {
         if self.cut_ms.is_nan() {
             return Some(floor);
         }
+        if self.probing {
+            // Doubling every half second (between doublings, a straight line), within twice
+            // what the server accepted over the last moments.
+            let doublings = ((now - self.cut_ms).max(0.0) / (1000.0 * PROBE_DOUBLING_SECS)).min(20.0);
+            let whole = doublings as i32;
+            let probe = floor * 2f64.powi(whole) * (1.0 + doublings - f64::from(whole));
+            let served = recent_rate(&self.successes, now, self.measure_from(now, self.first_success_ms));
+            return Some(probe.min(floor.max(2.0 * served + EXTRA_PER_SPAN / self.measure_secs)));
+        }
         let t = (now - self.cut_ms - self.held_ms).max(0.0) / 1000.0 - self.recover_secs;
         let curve = self.refused_rate * (1.0 + GROWTH * t * t * t);
         // Long Retry-After waits (a window) make going over the limit dear: creep more slowly.
@@ -182,32 +215,49 @@ impl State {
 
     /// Lowers the rate after a refusal that is news (not one of a spell already acted on).
     fn cut(&mut self, now: f64) {
+        let first = self.cut_ms.is_nan();
         let current = match self.rate(now) {
             Some(r) => r,
             None => {
                 trim(&mut self.sends, now, 1.0);
-                let from = self.sends.front().copied().unwrap_or(now);
-                rate_since(&self.sends, now, from, 0.0)
+                recent_rate(&self.sends, now, self.sends.front().copied().unwrap_or(now))
             }
         };
-        let anchor = if self.anchor_ms.is_nan() { self.first_success_ms } else { self.anchor_ms };
-        let from = self.measure_from(now, anchor);
-        let accepted = rate_since(&self.successes, now, from, 0.0);
+        // Before the first refusal, what was served is what was sent: measured over the last
+        // moments, not since the start (a slow start, as an audit listing its directory page by
+        // page, would hide the rate that ran into the limit). After it, what was served since
+        // it is a measure of the limit.
+        let from = if first { f64::NAN } else { self.measure_from(now, self.anchor_ms) };
+        let accepted = if first {
+            recent_rate(&self.successes, now, self.measure_from(now, self.first_success_ms))
+        } else if self.probing {
+            // The rate rose quickly since the first cut: only the last moments tell the limit.
+            recent_rate(&self.successes, now, from)
+        } else {
+            rate_since(&self.successes, now, from, 0.0)
+        };
         // The server took `accepted` per second while we sent `current`: aim just below the
-        // smaller; measured over less than a second, halve at most.
-        // (With nothing served yet, nothing is known but the sending rate.)
-        let short = anchor.is_nan() || now - from < 1000.0;
-        let lowest = if short { current * 0.5 } else { MIN_RATE };
+        // smaller; at a first refusal, halve at most (nothing is known yet but the sending rate:
+        // the next refusal measures the limit).
+        let lowest = if first { current * 0.5 } else { MIN_RATE };
         self.refused_rate = accepted.min(current).max(lowest).max(MIN_RATE);
-        if self.floor.is_none() {
+        if first {
             self.anchor_ms = now;
         }
+        self.probing = first;
         // Measured over a long span (a window limit's), the accepted rate is close to the limit.
-        let (decrease, recover_secs) =
-            if now - from > 1000.0 * MEASURE_SECS * 1.5 { (DECREASE_LONG, RECOVER_LONG_SECS) } else { (DECREASE, RECOVER_SECS) };
+        let (decrease, recover_secs) = if first {
+            (FIRST_DECREASE, 0.0)
+        } else if now - from > 1000.0 * MEASURE_SECS * 1.5 {
+            (DECREASE_LONG, RECOVER_LONG_SECS)
+        } else {
+            (DECREASE, RECOVER_SECS)
+        };
         self.floor = Some((self.refused_rate * decrease).max(MIN_RATE));
         self.recover_secs = recover_secs;
         self.cut_ms = now;
+        // The new rate starts now: no catching up with a schedule of the old one.
+        self.next_ms = self.next_ms.max(now);
         self.held_ms = 0.0;
         self.refused_after_cut = 0;
         self.ok_after_cut = 0;
@@ -226,6 +276,7 @@ impl State {
             self.floor = Some(floor);
             self.refused_rate = floor;
             self.recover_secs = 0.0;
+            self.probing = false;
             self.cut_ms = until;
             self.held_ms = 0.0;
         }
@@ -263,7 +314,11 @@ impl Pacer {
             (Some(r), Some(max)) => Some(r.min(max)),
             (r, max) => r.or(max),
         };
-        let start = now.max(st.next_ms).max(st.paused_until_ms);
+        // A send whose turn passed while the one before slept (timers wake up to a millisecond
+        // late) goes at once and the schedule keeps its times, so the average rate is the rate;
+        // after a pause in sending, the schedule starts again from now.
+        let slot = if now - st.next_ms > CATCH_UP_MS { now } else { st.next_ms };
+        let start = slot.max(st.paused_until_ms);
         if let Some(rate) = rate {
             st.next_ms = start + 1000.0 / rate.max(MIN_RATE);
         }
@@ -326,15 +381,29 @@ impl Pacer {
         if !self.settings.adaptive || retry_after.is_zero() {
             return;
         }
-        let now = rt::now_ms();
-        let mut st = self.lock();
+        self.lock().refused_at(rt::now_ms(), sent_ms, retry_after);
+    }
+}
+
+impl State {
+    /// A request sent at `sent_ms` was refused at `now` and waits `retry_after` (not zero).
+    fn refused_at(&mut self, now: f64, sent_ms: f64, retry_after: Duration) {
+        let st = self;
         st.measure_secs = st.measure_secs.max(2.0 * retry_after.as_secs_f64()).min(MAX_MEASURE_SECS);
         if sent_ms < st.cut_ms {
             return; // sent before the last cut: the same refusal spell
         }
-        if st.cut_ms.is_nan() || st.ok_after_cut > 0 {
-            // News, or refusals mixed with successes: the rate is still too high.
-            st.cut(now);
+        if st.cut_ms.is_nan() {
+            st.cut(now); // news
+            return;
+        }
+        if st.ok_after_cut > 0 {
+            // Refusals mixed with successes: the rate is still too high, once enough has been
+            // served since the cut to measure it (before that the server's queue or bucket is
+            // still emptying: a cut would measure a few milliseconds).
+            if st.ok_after_cut >= SETTLE_SUCCESSES || now - st.cut_ms >= 1000.0 {
+                st.cut(now);
+            }
             return;
         }
         st.refused_after_cut += 1;
@@ -354,32 +423,63 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_refusal_sets_a_rate_below_what_was_accepted_and_it_grows_back() {
+    fn a_first_refusal_halves_the_sending_rate_then_a_second_measures_the_limit() {
         let p = Pacer::new(Pacing::default());
         assert_eq!(p.rate(), None);
         let now = rt::now_ms();
-        // 100 successes in the last second while sending about 100 per second.
+        // 100 successes in the last second while sending 100 per second.
         for i in 0..100 {
             let t = now - 1000.0 + f64::from(i) * 10.0;
             p.lock().sends.push_back(t);
             p.succeeded(t - 20.0, 20.0);
         }
-        p.refused(now, Some(Duration::from_secs(1)));
+        p.lock().refused_at(now, now - 20.0, Duration::from_secs(1));
+        let rate = p.lock().rate(now).unwrap();
+        assert!((45.0..=55.0).contains(&rate), "half the sending rate: {rate}");
+        // Nothing known of the limit yet: the rate doubles in half a second.
+        let doubled = p.lock().rate(now + 500.0).unwrap();
+        assert!((95.0..=105.0).contains(&doubled), "{doubled}");
+        // Served at 80 per second since; a request sent after the cut is refused: news.
+        for i in 1..=40 {
+            let t = now + f64::from(i) * 12.5;
+            p.succeeded(t - 20.0, 20.0);
+        }
+        let at = now + 500.0;
+        p.lock().refused_at(at, at - 20.0, Duration::from_secs(1));
         let st = &mut *p.lock();
-        let rate = st.rate(now).unwrap();
-        assert!((85.0..=95.0).contains(&rate), "{rate}");
+        assert!(!st.probing);
+        let rate = st.rate(at).unwrap();
+        assert!((70.0..=77.0).contains(&rate), "a tenth below what was served lately: {rate}");
         // Served at 120 per second from then on: back at the refused rate after the recovery
         // time, then above it, but at most a tenth (and two a second) above what is served.
-        let served_until = |st: &mut State, at: f64| {
-            let last = st.successes.back().copied().unwrap_or(now).max(now);
-            st.successes.extend((1..).map(|i| last + f64::from(i) * 1000.0 / 120.0).take_while(|t| *t <= at));
-            st.rate(at).unwrap()
+        let served_until = |st: &mut State, until: f64| {
+            let last = st.successes.back().copied().unwrap_or(at).max(at);
+            st.successes.extend((1..).map(|i| last + f64::from(i) * 1000.0 / 120.0).take_while(|t| *t <= until));
+            st.rate(until).unwrap()
         };
         let recover_ms = st.recover_secs * 1000.0;
-        let back = served_until(st, now + recover_ms);
+        let back = served_until(st, at + recover_ms);
         assert!((back - st.refused_rate).abs() < 1.0, "{back} vs {}", st.refused_rate);
-        let later = served_until(st, now + recover_ms + 5000.0);
+        let later = served_until(st, at + recover_ms + 5000.0);
         assert!((st.refused_rate * 1.2..=132.5 + EXTRA_PER_SPAN / MEASURE_SECS).contains(&later), "{later}");
+    }
+
+    #[test]
+    fn a_second_refusal_soon_after_the_first_is_the_same_spell() {
+        // Fewer than ten successes since the cut: the server's bucket is still emptying.
+        let p = Pacer::new(Pacing::default());
+        let now = rt::now_ms();
+        for i in 0..100 {
+            p.succeeded(now - 1000.0 + f64::from(i) * 10.0, 1.0);
+        }
+        p.lock().refused_at(now, now - 1.0, Duration::from_secs(1));
+        let floor = p.lock().floor;
+        for i in 1..5 {
+            p.succeeded(now + f64::from(i), 1.0);
+        }
+        p.lock().refused_at(now + 6.0, now + 5.0, Duration::from_secs(1));
+        assert_eq!(p.lock().floor, floor);
+        assert!(p.lock().probing);
     }
 
     #[test]
