@@ -181,9 +181,14 @@ impl State {
         if from_ms.is_nan() { window } else { from_ms.max(window) }
     }
 
-    /// Successes per second over the measured span (since the first success).
+    /// Successes per second over the measured span (since the first success, and since the
+    /// end of the last pause: a wait for a window is no measure of what the server takes).
     fn accepted(&self, now: f64) -> f64 {
-        rate_since(&self.successes, now, self.measure_from(now, self.first_success_ms), 0.0)
+        let mut from = self.measure_from(now, self.first_success_ms);
+        if self.paused_until_ms <= now {
+            from = from.max(self.paused_until_ms);
+        }
+        rate_since(&self.successes, now, from, 0.0)
     }
 
     /// The rate in force at `now`: the cubic curve from the last cut, kept within a tenth (and a
@@ -490,6 +495,19 @@ mod tests {
         (st.floor, st.refused_rate, st.cut_ms, st.recover_secs) = (Some(2.7), 3.0, 0.0, RECOVER_SECS);
         st.successes.extend((0..55).map(|i| f64::from(i) * 1000.0 / 2.75));
         assert!(st.rate(20_000.0).unwrap() > 3.5, "{:?}", st.rate(20_000.0));
+    }
+
+    #[test]
+    fn a_pause_is_no_measure_of_what_the_server_takes() {
+        // A window spent at 0 s, everyone waited until 4 s, then served 100 a second: the
+        // ceiling's measure is 100 a second, not diluted by the four seconds of waiting.
+        let mut st = State::new(None);
+        st.measure_secs = 8.0;
+        st.first_success_ms = -1000.0;
+        st.paused_until_ms = 4000.0;
+        st.successes.extend((0..20).map(|i| 4000.0 + f64::from(i) * 10.0));
+        let accepted = st.accepted(4200.0);
+        assert!((95.0..=105.0).contains(&accepted), "{accepted}");
     }
 
     #[test]
