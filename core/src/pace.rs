@@ -191,9 +191,10 @@ impl State {
         rate_since(&self.successes, now, from, 0.0)
     }
 
-    /// The rate in force at `now`: the cubic curve from the last cut, kept within a tenth (and a
-    /// request a second) above what the server accepts (beyond that a window limit only refuses
-    /// later), or none.
+    /// The rate in force at `now`, or none: after a first cut, doubling every half second
+    /// (within twice what the server accepts); after a later one, the cubic curve, kept within a
+    /// tenth (and a request or two a second) above what the server accepts (beyond that a window
+    /// limit only refuses later).
     fn rate(&self, now: f64) -> Option<f64> {
         let floor = self.floor?;
         if self.cut_ms.is_nan() {
@@ -393,32 +394,31 @@ impl Pacer {
 impl State {
     /// A request sent at `sent_ms` was refused at `now` and waits `retry_after` (not zero).
     fn refused_at(&mut self, now: f64, sent_ms: f64, retry_after: Duration) {
-        let st = self;
-        st.measure_secs = st.measure_secs.max(2.0 * retry_after.as_secs_f64()).min(MAX_MEASURE_SECS);
-        if sent_ms < st.cut_ms {
+        self.measure_secs = self.measure_secs.max(2.0 * retry_after.as_secs_f64()).min(MAX_MEASURE_SECS);
+        if sent_ms < self.cut_ms {
             return; // sent before the last cut: the same refusal spell
         }
-        if st.cut_ms.is_nan() {
-            st.cut(now); // news
+        if self.cut_ms.is_nan() {
+            self.cut(now); // news
             return;
         }
-        if st.ok_after_cut > 0 {
+        if self.ok_after_cut > 0 {
             // Refusals mixed with successes: the rate is still too high, once enough has been
             // served since the cut to measure it (before that the server's queue or bucket is
             // still emptying: a cut would measure a few milliseconds).
-            if st.ok_after_cut >= SETTLE_SUCCESSES || now - st.cut_ms >= 1000.0 {
-                st.cut(now);
+            if self.ok_after_cut >= SETTLE_SUCCESSES || now - self.cut_ms >= 1000.0 {
+                self.cut(now);
             }
             return;
         }
-        st.refused_after_cut += 1;
+        self.refused_after_cut += 1;
         // Nothing sent since the cut got through: a window is spent; everyone waits it out. A
         // Retry-After of a second may be a bucket's few milliseconds rounded up: then wait for
         // more refusals and one attempt time first.
         let evidence = retry_after >= Duration::from_secs(2)
-            || (st.refused_after_cut >= 3 * REFUSALS_GO_ON && now - st.cut_ms >= st.latency_ms);
-        if st.refused_after_cut >= REFUSALS_GO_ON && evidence {
-            st.pause(now, retry_after);
+            || (self.refused_after_cut >= 3 * REFUSALS_GO_ON && now - self.cut_ms >= self.latency_ms);
+        if self.refused_after_cut >= REFUSALS_GO_ON && evidence {
+            self.pause(now, retry_after);
         }
     }
 }
