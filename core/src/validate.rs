@@ -8,14 +8,34 @@ use crate::ids::{self, IdKind};
 use crate::wire::{snake_to_camel, FieldKind, ModelInfo, NoContent};
 
 /// A request body's own rules (required fields, cross-field rules, ID kinds, ...), on top of
-/// its JSON shape.
+/// its JSON shape. They read the body as JSON, as it is sent: typed calls and the JSON entry
+/// point run the same rules, and the browser package carries no typed copy of the bodies.
 pub trait Validate {
-    /// Records every rule this value breaks.
-    fn validate(&self, v: &mut Validator);
+    /// Records every rule `body` breaks.
+    fn validate(body: Body<'_>, v: &mut Validator);
 }
 
 impl Validate for NoContent {
-    fn validate(&self, _v: &mut Validator) {}
+    fn validate(_body: Body<'_>, _v: &mut Validator) {}
+}
+
+/// A request body's fields by their API names, as the rules read them (`null` is absent).
+#[derive(Debug, Clone, Copy)]
+pub struct Body<'a>(pub &'a Map<String, Value>);
+
+impl<'a> Body<'a> {
+    /// The field's value, unless absent or `null`.
+    pub fn get(self, field: &str) -> Option<&'a Value> {
+        self.0.get(field).filter(|v| !v.is_null())
+    }
+    /// The field's text (`None` when absent or not a string).
+    pub fn text(self, field: &str) -> Option<&'a str> {
+        self.get(field).and_then(Value::as_str)
+    }
+    /// The nested object in `field`.
+    pub fn object(self, field: &str) -> Option<Body<'a>> {
+        self.get(field).and_then(Value::as_object).map(Body)
+    }
 }
 
 /// Checks a JSON body against `model`: every unknown field and every value of the wrong JSON
@@ -64,25 +84,21 @@ impl Validator {
         self.errors.push(FieldError::new(field, rule, message));
     }
     /// A field the spec requires.
-    pub fn required<T>(&mut self, field: &str, value: &Option<T>) {
+    pub fn required(&mut self, field: &str, value: Option<&Value>) {
         if value.is_none() {
             self.push(field, "required", "is required");
         }
     }
     /// A known value of an API enum (unknown values are readable but never sent).
-    pub fn known<E: ApiEnum>(&mut self, field: &str, value: &Option<E>) {
+    pub fn known(&mut self, field: &str, value: Option<&str>, known: &[&str]) {
         if let Some(v) = value {
-            if !v.is_known() {
-                self.push(
-                    field,
-                    "enum",
-                    format!("`{}` is not one of {}", v.as_str(), E::KNOWN.join(", ")),
-                );
+            if !known.contains(&v) {
+                self.push(field, "enum", format!("`{v}` is not one of {}", known.join(", ")));
             }
         }
     }
     /// A plausible e-mail address, when given.
-    pub fn email(&mut self, field: &str, value: &Option<String>) {
+    pub fn email(&mut self, field: &str, value: Option<&str>) {
         if let Some(v) = value {
             if !is_plausible_email(v) {
                 self.push(field, "email", format!("`{v}` is not a plausible e-mail address"));
@@ -90,7 +106,7 @@ impl Validator {
         }
     }
     /// A Webex ID of the expected kind, when given.
-    pub fn id(&mut self, field: &str, value: &Option<String>, kind: IdKind) {
+    pub fn id(&mut self, field: &str, value: Option<&str>, kind: IdKind) {
         if let Some(v) = value {
             if let Some(e) = ids::check(field, v, kind) {
                 self.errors.push(e);
@@ -98,7 +114,7 @@ impl Validator {
         }
     }
     /// A text that must not be empty, when given.
-    pub fn non_empty(&mut self, field: &str, value: &Option<String>) {
+    pub fn non_empty(&mut self, field: &str, value: Option<&str>) {
         if matches!(value, Some(v) if v.trim().is_empty()) {
             self.push(field, "non_empty", "must not be empty");
         }

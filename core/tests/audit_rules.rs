@@ -2,6 +2,7 @@
 //! models), including the edge cases of its predicate.
 
 use serde_json::{json, Value};
+use webex_emergency::wire::Model;
 use webex_emergency::audit::rules::{self, Subject};
 use webex_emergency::{
     ApiError, ApiErrorKind, ComplianceStatusValue, Ecbn, Entity, EntityKind, Error, Json, LocationEcbn,
@@ -19,9 +20,15 @@ fn read<T: Json>(v: Value) -> T {
     T::from_json(v).expect("the model reads the answer")
 }
 
+/// An answer as the audit reads it: checked and normalized by its answer model.
+fn answer<T: Model>(mut v: Value) -> Value {
+    T::info().read_answer(&mut v).expect("the model reads the answer");
+    v
+}
+
 /// The rule IDs that fire for a member's ECBN answer.
 fn member(v: Value) -> Vec<&'static str> {
-    rules::member(&subject(EntityKind::Person), &read::<Ecbn>(v)).iter().map(|f| f.rule).collect()
+    rules::member(&subject(EntityKind::Person), &answer::<Ecbn>(v)).iter().map(|f| f.rule).collect()
 }
 
 fn info(level: &str, value: &str, quality: &str) -> Value {
@@ -102,7 +109,7 @@ fn ecbn_an_unknown_selection_fires_nothing() {
 
 #[test]
 fn ecbn_findings_carry_the_values_seen_and_the_operation_for_the_kind() {
-    let ecbn: Ecbn = read(json!({"selected": "DIRECT_LINE", "directLineInfo": info("LOCATION_ECBN", "+12025550103", "INVALID")}));
+    let ecbn = answer::<Ecbn>(json!({"selected": "DIRECT_LINE", "directLineInfo": info("LOCATION_ECBN", "+12025550103", "INVALID")}));
     for (kind, op) in [
         (EntityKind::Person, "people.update_ecbn"),
         (EntityKind::Workspace, "workspaces.update_ecbn"),
@@ -121,8 +128,8 @@ fn ecbn_findings_carry_the_values_seen_and_the_operation_for_the_kind() {
 }
 
 fn notification(location: Value, org: Option<Value>) -> Vec<&'static str> {
-    let location: LocationNotification = read(location);
-    let org: Option<OrgNotification> = org.map(read);
+    let location = answer::<LocationNotification>(location);
+    let org: Option<Value> = org.map(answer::<OrgNotification>);
     rules::notification(&subject(EntityKind::Location), &location, org.as_ref()).iter().map(|f| f.rule).collect()
 }
 
@@ -159,8 +166,8 @@ fn notification_uncovered_needs_neither_the_location_nor_the_org_to_send_mail() 
 
 #[test]
 fn notification_message_names_the_values_seen() {
-    let location: LocationNotification = read(json!({"emergencyCallNotificationEnabled": true}));
-    let org: OrgNotification = read(json!({"emergencyCallNotificationEnabled": true, "emailAddress": "sec@example.org"}));
+    let location = answer::<LocationNotification>(json!({"emergencyCallNotificationEnabled": true}));
+    let org = answer::<OrgNotification>(json!({"emergencyCallNotificationEnabled": true, "emailAddress": "sec@example.org"}));
     let f = &rules::notification(&subject(EntityKind::Location), &location, Some(&org))[0];
     assert!(f.message.contains("location notification on (e-mail none)"), "{}", f.message);
     assert!(f.message.contains("sec@example.org") && f.message.contains("all locations unset"), "{}", f.message);
@@ -168,7 +175,7 @@ fn notification_message_names_the_values_seen() {
 }
 
 fn location_ecbn(v: Value) -> Vec<&'static str> {
-    rules::location_ecbn(&subject(EntityKind::Location), &read::<LocationEcbn>(v)).iter().map(|f| f.rule).collect()
+    rules::location_ecbn(&subject(EntityKind::Location), &answer::<LocationEcbn>(v)).iter().map(|f| f.rule).collect()
 }
 
 #[test]
@@ -185,7 +192,7 @@ fn location_ecbn_quality_on_the_block_in_effect() {
     // No selection, or one this version does not know: nothing can be told.
     assert!(location_ecbn(json!({"locationInfo": number("INVALID")})).is_empty());
     assert!(location_ecbn(json!({"selected": "FUTURE", "locationInfo": number("INVALID")})).is_empty());
-    let f = &rules::location_ecbn(&subject(EntityKind::Location), &read(json!({"selected": "LOCATION_NUMBER", "locationInfo": number("INVALID")})))[0];
+    let f = &rules::location_ecbn(&subject(EntityKind::Location), &answer::<LocationEcbn>(json!({"selected": "LOCATION_NUMBER", "locationInfo": number("INVALID")})))[0];
     assert!(f.message.contains("+12025550100") && f.fix.contains("locations.update_ecbn"));
 }
 

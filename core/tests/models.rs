@@ -78,7 +78,7 @@ webex_emergency::request_model! {
     }
 }
 impl validate::Validate for AllKinds {
-    fn validate(&self, _v: &mut validate::Validator) {}
+    fn validate(_body: validate::Body<'_>, _v: &mut validate::Validator) {}
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use super::{param, Paging};
 use crate::ids::IdKind;
-use crate::validate::{Validate, Validator};
+use crate::validate::{ApiEnum, Body, Validate, Validator};
 use crate::wire::NoContent;
 
 crate::api_enum! {
@@ -160,10 +160,11 @@ crate::request_model! {
     }
 }
 
-fn check_selection(v: &mut Validator, selected: &Option<CallbackSelection>, member: &Option<String>) {
-    v.known("selected", selected);
-    v.id("locationMemberId", member, IdKind::LocationMember);
-    if selected == &Some(CallbackSelection::LocationMemberNumber) && member.is_none() {
+fn check_selection(v: &mut Validator, body: Body<'_>) {
+    let selected = body.text("selected");
+    v.known("selected", selected, CallbackSelection::KNOWN);
+    v.id("locationMemberId", body.text("locationMemberId"), IdKind::LocationMember);
+    if selected == Some(CallbackSelection::LocationMemberNumber.as_str()) && body.get("locationMemberId").is_none() {
         v.push(
             "locationMemberId",
             "required_if",
@@ -173,19 +174,19 @@ fn check_selection(v: &mut Validator, selected: &Option<CallbackSelection>, memb
 }
 
 impl Validate for PersonEcbnUpdate {
-    fn validate(&self, v: &mut Validator) {
-        check_selection(v, &self.selected, &self.location_member_id);
+    fn validate(body: Body<'_>, v: &mut Validator) {
+        check_selection(v, body);
     }
 }
 impl Validate for WorkspaceEcbnUpdate {
-    fn validate(&self, v: &mut Validator) {
-        check_selection(v, &self.selected, &self.location_member_id);
+    fn validate(body: Body<'_>, v: &mut Validator) {
+        check_selection(v, body);
     }
 }
 impl Validate for VirtualLineEcbnUpdate {
-    fn validate(&self, v: &mut Validator) {
-        v.required("selected", &self.selected);
-        check_selection(v, &self.selected, &self.location_member_id);
+    fn validate(body: Body<'_>, v: &mut Validator) {
+        v.required("selected", body.get("selected"));
+        check_selection(v, body);
     }
 }
 

@@ -4,7 +4,7 @@
 use super::ecbn::{EcbnInfo, EcbnQuality, EffectiveLevel};
 use super::{param, Paging};
 use crate::ids::IdKind;
-use crate::validate::{Validate, Validator};
+use crate::validate::{ApiEnum, Body, Validate, Validator};
 use crate::wire::NoContent;
 
 crate::api_enum! {
@@ -60,14 +60,15 @@ crate::request_model! {
 }
 
 impl Validate for LocationEcbnUpdate {
-    fn validate(&self, v: &mut Validator) {
-        v.required("selected", &self.selected);
-        v.known("selected", &self.selected);
-        v.id("locationMemberId", &self.location_member_id, IdKind::LocationMember);
-        if self.selected == Some(LocationEcbnSelection::LocationMemberNumber) && self.location_member_id.is_none() {
+    fn validate(body: Body<'_>, v: &mut Validator) {
+        let selected = body.text("selected");
+        v.required("selected", body.get("selected"));
+        v.known("selected", selected, LocationEcbnSelection::KNOWN);
+        v.id("locationMemberId", body.text("locationMemberId"), IdKind::LocationMember);
+        if selected == Some(LocationEcbnSelection::LocationMemberNumber.as_str()) && body.get("locationMemberId").is_none() {
             v.push("locationMemberId", "required_if", "is required when `selected` is LOCATION_MEMBER_NUMBER");
         }
-        if let Some(m) = self.elin_expiry_time_minutes {
+        if let Some(m) = body.get("elinExpiryTimeMinutes").and_then(serde_json::Value::as_u64) {
             if !(10..=1440).contains(&m) {
                 v.push("elinExpiryTimeMinutes", "range", "must be between 10 and 1440 minutes");
             }

@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::error::{DecodeError, Error, FieldError};
 use crate::ids::IdKind;
 use crate::platform::MaybeSend;
-use crate::validate::{check_shape, Validate, Validator};
+use crate::validate::{check_shape, Body, Validate, Validator};
 use crate::wire::{FieldKind, Json, ModelInfo, Schema};
 
 /// HTTP methods this API uses.
@@ -180,7 +180,7 @@ pub struct Operation {
     #[doc(hidden)]
     pub answer: fn() -> Option<&'static ModelInfo>,
     #[doc(hidden)]
-    pub read_body: fn(Option<Value>) -> EncodedBody,
+    pub rules: fn(Body<'_>, &mut Validator),
     /// The typed model's reading and writing of an answer, which [`Operation::normalize`] is
     /// tested against (not in the browser package, which has no use for it).
     #[cfg(not(target_arch = "wasm32"))]
@@ -240,7 +240,7 @@ impl Operation {
     /// Reads a JSON body: checks its shape against the request model, reads it, applies the
     /// model's rules and serializes it as it will be sent.
     pub fn read_body(&self, body: Option<Value>) -> EncodedBody {
-        (self.read_body)(body)
+        read_body_as(self.request_model(), self.rules, body)
     }
     /// Reads an answer through the answer model and gives it back as JSON (`null` for no
     /// content). Unknown fields and enum values are kept.
@@ -274,13 +274,20 @@ pub trait Op: 'static {
 
 /// Validates a typed body and serializes it as it is sent.
 pub fn encode_body<B: Json + Validate>(body: &B) -> EncodedBody {
-    let mut v = Validator::default();
-    body.validate(&mut v);
-    serialize(body.clone().into_json(), v.errors)
+    let json = body.clone().into_json();
+    let errors = broken_rules(B::validate, &json);
+    serialize(json, errors)
 }
 
-// The parts of reading a body that do not depend on its type are kept out of the generic
-// functions, which are made once per request model (the npm package is short of space).
+/// Every rule of `rules` that the JSON `body` breaks.
+fn broken_rules(rules: fn(Body<'_>, &mut Validator), body: &Value) -> Vec<FieldError> {
+    let mut v = Validator::default();
+    if let Value::Object(map) = body {
+        rules(Body(map), &mut v);
+    }
+    v.errors
+}
+
 fn serialize(json: Value, mut errors: Vec<FieldError>) -> EncodedBody {
     match serde_json::to_vec(&json) {
         Ok(bytes) => (Some(bytes), errors),
@@ -291,42 +298,36 @@ fn serialize(json: Value, mut errors: Vec<FieldError>) -> EncodedBody {
     }
 }
 
-/// The body to read as the request model, after its shape was checked against `model`; or
-/// what to report instead.
-fn checked_body(model: Option<&ModelInfo>, body: Option<Value>) -> Result<Option<Value>, EncodedBody> {
+/// Reads a JSON body as the request `model` with its `rules`: checks its shape (unknown
+/// fields, types, with their paths), reads it as the model would (`null` fields dropped,
+/// counts as whole numbers), applies the rules and serializes it as it will be sent. One
+/// function for every request model, over the model tables (no typed copy per model).
+pub fn read_body_as(model: Option<&ModelInfo>, rules: fn(Body<'_>, &mut Validator), body: Option<Value>) -> EncodedBody {
     let Some(model) = model else {
         return match body {
-            None | Some(Value::Null) => Ok(None),
-            Some(_) => Err((None, vec![FieldError::new("body", "unexpected", "this operation takes no body")])),
+            None | Some(Value::Null) => (None, Vec::new()),
+            Some(_) => (None, vec![FieldError::new("body", "unexpected", "this operation takes no body")]),
         };
     };
-    let body = body.unwrap_or_else(|| Value::Object(Default::default()));
+    let mut body = body.unwrap_or_else(|| Value::Object(Default::default()));
     let Value::Object(map) = &body else {
-        return Err((None, vec![FieldError::new("body", "type", "must be an object with the API's field names")]));
+        return (None, vec![FieldError::new("body", "type", "must be an object with the API's field names")]);
     };
     let mut errors = Vec::new();
     check_shape(model, map, "", &mut errors);
-    if errors.is_empty() {
-        Ok(Some(body))
-    } else {
-        Err((None, errors))
+    if !errors.is_empty() {
+        return (None, errors);
     }
+    if let Err(e) = model.read_answer(&mut body) {
+        return (None, vec![FieldError::new("body", "type", e.trim_start_matches(['.', ':', ' ']).to_string())]);
+    }
+    let errors = broken_rules(rules, &body);
+    serialize(body, errors)
 }
 
-fn unreadable(message: String) -> EncodedBody {
-    (None, vec![FieldError::new("body", "type", message.trim_start_matches(['.', ':', ' ']).to_string())])
-}
-
-/// [`Operation::read_body`] for request type `B`.
-pub fn read_body<B: Json + Schema + Validate>(body: Option<Value>) -> EncodedBody {
-    match checked_body(B::model(), body) {
-        Err(report) => report,
-        Ok(None) => (None, Vec::new()),
-        Ok(Some(body)) => match B::from_json(body) {
-            Ok(b) => encode_body(&b),
-            Err(e) => unreadable(e),
-        },
-    }
+/// [`read_body_as`] for request type `B`.
+pub fn read_body<B: Schema + Validate>(body: Option<Value>) -> EncodedBody {
+    read_body_as(B::model(), B::validate, body)
 }
 
 /// An answer read by the typed model `A` and written back (what [`Operation::normalize`] is
@@ -360,7 +361,7 @@ macro_rules! operations {
                 paging: $paging,
                 request: <$req as $crate::wire::Schema>::model,
                 answer: <$ans as $crate::wire::Schema>::model,
-                read_body: $crate::api::read_body::<$req>,
+                rules: <$req as $crate::validate::Validate>::validate,
                 #[cfg(not(target_arch = "wasm32"))]
                 typed_normalize: $crate::api::typed_normalize::<$ans>,
             };

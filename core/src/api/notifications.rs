@@ -2,7 +2,7 @@
 
 use super::{param, Paging};
 use crate::ids::IdKind;
-use crate::validate::{Validate, Validator};
+use crate::validate::{Body, Validate, Validator};
 use crate::wire::NoContent;
 
 crate::response_model! {
@@ -52,13 +52,13 @@ crate::request_model! {
 }
 
 impl Validate for OrgNotificationUpdate {
-    fn validate(&self, v: &mut Validator) {
-        v.email("emailAddress", &self.email_address);
+    fn validate(body: Body<'_>, v: &mut Validator) {
+        v.email("emailAddress", body.text("emailAddress"));
     }
 }
 impl Validate for LocationNotificationUpdate {
-    fn validate(&self, v: &mut Validator) {
-        v.email("emailAddress", &self.email_address);
+    fn validate(body: Body<'_>, v: &mut Validator) {
+        v.email("emailAddress", body.text("emailAddress"));
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::{param, OffsetPaging, Paging};
 use crate::ids::IdKind;
-use crate::validate::{Validate, Validator};
+use crate::validate::{ApiEnum, Body, Validate, Validator};
 use crate::wire::{NoContent, Secret};
 
 crate::api_enum! {
@@ -250,64 +250,64 @@ crate::request_model! {
     }
 }
 
-fn check_address(v: &mut Validator, address: &Option<Address>) {
-    if let Some(a) = address {
-        for (field, value) in [
-            ("address.addressLine1", &a.address_line1),
-            ("address.city", &a.city),
-            ("address.stateOrProvince", &a.state_or_province),
-            ("address.zipOrPostalCode", &a.zip_or_postal_code),
-            ("address.country", &a.country),
+fn check_address(v: &mut Validator, body: Body<'_>) {
+    if let Some(a) = body.object("address") {
+        for (field, name) in [
+            ("address.addressLine1", "addressLine1"),
+            ("address.city", "city"),
+            ("address.stateOrProvince", "stateOrProvince"),
+            ("address.zipOrPostalCode", "zipOrPostalCode"),
+            ("address.country", "country"),
         ] {
-            v.non_empty(field, value);
+            v.non_empty(field, a.text(name));
         }
     }
 }
 
 impl Validate for ServiceSettingsUpdate {
-    fn validate(&self, v: &mut Validator) {
-        v.required("enabled", &self.enabled);
-        v.email("email", &self.email);
-        if self.external_tenant_enabled == Some(true) {
-            if self.email.is_none() {
+    fn validate(body: Body<'_>, v: &mut Validator) {
+        v.required("enabled", body.get("enabled"));
+        v.email("email", body.text("email"));
+        if body.get("externalTenantEnabled").and_then(serde_json::Value::as_bool) == Some(true) {
+            if body.get("email").is_none() {
                 v.push("email", "required_if", "is required when `externalTenantEnabled` is true");
             }
-            if self.password.is_none() {
+            if body.get("password").is_none() {
                 v.push("password", "required_if", "is required when `externalTenantEnabled` is true");
             }
         }
     }
 }
 impl Validate for AccountCreate {
-    fn validate(&self, v: &mut Validator) {
-        v.required("email", &self.email);
-        v.email("email", &self.email);
-        v.known("orgPrefix", &self.org_prefix);
+    fn validate(body: Body<'_>, v: &mut Validator) {
+        v.required("email", body.get("email"));
+        v.email("email", body.text("email"));
+        v.known("orgPrefix", body.text("orgPrefix"), OrgPrefix::KNOWN);
     }
 }
 impl Validate for Login {
-    fn validate(&self, v: &mut Validator) {
-        v.required("email", &self.email);
-        v.email("email", &self.email);
-        v.required("password", &self.password);
+    fn validate(body: Body<'_>, v: &mut Validator) {
+        v.required("email", body.get("email"));
+        v.email("email", body.text("email"));
+        v.required("password", body.get("password"));
     }
 }
 impl Validate for ComplianceStatusUpdate {
-    fn validate(&self, v: &mut Validator) {
-        v.required("complianceStatus", &self.compliance_status);
-        v.known("complianceStatus", &self.compliance_status);
+    fn validate(body: Body<'_>, v: &mut Validator) {
+        v.required("complianceStatus", body.get("complianceStatus"));
+        v.known("complianceStatus", body.text("complianceStatus"), ComplianceStage::KNOWN);
     }
 }
 impl Validate for BuildingCreate {
-    fn validate(&self, v: &mut Validator) {
-        v.required("alertingEmail", &self.alerting_email);
-        v.email("alertingEmail", &self.alerting_email);
-        check_address(v, &self.address);
+    fn validate(body: Body<'_>, v: &mut Validator) {
+        v.required("alertingEmail", body.get("alertingEmail"));
+        v.email("alertingEmail", body.text("alertingEmail"));
+        check_address(v, body);
     }
 }
 impl Validate for BuildingUpdate {
-    fn validate(&self, v: &mut Validator) {
-        check_address(v, &self.address);
+    fn validate(body: Body<'_>, v: &mut Validator) {
+        check_address(v, body);
     }
 }
 

@@ -11,11 +11,14 @@ use std::sync::Arc;
 
 use futures_util::{Stream, StreamExt};
 
-use crate::api::directory::Location;
-use crate::api::ecbn::Ecbn;
-use crate::api::notifications::OrgNotification;
-use crate::api::redsky::{ComplianceStatus, LocationState, RedSkyComplianceStatusPage};
-use crate::api::Op;
+use serde_json::Value;
+
+use crate::api::directory::{LOCATIONS_LIST_PAGE, PEOPLE_LIST_PAGE, VIRTUAL_LINES_LIST_PAGE, WORKSPACES_LIST_PAGE};
+use crate::api::ecbn::{PEOPLE_GET_ECBN, VIRTUAL_LINES_GET_ECBN, WORKSPACES_GET_ECBN};
+use crate::api::location_ecbn::LOCATIONS_GET_ECBN;
+use crate::api::notifications::{NOTIFICATIONS_GET_LOCATION, NOTIFICATIONS_GET_ORG};
+use crate::api::redsky::{LocationState, OrgStatus, REDSKY_COMPLIANCE_STATUS_PAGE};
+use crate::api::Operation;
 use crate::call::Call;
 use crate::client::Client;
 use crate::error::{ApiErrorKind, Error, ValidationErrors};
@@ -23,9 +26,8 @@ use crate::ids::{self, IdKind};
 use crate::paging::{self, PageArgs};
 use crate::platform::{self as rt, MaybeSend};
 use crate::validate::ApiEnum;
-use crate::wire::Json;
 use report::{add_severity, Entity, EntityKind, Finding, KindCounts, LocationSummary, Place, Report};
-use rules::Subject;
+use rules::{enum_at, text_at, Subject};
 
 /// Progress of an audit, reported after each entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -106,18 +108,21 @@ struct Shared {
     org_id: Option<String>,
     gate: Arc<tokio::sync::Semaphore>,
     org: Subject,
-    org_notification: Option<OrgNotification>,
-    org_status: Option<crate::api::redsky::OrgStatus>,
+    org_notification: Option<Value>,
+    org_status: Option<OrgStatus>,
     states: HashMap<String, LocationState>,
 }
 
 impl Shared {
-    fn call<R>(&self, call: Call<R>) -> Call<R> {
-        let call = call.gate(self.gate.clone());
-        match &self.org_id {
+    /// Reads `op` (of the entity `id`, if any) within the audit's gate and `orgId`: its answer
+    /// as JSON, checked and normalized by the answer model (the rules read JSON; see [`rules`]).
+    async fn read(&self, op: &'static Operation, id: Option<&str>) -> Result<Value, Error> {
+        let call = Call::<Value>::new(&self.client, op, id, (None, Vec::new())).gate(self.gate.clone());
+        let call = match &self.org_id {
             Some(org) => call.org_id(org.clone()),
             None => call,
-        }
+        };
+        call.send_json().await
     }
 }
 
@@ -151,8 +156,14 @@ fn is_fatal(e: &Error) -> bool {
     }
 }
 
-fn place(location: &Location) -> Place {
-    Place { id: location.id.clone().unwrap_or_default(), name: location.name.clone().unwrap_or_default() }
+/// Every item of the list `op`, as JSON (normalized by the item model).
+fn list(client: &Client, op: &'static Operation, org_id: Option<&str>) -> impl Stream<Item = Result<Value, Error>> + MaybeSend + 'static {
+    paging::items(client, op, PageArgs { page_size: None, order: None, org_id: org_id.map(str::to_string) })
+}
+
+/// The text in field `key` of a list item, or empty.
+fn text_or_empty(item: &Value, key: &str) -> String {
+    text_at(item, key).unwrap_or_default().to_string()
 }
 
 async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
@@ -185,7 +196,7 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
 
     // The organization: its notification (the first read: refused credentials end the audit
     // here) and its RedSky state with every location's.
-    match shared.call(client.notifications().get_org()).await {
+    match shared.read(&NOTIFICATIONS_GET_ORG, None).await {
         Ok(n) => shared.org_notification = Some(n),
         Err(e) if is_fatal(&e) => return Err(e),
         Err(e) => {
@@ -193,21 +204,23 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
             report.findings.push(rules::read_failed(&shared.org, "notifications.get_org", &e));
         }
     }
-    let op = RedSkyComplianceStatusPage::operation();
+    let op = &REDSKY_COMPLIANCE_STATUS_PAGE;
     let args = PageArgs { page_size: Some(2000), order: None, org_id: options.org_id.clone() };
     let mut redsky = Box::pin(paging::pages(client, op, args));
     let mut first = true;
     while let Some(page) = redsky.next().await {
-        match page.and_then(|p| ComplianceStatus::from_json(p).map_err(|e| op.decode_error(e))) {
+        match page {
             Ok(page) => {
                 if first {
-                    shared.org_status = page.org_status.clone();
-                    report.findings.extend(rules::redsky_org(&shared.org, page.org_status.as_ref(), page.compliance_status.as_ref()));
+                    shared.org_status = enum_at(&page, "orgStatus");
+                    let compliance = enum_at(&page, "complianceStatus");
+                    report.findings.extend(rules::redsky_org(&shared.org, shared.org_status.as_ref(), compliance.as_ref()));
                     first = false;
                 }
-                for l in page.locations_status.and_then(|s| s.locations).unwrap_or_default() {
-                    if let (Some(id), Some(state)) = (l.id, l.state) {
-                        shared.states.insert(ids::identity(&id), state);
+                let states = paging::at(&page, &["locationsStatus", "locations"]).and_then(Value::as_array);
+                for l in states.into_iter().flatten() {
+                    if let (Some(id), Some(state)) = (text_at(l, "id"), enum_at(l, "state")) {
+                        shared.states.insert(ids::identity(id), state);
                     }
                 }
             }
@@ -224,20 +237,20 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
     let in_scope = |key: &str| wanted.is_empty() || wanted.contains(key);
     let mut locations: HashMap<String, Place> = HashMap::new();
     let mut location_tasks = Vec::new();
-    let mut listed = Box::pin(client.locations().list(None, options.org_id.as_deref()));
+    let mut listed = Box::pin(list(client, &LOCATIONS_LIST_PAGE, options.org_id.as_deref()));
     while let Some(location) = listed.next().await {
         match location {
             Ok(l) => {
                 if shared.org.entity.id.is_empty() {
                     // Without an orgId, the organization is named by its locations.
-                    shared.org.entity.id = l.org_id.clone().unwrap_or_default();
+                    shared.org.entity.id = text_or_empty(&l, "orgId");
                 }
-                let Some(id) = l.id.as_deref() else { continue };
+                let Some(id) = text_at(&l, "id") else { continue };
                 let key = ids::identity(id);
                 if !in_scope(&key) {
                     continue;
                 }
-                let p = place(&l);
+                let p = Place { id: id.to_string(), name: text_or_empty(&l, "name") };
                 locations.insert(key, p.clone());
                 location_tasks.push(Task::Location(Subject {
                     entity: Entity { kind: EntityKind::Location, id: p.id.clone(), name: p.name.clone() },
@@ -345,42 +358,38 @@ fn member_tasks(
     let (p1, p2, p3) = (place_of.clone(), place_of.clone(), place_of);
     let (s1, s2) = (in_scope.clone(), in_scope.clone());
     let (k1, k2) = (skip.clone(), skip);
-    let people = client.people().list(None, org_id).filter_map(move |p| {
+    let people = list(client, &PEOPLE_LIST_PAGE, org_id).filter_map(move |p| {
         let task = match p {
             Err(e) => Some(Task::ListFailed("people.list_page", e)),
-            Ok(p) if p.location_id.is_none() => k1(EntityKind::Person),
+            Ok(p) if text_at(&p, "locationId").is_none() => k1(EntityKind::Person),
             Ok(p) => {
-                let location = p1(p.location_id.as_deref(), None);
-                let name = p.display_name.clone().unwrap_or_else(|| full_name(&p.first_name, &p.last_name));
-                let entity = Entity { kind: EntityKind::Person, id: p.id.unwrap_or_default(), name };
+                let location = p1(text_at(&p, "locationId"), None);
+                let name = text_at(&p, "displayName").map_or_else(|| full_name(&p), str::to_string);
+                let entity = Entity { kind: EntityKind::Person, id: text_or_empty(&p, "id"), name };
                 s1(&location).then_some(Task::Member(Subject { entity, location }))
             }
         };
         std::future::ready(task)
     });
-    let workspaces = client.workspaces().list(None, org_id).filter_map(move |w| {
+    let workspaces = list(client, &WORKSPACES_LIST_PAGE, org_id).filter_map(move |w| {
         let task = match w {
             Err(e) => Some(Task::ListFailed("workspaces.list_page", e)),
-            Ok(w) if w.calling.as_ref().and_then(|c| c.type_.as_deref()) != Some("webexCalling") => k2(EntityKind::Workspace),
+            Ok(w) if w.get("calling").and_then(|c| text_at(c, "type")) != Some("webexCalling") => k2(EntityKind::Workspace),
             Ok(w) => {
-                let location = p2(w.location_id.as_deref(), None);
-                let entity = Entity { kind: EntityKind::Workspace, id: w.id.unwrap_or_default(), name: w.display_name.unwrap_or_default() };
+                let location = p2(text_at(&w, "locationId"), None);
+                let entity = Entity { kind: EntityKind::Workspace, id: text_or_empty(&w, "id"), name: text_or_empty(&w, "displayName") };
                 s2(&location).then_some(Task::Member(Subject { entity, location }))
             }
         };
         std::future::ready(task)
     });
-    let lines = client.virtual_lines().list(None, org_id).filter_map(move |v| {
+    let lines = list(client, &VIRTUAL_LINES_LIST_PAGE, org_id).filter_map(move |v| {
         let task = match v {
             Err(e) => Some(Task::ListFailed("virtual_lines.list_page", e)),
             Ok(v) => {
-                let l = v.location.as_ref();
-                let location = p3(l.and_then(|l| l.id.as_deref()), l.and_then(|l| l.name.as_deref()));
-                let entity = Entity {
-                    kind: EntityKind::VirtualLine,
-                    id: v.id.unwrap_or_default(),
-                    name: full_name(&v.first_name, &v.last_name),
-                };
+                let l = v.get("location");
+                let location = p3(l.and_then(|l| text_at(l, "id")), l.and_then(|l| text_at(l, "name")));
+                let entity = Entity { kind: EntityKind::VirtualLine, id: text_or_empty(&v, "id"), name: full_name(&v) };
                 in_scope(&location).then_some(Task::Member(Subject { entity, location }))
             }
         };
@@ -389,13 +398,13 @@ fn member_tasks(
     people.chain(workspaces).chain(lines)
 }
 
-fn full_name(first: &Option<String>, last: &Option<String>) -> String {
-    [first.as_deref(), last.as_deref()].into_iter().flatten().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
+/// `firstName lastName` of a list item, leaving out what is absent or empty.
+fn full_name(item: &Value) -> String {
+    [text_at(item, "firstName"), text_at(item, "lastName")].into_iter().flatten().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 /// Reads what one entity's rules need and applies them.
 async fn audit_one(shared: Arc<Shared>, task: Task) -> Option<Outcome> {
-    let client = &shared.client;
     Some(match task {
         Task::Listed => return None,
         Task::ListFailed(operation, e) => Outcome {
@@ -407,9 +416,9 @@ async fn audit_one(shared: Arc<Shared>, task: Task) -> Option<Outcome> {
         },
         Task::Location(subject) => {
             let id = subject.entity.id.clone();
-            let notification = shared.call(client.notifications().get_location(&id));
-            let ecbn = shared.call(client.locations().get_ecbn(&id));
-            let (notification, ecbn) = futures_util::future::join(notification.send(), ecbn.send()).await;
+            let notification = shared.read(&NOTIFICATIONS_GET_LOCATION, Some(&id));
+            let ecbn = shared.read(&LOCATIONS_GET_ECBN, Some(&id));
+            let (notification, ecbn) = futures_util::future::join(notification, ecbn).await;
             let mut findings = Vec::new();
             let mut failed = 0;
             match notification {
@@ -436,14 +445,14 @@ async fn audit_one(shared: Arc<Shared>, task: Task) -> Option<Outcome> {
         }
         Task::Member(subject) => {
             let id = subject.entity.id.clone();
-            let (call, operation): (Call<Ecbn>, &str) = match subject.entity.kind {
-                EntityKind::Workspace => (client.workspaces().get_ecbn(&id), "workspaces.get_ecbn"),
-                EntityKind::VirtualLine => (client.virtual_lines().get_ecbn(&id), "virtual_lines.get_ecbn"),
-                _ => (client.people().get_ecbn(&id), "people.get_ecbn"),
+            let op = match subject.entity.kind {
+                EntityKind::Workspace => &WORKSPACES_GET_ECBN,
+                EntityKind::VirtualLine => &VIRTUAL_LINES_GET_ECBN,
+                _ => &PEOPLE_GET_ECBN,
             };
-            let (findings, failed) = match shared.call(call).send().await {
+            let (findings, failed) = match shared.read(op, Some(&id)).await {
                 Ok(ecbn) => (rules::member(&subject, &ecbn), 0),
-                Err(e) => (vec![rules::read_failed(&subject, operation, &e)], 1),
+                Err(e) => (vec![rules::read_failed(&subject, op.name, &e)], 1),
             };
             Outcome { kind: subject.entity.kind, location: subject.location.clone(), findings, failed, ecbn_quality: None }
         }

@@ -1,10 +1,16 @@
 //! The audit's rules: each a precise predicate on the answers read, giving findings with a
 //! message (the values seen) and a fix (the setting, and the operation that changes it).
+//!
+//! The answers are JSON as the client reads them (checked and normalized by their answer
+//! model, see [`crate::api::Operation::read_answer`]); the API's enums are read into their
+//! types. Reading JSON rather than the typed models keeps the typed models' readers out of the
+//! browser package (measured 2026-12-06: 6 kB gzipped).
 
 use super::report::{Entity, EntityKind, Finding, Place, Severity};
-use crate::api::ecbn::{Ecbn, EcbnInfo, EcbnQuality, EcbnSelection, EffectiveLevel};
-use crate::api::location_ecbn::{LocationEcbn, LocationEcbnSelection};
-use crate::api::notifications::{LocationNotification, OrgNotification};
+use serde_json::Value;
+
+use crate::api::ecbn::{EcbnQuality, EcbnSelection, EffectiveLevel};
+use crate::api::location_ecbn::LocationEcbnSelection;
 use crate::api::redsky::{ComplianceStatusValue, LocationState, OrgStatus};
 use crate::error::Error;
 use crate::validate::ApiEnum;
@@ -53,38 +59,56 @@ fn text<E: ApiEnum>(v: &Option<E>) -> &str {
     v.as_ref().map_or("(none)", ApiEnum::as_str)
 }
 
-fn has_value(info: &EcbnInfo) -> bool {
-    info.effective_value.as_deref().is_some_and(|v| !v.trim().is_empty())
+/// The text in field `key` of an answer.
+pub fn text_at<'a>(answer: &'a Value, key: &str) -> Option<&'a str> {
+    answer.get(key).and_then(Value::as_str)
+}
+
+/// The flag in field `key` of an answer.
+fn flag_at(answer: &Value, key: &str) -> Option<bool> {
+    answer.get(key).and_then(Value::as_bool)
+}
+
+/// The API enum in field `key` of an answer.
+pub fn enum_at<E: for<'s> From<&'s str>>(answer: &Value, key: &str) -> Option<E> {
+    text_at(answer, key).map(E::from)
+}
+
+fn has_text(answer: &Value, key: &str) -> bool {
+    text_at(answer, key).is_some_and(|v| !v.trim().is_empty())
 }
 
 /// The source block in effect for the member's selection (`None` for an unknown selection
 /// or a block the answer lacks).
-fn block(ecbn: &Ecbn) -> Option<&EcbnInfo> {
-    match ecbn.selected.as_ref()? {
-        EcbnSelection::DirectLine => ecbn.direct_line_info.as_ref(),
-        EcbnSelection::LocationEcbn => ecbn.location_ecbn_info.as_ref(),
-        EcbnSelection::LocationMemberNumber => ecbn.location_member_info.as_ref(),
-        EcbnSelection::None => ecbn.default_info.as_ref(),
-        EcbnSelection::Other(_) => None,
-    }
+fn block<'a>(ecbn: &'a Value, selected: Option<&EcbnSelection>) -> Option<&'a Value> {
+    let key = match selected? {
+        EcbnSelection::DirectLine => "directLineInfo",
+        EcbnSelection::LocationEcbn => "locationECBNInfo",
+        EcbnSelection::LocationMemberNumber => "locationMemberInfo",
+        EcbnSelection::None => "defaultInfo",
+        EcbnSelection::Other(_) => return None,
+    };
+    ecbn.get(key).filter(|b| b.is_object())
 }
 
 /// The member rules (`ecbn-none`, `ecbn-invalid`, `ecbn-not-recommended`, `ecbn-fallback`) on a
 /// person's, workspace's or virtual line's ECBN answer. An unknown `selected` value (one the
 /// API may add) fires none of them: which block is in effect cannot be told.
-pub fn member(subject: &Subject, ecbn: &Ecbn) -> Vec<Finding> {
+pub fn member(subject: &Subject, ecbn: &Value) -> Vec<Finding> {
     let mut out = Vec::new();
     let op = update_op(subject.entity.kind);
-    let selected = text(&ecbn.selected).to_string();
-    if matches!(ecbn.selected, Some(EcbnSelection::Other(_))) {
+    let choice: Option<EcbnSelection> = enum_at(ecbn, "selected");
+    let selected = text(&choice).to_string();
+    if matches!(choice, Some(EcbnSelection::Other(_))) {
         return out;
     }
-    let info = block(ecbn);
-    let number = info.and_then(|i| i.effective_value.clone()).unwrap_or_default();
-    let level = info.map_or("(no block)", |i| text(&i.effective_level)).to_string();
-    let none = ecbn.selected.is_none()
-        || ecbn.selected == Some(EcbnSelection::None)
-        || info.is_none_or(|i| i.effective_level == Some(EffectiveLevel::None) || !has_value(i));
+    let info = block(ecbn, choice.as_ref());
+    let number = info.and_then(|i| text_at(i, "effectiveValue")).unwrap_or_default().to_string();
+    let effective: Option<EffectiveLevel> = info.and_then(|i| enum_at(i, "effectiveLevel"));
+    let level = if info.is_some() { text(&effective) } else { "(no block)" }.to_string();
+    let none = choice.is_none()
+        || choice == Some(EcbnSelection::None)
+        || info.is_none_or(|i| effective == Some(EffectiveLevel::None) || !has_text(i, "effectiveValue"));
     if none {
         out.push(subject.finding(
             "ecbn-none",
@@ -96,7 +120,7 @@ pub fn member(subject: &Subject, ecbn: &Ecbn) -> Vec<Finding> {
         ));
     }
     let Some(info) = info else { return out };
-    match info.quality {
+    match enum_at(info, "quality") {
         Some(EcbnQuality::Invalid) => out.push(subject.finding(
             "ecbn-invalid",
             format!("the callback number in effect ({selected}, {}) is inactive or does not exist", shown(&number)),
@@ -112,12 +136,12 @@ pub fn member(subject: &Subject, ecbn: &Ecbn) -> Vec<Finding> {
         )),
         _ => {}
     }
-    let chosen = match ecbn.selected {
+    let chosen = match choice {
         Some(EcbnSelection::DirectLine) => Some(EffectiveLevel::DirectLine),
         Some(EcbnSelection::LocationMemberNumber) => Some(EffectiveLevel::LocationMemberNumber),
         _ => None,
     };
-    if let (Some(chosen), Some(effective)) = (chosen, info.effective_level.as_ref()) {
+    if let (Some(chosen), Some(effective)) = (chosen, effective.as_ref()) {
         if effective != &chosen && effective != &EffectiveLevel::None {
             out.push(subject.finding(
                 "ecbn-fallback",
@@ -138,32 +162,32 @@ fn shown(number: &str) -> &str {
 }
 
 /// Whether the organization's notification covers every location.
-fn org_covers(org: &OrgNotification) -> bool {
-    org.emergency_call_notification_enabled == Some(true)
-        && org.email_address.as_deref().is_some_and(|e| !e.trim().is_empty())
-        && org.allow_email_notification_all_location_enabled == Some(true)
+fn org_covers(org: &Value) -> bool {
+    flag_at(org, "emergencyCallNotificationEnabled") == Some(true)
+        && has_text(org, "emailAddress")
+        && flag_at(org, "allowEmailNotificationAllLocationEnabled") == Some(true)
 }
 
 /// `notification-uncovered`: no e-mail is sent for an emergency call from the location
 /// (Kari's Law). `org` is the organization's setting (the location answer's own copy is used
 /// when the organization could not be read); without either, the rule cannot be told.
-pub fn notification(subject: &Subject, location: &LocationNotification, org: Option<&OrgNotification>) -> Vec<Finding> {
-    let Some(org) = org.or(location.organization.as_ref()) else { return Vec::new() };
-    let own = location.emergency_call_notification_enabled == Some(true)
-        && location.email_address.as_deref().is_some_and(|e| !e.trim().is_empty());
+pub fn notification(subject: &Subject, location: &Value, org: Option<&Value>) -> Vec<Finding> {
+    let Some(org) = org.or(location.get("organization")).filter(|o| o.is_object()) else { return Vec::new() };
+    let own = flag_at(location, "emergencyCallNotificationEnabled") == Some(true) && has_text(location, "emailAddress");
     if own || org_covers(org) {
         return Vec::new();
     }
-    let flag = |b: Option<bool>| b.map_or("unset", |b| if b { "on" } else { "off" });
+    let flag = |v: &Value| flag_at(v, "emergencyCallNotificationEnabled").map_or("unset", |b| if b { "on" } else { "off" });
+    let all = flag_at(org, "allowEmailNotificationAllLocationEnabled").map_or("unset", |b| if b { "on" } else { "off" });
     vec![subject.finding(
         "notification-uncovered",
         format!(
             "no e-mail is sent for an emergency call from this location: location notification {} (e-mail {}), organization notification {} (e-mail {}, all locations {})",
-            flag(location.emergency_call_notification_enabled),
-            location.email_address.as_deref().unwrap_or("none"),
-            flag(org.emergency_call_notification_enabled),
-            org.email_address.as_deref().unwrap_or("none"),
-            flag(org.allow_email_notification_all_location_enabled),
+            flag(location),
+            text_at(location, "emailAddress").unwrap_or("none"),
+            flag(org),
+            text_at(org, "emailAddress").unwrap_or("none"),
+            all,
         ),
         "Turn on the location's emergency call notification with an e-mail address (notifications.update_location), or the organization's with an e-mail address and allowEmailNotificationAllLocationEnabled (notifications.update_org).".into(),
     )]
@@ -171,25 +195,21 @@ pub fn notification(subject: &Subject, location: &LocationNotification, org: Opt
 
 /// The quality and number of the location ECBN's block in effect for its selection
 /// (`locationInfo` for LOCATION_NUMBER, `locationMemberInfo` for LOCATION_MEMBER_NUMBER).
-pub fn location_ecbn_in_effect(ecbn: &LocationEcbn) -> (Option<EcbnQuality>, Option<String>) {
-    match ecbn.selected {
-        Some(LocationEcbnSelection::LocationNumber) => {
-            let i = ecbn.location_info.as_ref();
-            (i.and_then(|i| i.quality.clone()), i.and_then(|i| i.effective_value.clone().or(i.phone_number.clone())))
-        }
-        Some(LocationEcbnSelection::LocationMemberNumber) => {
-            let i = ecbn.location_member_info.as_ref();
-            (i.and_then(|i| i.quality.clone()), i.and_then(|i| i.effective_value.clone().or(i.phone_number.clone())))
-        }
-        _ => (None, None),
-    }
+pub fn location_ecbn_in_effect(ecbn: &Value) -> (Option<EcbnQuality>, Option<String>) {
+    let key = match enum_at(ecbn, "selected") {
+        Some(LocationEcbnSelection::LocationNumber) => "locationInfo",
+        Some(LocationEcbnSelection::LocationMemberNumber) => "locationMemberInfo",
+        _ => return (None, None),
+    };
+    let Some(i) = ecbn.get(key) else { return (None, None) };
+    (enum_at(i, "quality"), text_at(i, "effectiveValue").or(text_at(i, "phoneNumber")).map(str::to_string))
 }
 
 /// `location-ecbn-invalid` and `location-ecbn-not-recommended`: the quality of the location's
 /// own ECBN, on the block in effect for its selection.
-pub fn location_ecbn(subject: &Subject, ecbn: &LocationEcbn) -> Vec<Finding> {
+pub fn location_ecbn(subject: &Subject, ecbn: &Value) -> Vec<Finding> {
     let (quality, number) = location_ecbn_in_effect(ecbn);
-    let selected = text(&ecbn.selected).to_string();
+    let selected = text_at(ecbn, "selected").unwrap_or("(none)").to_string();
     let number = number.unwrap_or_default();
     match quality {
         Some(EcbnQuality::Invalid) => vec![subject.finding(
