@@ -350,3 +350,8 @@ pub fn normalize(operation: String, data: JsValue) -> Result<JsValue, JsValue> {
     let v = from_js(&data, "").map_err(|e| invalid(&operation, e))?;
     bindings_api::normalize(&operation, v).map(|v| to_js(&v)).map_err(|e| js_error(&e))
 }
+
+/// The allocator: talc instead of std's dlmalloc, 1.8 kB smaller gzipped (measured 2026-12-06)
+/// and faster by its authors' benchmarks.
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -11,6 +11,14 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 #[cfg(target_arch = "wasm32")]
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
+/// A boxed iterator that is `Send` on native targets. Bulk runs take their calls through one,
+/// so that the run's stream is compiled once for every source of items.
+#[cfg(not(target_arch = "wasm32"))]
+pub type BoxIter<T> = Box<dyn Iterator<Item = T> + Send>;
+/// A boxed iterator that is `Send` on native targets.
+#[cfg(target_arch = "wasm32")]
+pub type BoxIter<T> = Box<dyn Iterator<Item = T>>;
+
 /// `Send` on native targets, nothing in the browser.
 #[cfg(not(target_arch = "wasm32"))]
 pub trait MaybeSend: Send {}
