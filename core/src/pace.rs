@@ -75,6 +75,8 @@ const REFUSALS_GO_ON: u32 = 3;
 /// How far behind its schedule the pacer may run and still catch up (ms): more than a timer's
 /// lateness, so that sleeps do not slow the rate.
 const CATCH_UP_MS: f64 = 10.0;
+/// Requests per second after a pause, one at a time, until one is served (see [`State::pause`]).
+const REOPEN_PROBE_RATE: f64 = 10.0;
 /// Slowest rate the pacer keeps (one request every 10 s).
 const MIN_RATE: f64 = 0.1;
 
@@ -99,6 +101,12 @@ struct State {
     /// The earliest time of the next send, and the time every send waits for (ms).
     next_ms: f64,
     paused_until_ms: f64,
+    /// A pause ended a little early (Retry-After is rounded up): requests go at
+    /// [`REOPEN_PROBE_RATE`] until one is served.
+    reopening: bool,
+    /// When the window before the last pause opened (ms): the last reopening, or the first
+    /// success before any pause.
+    window_from_ms: f64,
     /// Completion times of the successes of the last `measure_secs` (oldest first).
     successes: VecDeque<f64>,
     /// Send times of the last second, for the sending rate before the first refusal.
@@ -165,6 +173,8 @@ impl State {
             anchor_ms: f64::NAN,
             next_ms: 0.0,
             paused_until_ms: 0.0,
+            reopening: false,
+            window_from_ms: f64::NAN,
             successes: VecDeque::new(),
             sends: VecDeque::new(),
             latency_ms: f64::NAN,
@@ -269,14 +279,37 @@ impl State {
         self.ok_after_cut = 0;
     }
 
-    /// Every call waits until `until`; the rate after it is what was served over the measured
-    /// span and the wait (what a window limit allows on average).
+    /// The window opened again at `now` (a request sent after the pause was served): what was
+    /// served since the window before it opened, over the time from then to now, is what the
+    /// window allows on average (both ends known to a tenth of a second, not to the second the
+    /// Retry-After was rounded by); the rate goes on from it.
+    fn reopened(&mut self, now: f64) {
+        self.reopening = false;
+        let from = if self.window_from_ms.is_nan() { self.first_success_ms } else { self.window_from_ms };
+        let served = self.successes.iter().filter(|t| **t >= from && **t < self.paused_until_ms).count();
+        // Successes are kept for `measure_secs`: a longer span cannot be counted.
+        if now - from > 1000.0 && now - from <= self.measure_secs * 1000.0 {
+            let average = (served as f64 / ((now - from) / 1000.0)).max(MIN_RATE);
+            self.floor = Some(average);
+            self.refused_rate = average;
+            self.cut_ms = now;
+        }
+        self.window_from_ms = now;
+        self.next_ms = self.next_ms.min(now);
+    }
+
+    /// Every call waits until the Retry-After time; the rate after it is what was served over
+    /// the measured span and the wait (what a window limit allows on average). Retry-After is
+    /// whole seconds rounded up, so the window may reopen up to a second sooner: the wait ends a
+    /// second early (half the wait at most), and requests then go one at a time, a tenth of a
+    /// second apart, until one is served (a few more 429s, no second lost at every window).
     fn pause(&mut self, now: f64, retry_after: Duration) {
-        let until = now + retry_after.as_secs_f64() * 1000.0;
+        let secs = retry_after.as_secs_f64();
+        let until = now + (secs - 1.0).max(secs / 2.0) * 1000.0;
         if self.paused_until_ms <= now {
             let from = self.measure_from(now, self.first_success_ms);
-            // Retry-After is whole seconds rounded up: the window ends half a second sooner, on average.
-            let left = (retry_after.as_secs_f64() - 0.5).max(retry_after.as_secs_f64() / 2.0);
+            // The window ends half a second before the Retry-After time, on average.
+            let left = (secs - 0.5).max(secs / 2.0);
             let average = rate_since(&self.successes, now, from, left).max(MIN_RATE);
             let floor = self.floor.map_or(average, |f| f.min(average));
             self.floor = Some(floor);
@@ -285,6 +318,7 @@ impl State {
             self.probing = false;
             self.cut_ms = until;
             self.held_ms = 0.0;
+            self.reopening = true;
         }
         self.paused_until_ms = self.paused_until_ms.max(until);
     }
@@ -320,6 +354,7 @@ impl Pacer {
             (Some(r), Some(max)) => Some(r.min(max)),
             (r, max) => r.or(max),
         };
+        let rate = if st.reopening { rate.map(|r| r.min(REOPEN_PROBE_RATE)) } else { rate };
         // A send whose turn passed while the one before slept (timers wake up to a millisecond
         // late) goes at once and the schedule keeps its times, so the average rate is the rate;
         // after a pause in sending, the schedule starts again from now.
@@ -363,6 +398,9 @@ impl Pacer {
         }
         if sent_ms >= st.cut_ms {
             st.ok_after_cut += 1;
+        }
+        if st.reopening && sent_ms >= st.paused_until_ms {
+            st.reopened(now);
         }
         st.successes.push_back(now);
         let secs = st.measure_secs;
@@ -511,6 +549,30 @@ mod tests {
     }
 
     #[test]
+    fn a_window_is_measured_from_reopening_to_reopening() {
+        // 600 served from 0 to 1.9 s, then refused with Retry-After 4 s (the window of 5 s
+        // ends at 5 s; 3.1 s rounded up).
+        let mut st = State::new(None);
+        st.first_success_ms = 0.0;
+        st.measure_secs = 8.0;
+        st.successes.extend((0..600).map(|i| f64::from(i) * 1900.0 / 600.0));
+        st.pause(1900.0, Duration::from_secs(4));
+        // Everyone waits until a second before the Retry-After time, then one request at a
+        // time goes, ten a second.
+        assert_eq!(st.paused_until_ms, 4900.0);
+        assert!(st.reopening);
+        let guessed = st.floor.unwrap();
+        assert!(guessed < 115.0, "the pause's guess uses the rounded Retry-After: {guessed}");
+        // The probe sent at 5.0 s is served at 5.03 s: the window allowed 600 in 5.03 s.
+        st.reopened(5030.0);
+        assert!(!st.reopening);
+        let measured = st.floor.unwrap();
+        assert!((118.0..=120.0).contains(&measured), "{measured}");
+        assert_eq!(st.rate(5030.0), Some(measured));
+        assert_eq!(st.window_from_ms, 5030.0);
+    }
+
+    #[test]
     fn recovery_times_fit_the_curve() {
         assert!((RECOVER_SECS - ((1.0 - DECREASE) / GROWTH).cbrt()).abs() < 1e-6);
         assert!((RECOVER_LONG_SECS - ((1.0 - DECREASE_LONG) / GROWTH).cbrt()).abs() < 1e-6);
@@ -530,7 +592,10 @@ mod tests {
         }
         let st = p.lock();
         assert_eq!(st.floor, floor);
-        assert!(st.paused_until_ms > now + 3900.0, "everyone waits the Retry-After out");
+        // Everyone waits the Retry-After out, less the second it may have been rounded up by,
+        // and then one request at a time goes until one is served.
+        assert!((now + 2900.0..now + 3100.0).contains(&st.paused_until_ms), "{}", st.paused_until_ms - now);
+        assert!(st.reopening);
     }
 
     #[test]
