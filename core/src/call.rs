@@ -305,8 +305,19 @@ impl Call<serde_json::Value> {
     /// Sends a call of the JSON entry point and reads its answer through the operation's
     /// answer model (`null` for no content).
     pub async fn send_json(self) -> Result<serde_json::Value, Error> {
+        self.send_json_with_link().await.map(|(answer, _)| answer)
+    }
+
+    /// [`Call::send_json`], with the answer's `Link` header. An answer that does not read as
+    /// its model is a decode error with the answer's status, body excerpt and tracking ID.
+    pub(crate) async fn send_json_with_link(self) -> Result<(serde_json::Value, Option<String>), Error> {
         let op = self.parts.op;
-        op.read_answer(self.send().await?)
+        let answer = self.parts.send().await?;
+        let value = retry::decode(op.name, &answer)?;
+        match op.normalize(value) {
+            Ok(value) => Ok((value, answer.link)),
+            Err(message) => Err(retry::decode_failure(op.name, &answer, message)),
+        }
     }
 }
 

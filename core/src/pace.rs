@@ -75,7 +75,7 @@ const REFUSALS_GO_ON: u32 = 3;
 /// How far behind its schedule the pacer may run and still catch up (ms): more than a timer's
 /// lateness, so that sleeps do not slow the rate.
 const CATCH_UP_MS: f64 = 10.0;
-/// Requests per second after a pause, one at a time, until one is served (see [`State::pause`]).
+/// Requests per second after a pause until one is served (see [`State::pause`]).
 const REOPEN_PROBE_RATE: f64 = 10.0;
 /// Slowest rate the pacer keeps (one request every 10 s).
 const MIN_RATE: f64 = 0.1;
@@ -105,8 +105,9 @@ struct State {
     /// [`REOPEN_PROBE_RATE`] until one is served.
     reopening: bool,
     /// When the window before the last pause opened (ms): the last reopening, or the first
-    /// success before any pause.
+    /// success before any pause; and the successes since then (not trimmed like `successes`).
     window_from_ms: f64,
+    window_served: u32,
     /// Completion times of the successes of the last `measure_secs` (oldest first).
     successes: VecDeque<f64>,
     /// Send times of the last second, for the sending rate before the first refusal.
@@ -175,6 +176,7 @@ impl State {
             paused_until_ms: 0.0,
             reopening: false,
             window_from_ms: f64::NAN,
+            window_served: 0,
             successes: VecDeque::new(),
             sends: VecDeque::new(),
             latency_ms: f64::NAN,
@@ -286,23 +288,27 @@ impl State {
     fn reopened(&mut self, now: f64) {
         self.reopening = false;
         let from = if self.window_from_ms.is_nan() { self.first_success_ms } else { self.window_from_ms };
-        let served = self.successes.iter().filter(|t| **t >= from && **t < self.paused_until_ms).count();
-        // Successes are kept for `measure_secs`: a longer span cannot be counted.
-        if now - from > 1000.0 && now - from <= self.measure_secs * 1000.0 {
-            let average = (served as f64 / ((now - from) / 1000.0)).max(MIN_RATE);
+        // A span much longer than the wait (a client that ran below the limit for a while
+        // before its first pause) is no measure of one window.
+        if now - from > 1000.0 && now - from <= 2.0 * self.measure_secs * 1000.0 {
+            let average = (f64::from(self.window_served) / ((now - from) / 1000.0)).max(MIN_RATE);
             self.floor = Some(average);
             self.refused_rate = average;
             self.cut_ms = now;
+            self.held_ms = 0.0;
+            self.ok_after_cut = 0;
+            self.refused_after_cut = 0;
         }
         self.window_from_ms = now;
+        self.window_served = 0;
         self.next_ms = self.next_ms.min(now);
     }
 
     /// Every call waits until the Retry-After time; the rate after it is what was served over
     /// the measured span and the wait (what a window limit allows on average). Retry-After is
     /// whole seconds rounded up, so the window may reopen up to a second sooner: the wait ends a
-    /// second early (half the wait at most), and requests then go one at a time, a tenth of a
-    /// second apart, until one is served (a few more 429s, no second lost at every window).
+    /// second early (half the wait at most), and requests then go ten a second until one is
+    /// served (a few more 429s, no second lost at every window).
     fn pause(&mut self, now: f64, retry_after: Duration) {
         let secs = retry_after.as_secs_f64();
         let until = now + (secs - 1.0).max(secs / 2.0) * 1000.0;
@@ -319,6 +325,9 @@ impl State {
             self.cut_ms = until;
             self.held_ms = 0.0;
             self.reopening = true;
+            // The probes after the wait start a new count: the spell's refusals are spent.
+            self.ok_after_cut = 0;
+            self.refused_after_cut = 0;
         }
         self.paused_until_ms = self.paused_until_ms.max(until);
     }
@@ -336,7 +345,9 @@ impl Pacer {
 
     /// Requests per second in force now, or `None` while not limited.
     pub(crate) fn rate(&self) -> Option<f64> {
-        let rate = self.lock().rate(rt::now_ms());
+        let st = self.lock();
+        let rate = st.rate(rt::now_ms()).map(|r| if st.reopening { r.min(REOPEN_PROBE_RATE) } else { r });
+        drop(st);
         match self.settings.max_rate {
             Some(max) => Some(rate.map_or(max, |r| r.min(max))),
             None => rate,
@@ -388,33 +399,9 @@ impl Pacer {
 
     /// A request sent at `sent_ms` succeeded after `elapsed_ms`.
     pub(crate) fn succeeded(&self, sent_ms: f64, elapsed_ms: f64) {
-        if !self.settings.adaptive {
-            return;
+        if self.settings.adaptive {
+            self.lock().succeeded_at(sent_ms, elapsed_ms);
         }
-        let now = sent_ms + elapsed_ms;
-        let mut st = self.lock();
-        if st.first_success_ms.is_nan() {
-            st.first_success_ms = now;
-        }
-        if sent_ms >= st.cut_ms {
-            st.ok_after_cut += 1;
-        }
-        if st.reopening && sent_ms >= st.paused_until_ms {
-            st.reopened(now);
-        }
-        st.successes.push_back(now);
-        let secs = st.measure_secs;
-        trim(&mut st.successes, now, secs);
-        st.latency_ms = if st.latency_ms.is_nan() { elapsed_ms } else { st.latency_ms * 0.9 + elapsed_ms * 0.1 };
-        if st.successes.len() >= 20 {
-            st.min_latency_ms = st.min_latency_ms.min(st.latency_ms);
-        }
-        // Attempts taking twice their usual time: the server is struggling; the rate stands
-        // still (the curve's clock stops) until they are quick again.
-        if st.floor.is_some() && st.latency_ms > 2.0 * st.min_latency_ms + 5.0 && !st.last_success_ms.is_nan() {
-            st.held_ms += (now - st.last_success_ms).max(0.0);
-        }
-        st.last_success_ms = now;
     }
 
     /// A request sent at `sent_ms` was refused with 429 and waits `retry_after`.
@@ -430,6 +417,34 @@ impl Pacer {
 }
 
 impl State {
+    /// A request sent at `sent_ms` succeeded after `elapsed_ms`.
+    fn succeeded_at(&mut self, sent_ms: f64, elapsed_ms: f64) {
+        let now = sent_ms + elapsed_ms;
+        if self.first_success_ms.is_nan() {
+            self.first_success_ms = now;
+        }
+        if sent_ms >= self.cut_ms {
+            self.ok_after_cut += 1;
+        }
+        if self.reopening && sent_ms >= self.paused_until_ms {
+            self.reopened(now);
+        }
+        self.window_served += 1;
+        self.successes.push_back(now);
+        let secs = self.measure_secs;
+        trim(&mut self.successes, now, secs);
+        self.latency_ms = if self.latency_ms.is_nan() { elapsed_ms } else { self.latency_ms * 0.9 + elapsed_ms * 0.1 };
+        if self.successes.len() >= 20 {
+            self.min_latency_ms = self.min_latency_ms.min(self.latency_ms);
+        }
+        // Attempts taking twice their usual time: the server is struggling; the rate stands
+        // still (the curve's clock stops) until they are quick again.
+        if self.floor.is_some() && self.latency_ms > 2.0 * self.min_latency_ms + 5.0 && !self.last_success_ms.is_nan() {
+            self.held_ms += (now - self.last_success_ms).max(0.0);
+        }
+        self.last_success_ms = now;
+    }
+
     /// A request sent at `sent_ms` was refused at `now` and waits `retry_after` (not zero).
     fn refused_at(&mut self, now: f64, sent_ms: f64, retry_after: Duration) {
         self.measure_secs = self.measure_secs.max(2.0 * retry_after.as_secs_f64()).min(MAX_MEASURE_SECS);
@@ -550,26 +565,33 @@ mod tests {
 
     #[test]
     fn a_window_is_measured_from_reopening_to_reopening() {
-        // 600 served from 0 to 1.9 s, then refused with Retry-After 4 s (the window of 5 s
-        // ends at 5 s; 3.1 s rounded up).
+        // A window of 500 per 10 s: 100 a second served from 0 to 5 s (the measure keeps the
+        // last two seconds of them), then refusals with Retry-After 5 s.
         let mut st = State::new(None);
-        st.first_success_ms = 0.0;
-        st.measure_secs = 8.0;
-        st.successes.extend((0..600).map(|i| f64::from(i) * 1900.0 / 600.0));
-        st.pause(1900.0, Duration::from_secs(4));
-        // Everyone waits until a second before the Retry-After time, then one request at a
-        // time goes, ten a second.
-        assert_eq!(st.paused_until_ms, 4900.0);
+        for i in 1..=500 {
+            st.succeeded_at(f64::from(i) * 10.0 - 30.0, 30.0);
+        }
+        st.refused_at(5010.0, 4990.0, Duration::from_secs(5));
+        for sent in [5011.0, 5012.0, 5013.0] {
+            st.refused_at(5040.0, sent, Duration::from_secs(5));
+        }
+        // Everyone waits until a second before the Retry-After time, then requests go ten a
+        // second until one is served.
+        assert_eq!(st.paused_until_ms, 9040.0);
         assert!(st.reopening);
-        let guessed = st.floor.unwrap();
-        assert!(guessed < 115.0, "the pause's guess uses the rounded Retry-After: {guessed}");
-        // The probe sent at 5.0 s is served at 5.03 s: the window allowed 600 in 5.03 s.
-        st.reopened(5030.0);
+        // Probes refused before the window reopens do not make a new spell of waiting.
+        for sent in [9040.0, 9140.0, 9240.0] {
+            st.refused_at(sent + 30.0, sent, Duration::from_secs(1));
+        }
+        assert_eq!(st.paused_until_ms, 9040.0);
+        // The probe sent at 10 s is served at 10.03 s: the window allowed 500 in 10.02 s (from
+        // the first success), all of them counted though the measure had dropped most.
+        st.succeeded_at(10_000.0, 30.0);
         assert!(!st.reopening);
         let measured = st.floor.unwrap();
-        assert!((118.0..=120.0).contains(&measured), "{measured}");
-        assert_eq!(st.rate(5030.0), Some(measured));
-        assert_eq!(st.window_from_ms, 5030.0);
+        assert!((49.5..=50.0).contains(&measured), "{measured}");
+        assert_eq!(st.rate(10_030.0), Some(measured));
+        assert_eq!((st.window_from_ms, st.window_served), (10_030.0, 1));
     }
 
     #[test]

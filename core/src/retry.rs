@@ -355,6 +355,17 @@ pub fn decode<R: Json>(operation: &str, answer: &Answer) -> Result<R, Error> {
     decode_body(operation, answer.status, &answer.body, answer.tracking_id.clone())
 }
 
+/// The decode error of a success answer that did not read as its model.
+pub(crate) fn decode_failure(operation: &str, answer: &Answer, message: String) -> Error {
+    Error::Decode(DecodeError {
+        operation: operation.to_string(),
+        status: answer.status,
+        message,
+        body_excerpt: excerpt(&answer.body),
+        tracking_id: answer.tracking_id.clone(),
+    })
+}
+
 /// Describes a JSON syntax failure in our own words: serde_json's `Display` would pull its (and
 /// std::io's) message tables into the wasm package (about 1.5 kB gzipped, measured with twiggy).
 fn json_syntax_message(e: &serde_json::Error) -> String {

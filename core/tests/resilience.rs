@@ -223,6 +223,20 @@ async fn error_bodies_of_every_shape_are_read() {
         }
         other => panic!("{other:?}"),
     }
+    // A success answer of the wrong shape, read through the answer model (the JSON entry point,
+    // the audit, lists): a decode error that keeps the status, the body and the tracking ID.
+    sim.set_faults(script(vec![Fault { status: Some(200), body: Some(r#"json:{"selected": 5}"#.into()), ..Fault::default() }]));
+    let args = webex_emergency::bindings_api::Args { id: Some(d.people[0].clone()), ..Default::default() };
+    let call = webex_emergency::bindings_api::call(&c, "people.get_ecbn", args).unwrap();
+    match call.send_json().await.unwrap_err() {
+        Error::Decode(e) => {
+            assert_eq!(e.status, 200);
+            assert!(e.message.contains("selected"), "{e}");
+            assert!(e.body_excerpt.contains("selected"), "{e:?}");
+            assert!(e.tracking_id.is_some(), "{e:?}");
+        }
+        other => panic!("{other:?}"),
+    }
     // An oversized answer is refused, not read into memory.
     sim.set_faults(script(vec![Fault { oversize: true, ..Fault::default() }]));
     match c.people().get_ecbn(&d.people[0]).await.unwrap_err() {

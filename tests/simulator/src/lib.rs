@@ -35,7 +35,8 @@ pub struct Fault {
     pub status: Option<u16>,
     /// Retry-After to send: a number of seconds, or `date:<seconds>` for an HTTP-date that far ahead.
     pub retry_after: Option<String>,
-    /// Body of the error: `webex` (default; none for 429), `none`, or `html`.
+    /// Body of the error: `webex` (default; none for 429), `none`, `html`, or `json:<text>` for
+    /// that text as a JSON answer (e.g. a success of the wrong shape).
     pub body: Option<String>,
     /// Close the connection in the middle of the answer.
     pub drop: bool,
@@ -608,6 +609,12 @@ fn fault_response(status: u16, fault: &Fault, tracking: &str, pad: usize) -> Res
             )));
             *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
             r.headers_mut().insert("content-type", HeaderValue::from_static("text/html"));
+            r
+        }
+        literal if literal.starts_with("json:") => {
+            let mut r = Response::new(Body::from(literal["json:".len()..].to_string()));
+            *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+            r.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
             r
         }
         _ => json_response(
