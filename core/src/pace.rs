@@ -231,6 +231,13 @@ impl State {
         Some(curve.min(ceiling).max(floor.min(self.refused_rate)))
     }
 
+    /// The rate requests are sent at: [`State::rate`], or the probes' rate while a spent window
+    /// is reopening (the rate itself stays the measure cuts start from).
+    fn sending_rate(&self, now: f64) -> Option<f64> {
+        let rate = self.rate(now);
+        if self.reopening { rate.map(|r| r.min(REOPEN_PROBE_RATE)) } else { rate }
+    }
+
     /// Lowers the rate after a refusal that is news (not one of a spell already acted on).
     fn cut(&mut self, now: f64) {
         let first = self.cut_ms.is_nan();
@@ -345,9 +352,7 @@ impl Pacer {
 
     /// Requests per second in force now, or `None` while not limited.
     pub(crate) fn rate(&self) -> Option<f64> {
-        let st = self.lock();
-        let rate = st.rate(rt::now_ms()).map(|r| if st.reopening { r.min(REOPEN_PROBE_RATE) } else { r });
-        drop(st);
+        let rate = self.lock().sending_rate(rt::now_ms());
         match self.settings.max_rate {
             Some(max) => Some(rate.map_or(max, |r| r.min(max))),
             None => rate,
@@ -361,11 +366,10 @@ impl Pacer {
             st.sends.push_back(now);
             trim(&mut st.sends, now, 1.0);
         }
-        let rate = match (st.rate(now), self.settings.max_rate) {
+        let rate = match (st.sending_rate(now), self.settings.max_rate) {
             (Some(r), Some(max)) => Some(r.min(max)),
             (r, max) => r.or(max),
         };
-        let rate = if st.reopening { rate.map(|r| r.min(REOPEN_PROBE_RATE)) } else { rate };
         // A send whose turn passed while the one before slept (timers wake up to a millisecond
         // late) goes at once and the schedule keeps its times, so the average rate is the rate;
         // after a pause in sending, the schedule starts again from now.

@@ -177,17 +177,16 @@ pub fn notification(subject: &Subject, location: &Value, org: Option<&Value>) ->
     if own || org_covers(org) {
         return Vec::new();
     }
-    let flag = |v: &Value| flag_at(v, "emergencyCallNotificationEnabled").map_or("unset", |b| if b { "on" } else { "off" });
-    let all = flag_at(org, "allowEmailNotificationAllLocationEnabled").map_or("unset", |b| if b { "on" } else { "off" });
+    let flag = |v: &Value, key: &str| flag_at(v, key).map_or("unset", |b| if b { "on" } else { "off" });
     vec![subject.finding(
         "notification-uncovered",
         format!(
             "no e-mail is sent for an emergency call from this location: location notification {} (e-mail {}), organization notification {} (e-mail {}, all locations {})",
-            flag(location),
+            flag(location, "emergencyCallNotificationEnabled"),
             text_at(location, "emailAddress").unwrap_or("none"),
-            flag(org),
+            flag(org, "emergencyCallNotificationEnabled"),
             text_at(org, "emailAddress").unwrap_or("none"),
-            all,
+            flag(org, "allowEmailNotificationAllLocationEnabled"),
         ),
         "Turn on the location's emergency call notification with an e-mail address (notifications.update_location), or the organization's with an e-mail address and allowEmailNotificationAllLocationEnabled (notifications.update_org).".into(),
     )]
