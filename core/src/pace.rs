@@ -3,7 +3,8 @@
 //! It sends as fast as callers ask until the server answers 429. The first refusal halves the
 //! rate it was sending at, so that the calls in flight and in the queue do not run into the limit
 //! one by one; as it says only that the limit is lower, the rate then doubles every half second
-//! until a second refusal measures the limit (what the server accepted since the first). Below
+//! until a second refusal measures the limit (what the server accepted in the last moments;
+//! later refusals measure from that second one, not from the quick rise before it). Below
 //! that, the rate grows again along a cubic curve (slowly near the rate that was refused, faster
 //! beyond it) to find the limit again (a `Retry-After: 0` asks for no wait and changes nothing).
 //! Refusals that go on (a window limit rather than a bucket) make every call wait until the
@@ -94,8 +95,9 @@ struct State {
     ok_after_cut: u32,
     /// The span the accepted rate is measured over (s).
     measure_secs: f64,
-    /// The first success (ms), and where the measure taken at a cut starts (the first refusal:
-    /// what was served before it includes the server's burst).
+    /// The first success (ms), and where the measures of what the server accepts start (the first
+    /// refusal: what was served before it includes the server's burst; then the end of the quick
+    /// rise after it).
     first_success_ms: f64,
     anchor_ms: f64,
     /// The earliest time of the next send, and the time every send waits for (ms).
@@ -193,10 +195,12 @@ impl State {
         if from_ms.is_nan() { window } else { from_ms.max(window) }
     }
 
-    /// Successes per second over the measured span (since the first success, and since the
-    /// end of the last pause: a wait for a window is no measure of what the server takes).
+    /// Successes per second over the measured span (since the first success and the anchor, and
+    /// since the end of the last pause: a wait for a window is no measure of what the server
+    /// takes).
     fn accepted(&self, now: f64) -> f64 {
-        let mut from = self.measure_from(now, self.first_success_ms);
+        // `max` keeps the one that is a number (the anchor is none before the first refusal).
+        let mut from = self.measure_from(now, self.anchor_ms.max(self.first_success_ms));
         if self.paused_until_ms <= now {
             from = from.max(self.paused_until_ms);
         }
@@ -266,7 +270,9 @@ impl State {
         // the next refusal measures the limit).
         let lowest = if first { current * 0.5 } else { MIN_RATE };
         self.refused_rate = accepted.min(current).max(lowest).max(MIN_RATE);
-        if first {
+        // Later cuts measure from here: from the first refusal, or from the end of the quick rise
+        // after it (what was served while the rate rose is no measure of the limit).
+        if first || self.probing {
             self.anchor_ms = now;
         }
         self.probing = first;
@@ -524,6 +530,44 @@ mod tests {
         assert!((back - st.refused_rate).abs() < 1.0, "{back} vs {}", st.refused_rate);
         let later = served_until(st, at + recover_ms + 5000.0);
         assert!((st.refused_rate * 1.2..=132.5 + EXTRA_PER_SPAN / MEASURE_SECS).contains(&later), "{later}");
+    }
+
+    #[test]
+    fn after_the_quick_rise_cuts_measure_from_its_end() {
+        // An audit's slow start (500 a second while it lists the directory), a first refusal,
+        // the quick rise (served at 500, then 1,100 a second) and a second refusal; then served
+        // at the limit, 1,000 a second, and refused again once 50 ms of it are served.
+        let p = Pacer::new(Pacing::default());
+        let t0 = rt::now_ms();
+        let serve = |from: f64, until: f64, per_sec: f64| {
+            let mut t = from;
+            while t < until {
+                p.lock().sends.push_back(t - 30.0);
+                p.succeeded(t - 30.0, 30.0);
+                t += 1000.0 / per_sec;
+            }
+        };
+        serve(t0 - 1000.0, t0, 500.0);
+        p.lock().refused_at(t0, t0 - 30.0, Duration::from_secs(1));
+        serve(t0, t0 + 900.0, 500.0);
+        serve(t0 + 900.0, t0 + 1200.0, 1100.0);
+        let t1 = t0 + 1200.0;
+        p.lock().refused_at(t1, t1 - 30.0, Duration::from_secs(1));
+        assert!(!p.lock().probing);
+        serve(t1, t1 + 50.0, 1000.0);
+        let t2 = t1 + 50.0;
+        p.lock().refused_at(t2, t2 - 30.0, Duration::from_secs(1));
+        let st = &mut *p.lock();
+        assert_eq!(st.cut_ms, t2, "a third cut");
+        // Measured since the second cut: about the limit, not the average since the first
+        // refusal (about 660 a second).
+        assert!(st.refused_rate >= 950.0, "{}", st.refused_rate);
+        // Served at the limit since, the rate climbs back along its curve: what was served
+        // before the second cut does not hold it at the floor.
+        let last = st.successes.back().copied().unwrap_or(t2);
+        st.successes.extend((1..).map(|i| last + f64::from(i)).take_while(|t| *t <= t2 + 500.0));
+        let rate = st.rate(t2 + 500.0).unwrap();
+        assert!(rate >= 0.93 * st.refused_rate, "{rate} vs {}", st.refused_rate);
     }
 
     #[test]
