@@ -121,7 +121,7 @@ def test_a_panic_in_a_call_is_a_webex_error_not_a_panic_exception():
 def test_a_panic_in_an_asyncio_job_resumes_the_coroutine_with_a_webex_error():
     async def run():
         with pytest.raises(we.WebexError, match="internal error"):
-            await asyncio.wait_for(_waiter().submit(_native._submit_panic_for_tests), 5)
+            await asyncio.wait_for(_waiter().run(_native._submit_panic_for_tests), 5)
 
     asyncio.run(run())
 

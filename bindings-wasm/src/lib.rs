@@ -40,6 +40,13 @@ impl webex_emergency::TokenProvider for JsTokenProvider {
     }
 }
 
+/// A Promise of `job`. The job is boxed first, so that one `future_to_promise` serves every
+/// method (a copy per method cost the package 2.8 kB raw, 1.0 kB gzipped; measured 2026-12-06).
+fn promise(job: impl std::future::Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
+    let job: std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, JsValue>>>> = Box::pin(job);
+    future_to_promise(job)
+}
+
 /// Runs `fut` until it finishes or `signal` aborts (dropping it, which cancels the fetch).
 async fn abortable<T>(
     operation: &str,
@@ -125,7 +132,7 @@ impl NativeClient {
     pub fn call(&self, operation: String, id: Option<String>, body: JsValue, options: JsValue) -> Promise {
         let prepared = prepare(&self.client, &operation, id, &body, &options);
         let signal = get(&options, "signal").dyn_into::<web_sys::AbortSignal>().ok();
-        future_to_promise(async move {
+        promise(async move {
             let call = prepared?;
             let out = abortable(&operation, signal, bindings_api::send(call)).await;
             out.map(|v| to_js(&v)).map_err(|e| js_error(&e))
@@ -172,7 +179,7 @@ impl NativeClient {
             progress,
             cancel: signal_cancel(&options),
         };
-        future_to_promise(async move {
+        promise(async move {
             let op = bindings_api::find(&operation).map_err(|e| js_error(&e))?;
             let iter = js_sys::try_iter(&items)
                 .ok()
@@ -220,7 +227,7 @@ impl NativeClient {
             progress: None,
             cancel: signal_cancel(&options),
         };
-        future_to_promise(async move {
+        promise(async move {
             let sheet = Sheet::read_named(&kind, &text, resume.as_deref()).map_err(|e| js_error(&e))?;
             let (head, kept, columns, total) = (sheet.head(), sheet.kept(), sheet.result_columns(), sheet.len());
             let mut rows = std::pin::pin!(sheet.run_with(&client, args).map_err(|e| js_error(&e))?);
@@ -260,7 +267,7 @@ impl NativeClient {
         let client = self.client.clone();
         let args = audit_args(&options);
         let signal = get(&options, "signal").dyn_into::<web_sys::AbortSignal>().ok();
-        future_to_promise(async move {
+        promise(async move {
             let report = abortable("audit", signal, bindings_api::audit(&client, args?)).await;
             report.map(|v| to_js(&v)).map_err(|e| js_error(&e))
         })
@@ -290,7 +297,7 @@ impl PageIterator {
     /// The next item, fetching a page when needed.
     pub fn next(&self) -> Promise {
         let stream = self.stream.clone();
-        future_to_promise(async move {
+        promise(async move {
             let item = stream.lock().await.next().await;
             let out = Object::new();
             let (done, value) = match item {

@@ -3,7 +3,6 @@ the core's operation table, so both clients have exactly the core's operations (
 the directory operations the audit reads)."""
 from __future__ import annotations
 
-import functools
 import os
 import sys
 import weakref
@@ -108,7 +107,7 @@ def _make_bulk(op: Dict[str, Any], is_async: bool) -> Callable[..., Any]:
             if dry_run:
                 raw = self._native.bulk(name, items, concurrency, None, org_id, True)
             else:
-                raw = await _waiter().submit(self._native.submit_bulk, name, items, concurrency, cb, org_id)
+                raw = await _waiter().run(self._native.submit_bulk, name, items, concurrency, cb, org_id)
             return _bulk_results(model, raw, dry_run)
     else:
         def bulk(self: Any, items: Iterable[Any], *, concurrency: int = 10, progress: Any = None,
@@ -132,7 +131,7 @@ class _Resource:
         return f"<{type(self).__name__} operations>"
 
     def _submit(self, prepared: Any) -> Any:
-        return _waiter().submit(self._native.submit, prepared)
+        return _waiter().run(self._native.submit, prepared)
 
 
 def _waiter() -> "_Waiter":
@@ -157,21 +156,21 @@ class _Waiter:
         self.loop = weakref.ref(loop)
         loop.add_reader(self.completions.fileno(), self.drain)
 
-    def submit(self, start: Callable[..., None], *args: Any) -> Any:
-        """Calls ``start(completions, token, *args)``; the future gets what it hands back, and
-        cancelling the future abandons the job (no more requests; those in flight dropped)."""
+    async def run(self, start: Callable[..., None], *args: Any) -> Any:
+        """Calls ``start(completions, token, *args)`` and waits for what it hands back;
+        cancelling the awaiting task abandons the job (no more requests; those in flight
+        dropped). No done callback: this coroutine is the only one that awaits the future."""
         self.token += 1
         token = self.token
         future = self.loop().create_future()  # type: ignore[union-attr]
         start(self.completions, token, *args)
         self.futures[token] = future
-        future.add_done_callback(functools.partial(self.ended, token))
-        return future
-
-    def ended(self, token: int, future: Any) -> None:
-        if future.cancelled():
-            self.futures.pop(token, None)
-            self.completions.cancel(token)
+        try:
+            return await future
+        finally:
+            if future.cancelled():
+                self.futures.pop(token, None)
+                self.completions.cancel(token)
 
     def drain(self) -> None:
         for token, value, error in self.completions.take():
@@ -212,7 +211,7 @@ def _make_stream(op: Dict[str, Any], is_async: bool) -> Callable[..., Any]:
                          org_id: Optional[str] = None) -> Any:
             pages = self._native.pages(name, page_size, order, org_id)
             while True:
-                got = await _waiter().submit(pages.submit_next)
+                got = await _waiter().run(pages.submit_next)
                 if got is None:
                     return
                 yield item(got)
@@ -334,7 +333,7 @@ class AsyncClient(_ClientBase):
         """Audits the organization's emergency readiness (see ``Client.audit``); cancelling the
         task stops its reads."""
         cb = _audit_progress(progress)
-        raw = await _waiter().submit(self._native.submit_audit, concurrency, _locations(locations), org_id, cb)
+        raw = await _waiter().run(self._native.submit_audit, concurrency, _locations(locations), org_id, cb)
         return AuditReport(raw)
 
     async def aclose(self) -> None:
