@@ -54,11 +54,11 @@ async fn abortable<T>(
     fut: impl std::future::Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
     let aborted = || {
-        Error::Transport(TransportError {
+        Error::Transport(Box::new(TransportError {
             operation: operation.to_string(),
             kind: TransportKind::Aborted,
             message: "the AbortSignal fired".into(),
-        })
+        }))
     };
     let Some(signal) = signal else { return fut.await };
     if signal.aborted() {

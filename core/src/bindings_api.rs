@@ -74,7 +74,7 @@ pub fn normalize(operation: &str, value: Value) -> Result<Value, Error> {
 
 /// Sends a call and returns its answer read through the operation's model.
 pub async fn send(call: Call<Value>) -> Result<Value, Error> {
-    call.send_json().await
+    call.send().await
 }
 
 /// What a call would send, as JSON (token and secrets masked).
@@ -84,7 +84,7 @@ pub fn dry_run(call: &Call<Value>) -> Result<Value, Error> {
 
 /// The validation error for a request that could not even be read.
 pub fn invalid(operation: &str, errors: Vec<FieldError>) -> Error {
-    Error::Validation(ValidationErrors { operation: operation.to_string(), errors })
+    Error::Validation(Box::new(ValidationErrors { operation: operation.to_string(), errors }))
 }
 
 /// Arguments from a call's keyword fields (snake_case or camelCase) merged over a body object.
@@ -205,7 +205,7 @@ where
         let options = BulkOptions { concurrency, progress, cancel };
         let calls: crate::platform::BoxIter<Call<Value>> = Box::new(calls);
         let mut results: BulkResults = bulk::run_iter(calls, options)
-            .map(|item| (item.index, item.result.and_then(|v| op.read_answer(v))))
+            .map(|item| (item.index, item.result))
             .collect()
             .await;
         // Unstable: the indices are unique, and it needs no scratch copy of the results.

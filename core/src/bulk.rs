@@ -117,11 +117,11 @@ where
                     }
                 };
                 let result = match select(std::pin::pin!(cancelled), std::pin::pin!(call.send())).await {
-                    Either::Left(_) => Err(Error::Transport(TransportError {
+                    Either::Left(_) => Err(Error::Transport(Box::new(TransportError {
                         operation: operation.into(),
                         kind: TransportKind::Aborted,
                         message: "the bulk run was cancelled before this item finished".into(),
-                    })),
+                    }))),
                     Either::Right((result, _)) => result,
                 };
                 BulkItem { index, result }

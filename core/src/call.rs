@@ -198,7 +198,7 @@ impl Parts {
         if errors.is_empty() {
             Ok(())
         } else {
-            Err(Error::Validation(ValidationErrors { operation: self.op.name.into(), errors }))
+            Err(Error::Validation(Box::new(ValidationErrors { operation: self.op.name.into(), errors })))
         }
     }
 
@@ -293,30 +293,18 @@ impl<R: Json + MaybeSend + 'static> Call<R> {
         self.send_with_link().await.map(|(answer, _)| answer)
     }
 
-    /// Sends the call; gives the answer and its `Link` header.
+    /// Sends the call; gives the answer and its `Link` header. A JSON answer (`Call<Value>`, the
+    /// bindings' entry point) is read through the operation's answer model (`null` for no
+    /// content). An answer that does not read as its model is a decode error with the answer's
+    /// status, body excerpt and tracking ID.
     pub(crate) async fn send_with_link(self) -> Result<(R, Option<String>), Error> {
-        let operation = self.parts.op.name;
-        let answer = self.parts.send().await?;
-        Ok((retry::decode(operation, &answer)?, answer.link))
-    }
-}
-
-impl Call<serde_json::Value> {
-    /// Sends a call of the JSON entry point and reads its answer through the operation's
-    /// answer model (`null` for no content).
-    pub async fn send_json(self) -> Result<serde_json::Value, Error> {
-        self.send_json_with_link().await.map(|(answer, _)| answer)
-    }
-
-    /// [`Call::send_json`], with the answer's `Link` header. An answer that does not read as
-    /// its model is a decode error with the answer's status, body excerpt and tracking ID.
-    pub(crate) async fn send_json_with_link(self) -> Result<(serde_json::Value, Option<String>), Error> {
         let op = self.parts.op;
         let answer = self.parts.send().await?;
-        let value = retry::decode(op.name, &answer)?;
-        match op.normalize(value) {
-            Ok(value) => Ok((value, answer.link)),
-            Err(message) => Err(retry::decode_failure(op.name, &answer, message)),
+        let value: serde_json::Value = retry::decode(op.name, &answer)?;
+        let read = if R::RAW_JSON { op.normalize(value) } else { Ok(value) };
+        match read.and_then(R::from_json) {
+            Ok(r) => Ok((r, answer.link)),
+            Err(message) => Err(retry::decode_failure(op.name, &answer, message.trim_start_matches(['.', ':', ' ']).to_string())),
         }
     }
 }

@@ -174,7 +174,7 @@ async fn next_page(s: &mut State) -> Result<Value, Error> {
         call = call.org_id(org.clone());
     }
     call.parts.url = s.next.take();
-    let (mut page, link) = call.send_json_with_link().await?;
+    let (mut page, link) = call.send_with_link().await?;
     s.link_seen |= link.is_some();
     let items = page_items(op, &page);
     let repeated = !items.is_empty() && items.first() == s.last_first.as_ref();

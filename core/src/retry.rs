@@ -211,7 +211,7 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
         let remaining = || duration_of(((deadline_ms - rt::now_ms()) / 1000.0).max(0.001));
         let past_deadline = |waiting: &str| {
             let message = ["the ", &crate::error::seconds(policy.total_deadline), " deadline passed while waiting for ", waiting].concat();
-            Error::Transport(TransportError { operation: name.into(), kind: TransportKind::Timeout, message })
+            Error::Transport(Box::new(TransportError { operation: name.into(), kind: TransportKind::Timeout, message }))
         };
         let token = match rt::timeout(remaining(), client.token(refreshed)).await {
             Some(token) => token?,
@@ -263,7 +263,7 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
             }
             Attempt::TooLarge { status, size, tracking_id } => {
                 log(Some(status), None, None);
-                return Err(Error::Decode(DecodeError {
+                return Err(Error::Decode(Box::new(DecodeError {
                     operation: name.into(),
                     status,
                     message: format!(
@@ -272,7 +272,7 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
                     ),
                     body_excerpt: String::new(),
                     tracking_id,
-                }))
+                })))
             }
             Attempt::Status { status, body, retry_after, tracking_id: tid } => {
                 let mut err = api_error(name, status, &body, retry_after, tid, &tracking_id);
@@ -306,7 +306,7 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
                 (wait, Error::Api(Box::new(err)))
             }
             Attempt::Failed(kind, message) => {
-                let err = Error::Transport(TransportError { operation: name.into(), kind, message });
+                let err = Error::Transport(Box::new(TransportError { operation: name.into(), kind, message }));
                 if !method.is_idempotent() {
                     log(None, failure.as_deref(), None);
                     return Err(err);
@@ -357,13 +357,13 @@ pub fn decode<R: Json>(operation: &str, answer: &Answer) -> Result<R, Error> {
 
 /// The decode error of a success answer that did not read as its model.
 pub(crate) fn decode_failure(operation: &str, answer: &Answer, message: String) -> Error {
-    Error::Decode(DecodeError {
+    Error::Decode(Box::new(DecodeError {
         operation: operation.to_string(),
         status: answer.status,
         message,
         body_excerpt: excerpt(&answer.body),
         tracking_id: answer.tracking_id.clone(),
-    })
+    }))
 }
 
 /// Describes a JSON syntax failure in our own words: serde_json's `Display` would pull its (and
@@ -389,7 +389,7 @@ pub fn decode_body<R: Json>(
     let is_empty = body.iter().all(|b| b.is_ascii_whitespace());
     let bytes: &[u8] = if is_empty { b"null" } else { body };
     let fail = |message: String, tracking_id| {
-        Error::Decode(DecodeError { operation: operation.to_string(), status, message, body_excerpt: excerpt(body), tracking_id })
+        Error::Decode(Box::new(DecodeError { operation: operation.to_string(), status, message, body_excerpt: excerpt(body), tracking_id }))
     };
     let value: serde_json::Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,

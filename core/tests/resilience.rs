@@ -224,11 +224,10 @@ async fn error_bodies_of_every_shape_are_read() {
         other => panic!("{other:?}"),
     }
     // A success answer of the wrong shape, read through the answer model (the JSON entry point,
-    // the audit, lists): a decode error that keeps the status, the body and the tracking ID.
-    sim.set_faults(script(vec![Fault { status: Some(200), body: Some(r#"json:{"selected": 5}"#.into()), ..Fault::default() }]));
-    let args = webex_emergency::bindings_api::Args { id: Some(d.people[0].clone()), ..Default::default() };
-    let call = webex_emergency::bindings_api::call(&c, "people.get_ecbn", args).unwrap();
-    match call.send_json().await.unwrap_err() {
+    // a bulk item of the bindings, the typed call, the audit, lists): a decode error that keeps
+    // the status, the body and the tracking ID.
+    let wrong_shape = || script(vec![Fault { status: Some(200), body: Some(r#"json:{"selected": 5}"#.into()), ..Fault::default() }]);
+    let keeps_the_answer = |err: &Error| match err {
         Error::Decode(e) => {
             assert_eq!(e.status, 200);
             assert!(e.message.contains("selected"), "{e}");
@@ -236,7 +235,18 @@ async fn error_bodies_of_every_shape_are_read() {
             assert!(e.tracking_id.is_some(), "{e:?}");
         }
         other => panic!("{other:?}"),
-    }
+    };
+    sim.set_faults(wrong_shape());
+    let args = webex_emergency::bindings_api::Args { id: Some(d.people[0].clone()), ..Default::default() };
+    let call = webex_emergency::bindings_api::call(&c, "people.get_ecbn", args).unwrap();
+    keeps_the_answer(&call.send().await.unwrap_err());
+    sim.set_faults(wrong_shape());
+    let op = webex_emergency::bindings_api::find("people.get_ecbn").unwrap();
+    let items = vec![Ok(serde_json::json!({"personId": d.people[0]}))].into_iter();
+    let results = webex_emergency::bindings_api::bulk(c.clone(), op, items, Default::default()).unwrap().await;
+    keeps_the_answer(results[0].1.as_ref().unwrap_err());
+    sim.set_faults(wrong_shape());
+    keeps_the_answer(&c.people().get_ecbn(&d.people[0]).await.unwrap_err());
     // An oversized answer is refused, not read into memory.
     sim.set_faults(script(vec![Fault { oversize: true, ..Fault::default() }]));
     match c.people().get_ecbn(&d.people[0]).await.unwrap_err() {

@@ -258,7 +258,7 @@ impl Operation {
     /// The decode error of an answer of this operation that did not read as its model.
     pub fn decode_error(&self, message: String) -> Error {
         let message = message.trim_start_matches(['.', ':', ' ']).to_string();
-        Error::Decode(DecodeError { operation: self.name.into(), status: 200, message, body_excerpt: String::new(), tracking_id: None })
+        Error::Decode(Box::new(DecodeError { operation: self.name.into(), status: 200, message, body_excerpt: String::new(), tracking_id: None }))
     }
 }
 

@@ -122,7 +122,7 @@ impl Shared {
             Some(org) => call.org_id(org.clone()),
             None => call,
         };
-        call.send_json().await
+        call.send().await
     }
 }
 
@@ -143,7 +143,7 @@ fn check_options(options: &AuditOptions) -> Result<usize, Error> {
     if errors.is_empty() {
         Ok(concurrency)
     } else {
-        Err(Error::Validation(ValidationErrors { operation: "audit".into(), errors }))
+        Err(Error::Validation(Box::new(ValidationErrors { operation: "audit".into(), errors })))
     }
 }
 

@@ -71,6 +71,9 @@ pub trait Json: Sized + Clone {
     fn from_json(v: serde_json::Value) -> Result<Self, String>;
     /// The value as the API's JSON.
     fn into_json(self) -> serde_json::Value;
+    /// The type is JSON itself (`serde_json::Value`): a call reads such an answer through its
+    /// operation's answer model, where a typed answer reads itself.
+    const RAW_JSON: bool = false;
 }
 
 fn kind_of(v: &serde_json::Value) -> &'static str {
@@ -155,6 +158,7 @@ impl Json for f64 {
 }
 /// Any JSON, as it is (the JSON entry point's answers before normalisation).
 impl Json for serde_json::Value {
+    const RAW_JSON: bool = true;
     fn from_json(v: serde_json::Value) -> Result<Self, String> {
         Ok(v)
     }
