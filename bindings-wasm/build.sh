@@ -49,8 +49,9 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # answer readers): 150.9 kB; one bulk stream for every item source: 150.2 kB; no source
 # locations in the std build (-Zlocation-detail=none): 149.5 kB; talc as the allocator: 147.8 kB;
 # the pacer reopening a window early and measuring it: 148.0 kB; the review's fixes: 148.2 kB; one
-# future_to_promise for every method: 147.1 kB (the budget keeps some room for build-to-build
-# differences).
+# future_to_promise for every method: 147.1 kB; JSON answers read through the model by the call
+# itself: 146.8 kB; Error's large variants boxed: 147.0 kB (the budget keeps some room for
+# build-to-build differences).
 if [ $((wasm + glue)) -gt 147500 ]; then
   echo "the npm package is over its 147.5 kB (gzip -9) budget" >&2
   exit 1
