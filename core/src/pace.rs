@@ -252,24 +252,21 @@ impl State {
                 recent_rate(&self.sends, now, self.sends.front().copied().unwrap_or(now))
             }
         };
-        // Before the first refusal, what was served is what was sent: measured over the last
-        // moments, not since the start (a slow start, as an audit listing its directory page by
-        // page, would hide the rate that ran into the limit). After it, what was served since
-        // it is a measure of the limit.
+        // At a first refusal only the sending rate is known (what was served lags what was sent
+        // by an attempt time, and a run that just started has served little): the rate is halved
+        // from it, and the next refusal measures the limit. After it, what was served since it is
+        // a measure of the limit: the server took `accepted` per second while we sent `current`,
+        // and the rate goes just below the smaller.
         let from = if first { f64::NAN } else { self.measure_from(now, self.anchor_ms) };
-        let accepted = if first {
-            recent_rate(&self.successes, now, self.measure_from(now, self.first_success_ms))
+        self.refused_rate = if first {
+            current
         } else if self.probing {
             // The rate rose quickly since the first cut: only the last moments tell the limit.
-            recent_rate(&self.successes, now, from)
+            recent_rate(&self.successes, now, from).min(current)
         } else {
-            rate_since(&self.successes, now, from, 0.0)
-        };
-        // The server took `accepted` per second while we sent `current`: aim just below the
-        // smaller; at a first refusal, halve at most (nothing is known yet but the sending rate:
-        // the next refusal measures the limit).
-        let lowest = if first { current * 0.5 } else { MIN_RATE };
-        self.refused_rate = accepted.min(current).max(lowest).max(MIN_RATE);
+            rate_since(&self.successes, now, from, 0.0).min(current)
+        }
+        .max(MIN_RATE);
         // Later cuts measure from here: from the first refusal, or from the end of the quick rise
         // after it (what was served while the rate rose is no measure of the limit).
         if first || self.probing {
@@ -530,6 +527,23 @@ mod tests {
         assert!((back - st.refused_rate).abs() < 1.0, "{back} vs {}", st.refused_rate);
         let later = served_until(st, at + recover_ms + 5000.0);
         assert!((st.refused_rate * 1.2..=132.5 + EXTRA_PER_SPAN / MEASURE_SECS).contains(&later), "{later}");
+    }
+
+    #[test]
+    fn a_first_refusal_halves_the_sending_rate_even_when_little_was_served_yet() {
+        // A run that just started: 600 sends a second for a quarter second, and only the answers
+        // of the first few back yet (120 a second): the rate is halved from what was sent.
+        let p = Pacer::new(Pacing::default());
+        let now = rt::now_ms();
+        for i in 0..150 {
+            p.lock().sends.push_back(now - 250.0 + f64::from(i) * 250.0 / 150.0);
+        }
+        for i in 0..30 {
+            p.succeeded(now - 90.0 + f64::from(i) * 2.0, 30.0);
+        }
+        p.lock().refused_at(now, now - 30.0, Duration::from_secs(1));
+        let floor = p.lock().floor.unwrap();
+        assert!((285.0..=315.0).contains(&floor), "half of 600 a second: {floor}");
     }
 
     #[test]
