@@ -260,11 +260,11 @@ impl State {
         let from = if first { f64::NAN } else { self.measure_from(now, self.anchor_ms) };
         self.refused_rate = if first {
             current
-        } else if self.probing {
-            // The rate rose quickly since the first cut: only the last moments tell the limit.
-            recent_rate(&self.successes, now, from).min(current)
         } else {
-            rate_since(&self.successes, now, from, 0.0).min(current)
+            // After the quick rise since the first cut, only the last moments tell the limit.
+            let accepted =
+                if self.probing { recent_rate(&self.successes, now, from) } else { rate_since(&self.successes, now, from, 0.0) };
+            accepted.min(current)
         }
         .max(MIN_RATE);
         // Later cuts measure from here: from the first refusal, or from the end of the quick rise
