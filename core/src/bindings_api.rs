@@ -118,11 +118,19 @@ pub fn args_from_item(op: &Operation, item: Value) -> Result<Args, FieldError> {
         Value::Object(mut map) => {
             let mut id = Value::Null;
             if let Some(param) = op.path_param {
-                for key in ["id".to_string(), param.name.to_string(), camel_to_snake(param.name)] {
-                    if let Some(v) = map.remove(&key) {
-                        id = v;
-                        break;
+                let keys = ["id".to_string(), param.name.to_string(), camel_to_snake(param.name)];
+                // The map is rebuilt without the key rather than `remove`d from: a B-tree's
+                // removal code costs 1.3 kB of the gzipped browser package (2026-12-06).
+                if let Some(key) = keys.into_iter().find(|k| map.contains_key(k)) {
+                    let mut rest = serde_json::Map::new();
+                    for (k, v) in std::mem::take(&mut map) {
+                        if k == key {
+                            id = v;
+                        } else {
+                            rest.insert(k, v);
+                        }
                     }
+                    map = rest;
                 }
             }
             (id, Value::Object(map))

@@ -28,6 +28,7 @@ pub mod platform;
 pub mod wire;
 pub mod error;
 pub mod ids;
+pub mod keyed;
 pub mod validate;
 pub mod api;
 mod transport;

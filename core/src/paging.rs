@@ -2,7 +2,7 @@
 //! offset paging (`start`/`max` with a total count) and Link paging (the next page's URL as the
 //! server gives it in its `Link: <...>; rel="next"` header).
 
-use std::collections::HashSet;
+use crate::keyed::KeySet;
 
 use futures_util::{Stream, StreamExt};
 use serde_json::Value;
@@ -33,7 +33,7 @@ struct State {
     /// URL of the next page (Link paging, after the first page).
     next: Option<String>,
     /// Every next-page URL followed: a server that links back to one ends the list with an error.
-    seen: HashSet<String>,
+    seen: KeySet,
     done: bool,
     /// The first item of the last page: a server that sends the same page again ends the list.
     last_first: Option<Value>,
@@ -130,7 +130,7 @@ pub fn pages(client: &Client, op: &'static Operation, args: PageArgs) -> impl St
             args,
             start: 0,
             next: None,
-            seen: HashSet::new(),
+            seen: KeySet::new(),
             done: false,
             last_first: None,
             fail_next: None,
@@ -188,7 +188,7 @@ async fn next_page(s: &mut State) -> Result<Value, Error> {
             match link.as_deref().and_then(next_link) {
                 Some(next) if n > 0 => {
                     let next = checked_next(&s.client, op, next)?;
-                    if !s.seen.insert(next.clone()) {
+                    if !s.seen.insert(next.clone(), ()) {
                         return Err(op.decode_error("the server linked back to a page already read; the list stops here".into()));
                     }
                     s.next = Some(next);

@@ -82,8 +82,7 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<Duration> {
     if let Some(delay) = delay_seconds(v) {
         return Some(delay);
     }
-    let at = httpdate::parse_http_date(v).ok()?;
-    let at_ms = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs_f64() * 1000.0;
+    let at_ms = rt::http_date_ms(v)?;
     Some(duration_of(((at_ms - now_ms) / 1000.0).min(1e9)))
 }
 

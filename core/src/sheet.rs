@@ -3,7 +3,6 @@
 //! input columns plus `status` and `error`, one row per input row, written as rows finish and
 //! read back to resume a run.
 
-use std::collections::HashMap;
 
 use futures_util::future::Either;
 use futures_util::{Stream, StreamExt};
@@ -15,6 +14,7 @@ use crate::bulk::{self, BulkOptions};
 use crate::call::Call;
 use crate::client::Client;
 use crate::error::{ApiErrorKind, Error, FieldError, TransportKind};
+use crate::keyed::Keyed;
 use crate::platform::MaybeSend;
 use crate::wire::{FieldKind, ModelInfo};
 
@@ -406,18 +406,18 @@ impl Sheet {
             ));
         }
         let status = self.columns.len();
-        let mut done: HashMap<Vec<String>, usize> = HashMap::new();
+        let mut done: Keyed<usize> = Keyed::new();
         for (_, cells) in records {
             let Ok(cells) = cells else { continue };
             let mut cells: Vec<String> = cells.into_iter().map(Option::unwrap_or_default).collect();
             if cells.get(status).map(String::as_str) == Some(RowStatus::Done.as_str()) {
                 cells.truncate(status);
-                *done.entry(cells).or_default() += 1;
+                *done.get_or_insert_with(row_key(&cells), || 0) += 1;
             }
         }
         let rows = std::mem::take(&mut self.rows);
         for row in rows {
-            match done.get_mut(&row.cells) {
+            match done.get_mut(&row_key(&row.cells)) {
                 Some(n) if *n > 0 && row.broken.is_none() => {
                     *n -= 1;
                     self.kept.push(row.cells);
@@ -613,6 +613,17 @@ fn refusal_or(cancel: Option<bulk::Cancel>, refused: std::sync::Arc<tokio::sync:
 
 /// The error cell of a failed row: each broken rule with its line and column, or the API's
 /// answer (status, message, tracking ID).
+/// A row's cells as one key: each cell's length, `:` and the cell, so that no two rows share one.
+fn row_key(cells: &[String]) -> String {
+    let mut key = String::new();
+    for cell in cells {
+        key.push_str(&cell.len().to_string());
+        key.push(':');
+        key.push_str(cell);
+    }
+    key
+}
+
 fn row_error(e: &Error) -> String {
     match e {
         Error::Validation(v) => v

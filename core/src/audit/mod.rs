@@ -5,7 +5,7 @@
 pub mod report;
 pub mod rules;
 
-use std::collections::{HashMap, HashSet};
+use crate::keyed::{KeySet, Keyed};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -110,7 +110,7 @@ struct Shared {
     org: Subject,
     org_notification: Option<Value>,
     org_status: Option<OrgStatus>,
-    states: HashMap<String, LocationState>,
+    states: Keyed<LocationState>,
 }
 
 impl Shared {
@@ -190,7 +190,7 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
         org,
         org_notification: None,
         org_status: None,
-        states: HashMap::new(),
+        states: Keyed::new(),
     };
     let mut failed = 0u64;
 
@@ -233,9 +233,9 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
     report.audited.add(EntityKind::Org);
 
     // Every location, kept (names are needed for members' findings).
-    let wanted: HashSet<String> = options.locations.iter().map(|id| ids::identity(id)).collect();
+    let wanted: KeySet = options.locations.iter().map(|id| ids::identity(id)).collect();
     let in_scope = |key: &str| wanted.is_empty() || wanted.contains(key);
-    let mut locations: HashMap<String, Place> = HashMap::new();
+    let mut locations: Keyed<Place> = Keyed::new();
     let mut location_tasks = Vec::new();
     let mut listed = Box::pin(list(client, &LOCATIONS_LIST_PAGE, options.org_id.as_deref()));
     while let Some(location) = listed.next().await {
@@ -260,10 +260,8 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
             Err(e) => location_tasks.push(Task::ListFailed("locations.list_page", e)),
         }
     }
-    let mut summaries: HashMap<String, LocationSummary> = locations
-        .iter()
-        .map(|(key, p)| (key.clone(), LocationSummary { id: p.id.clone(), name: p.name.clone(), members: 0, findings: Default::default(), ecbn_quality: None }))
-        .collect();
+    let mut summaries: Keyed<LocationSummary> =
+        locations.map(|p| LocationSummary { id: p.id.clone(), name: p.name.clone(), members: 0, findings: Default::default(), ecbn_quality: None });
 
     // Every member, as the lists are read; then every read runs with at most `concurrency` in flight.
     let skipped = Arc::new(std::sync::Mutex::new(KindCounts::default()));
@@ -298,7 +296,7 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
             kind => report.audited.add(kind),
         }
         if let Some(p) = &outcome.location {
-            let summary = summaries.entry(ids::identity(&p.id)).or_insert_with(|| LocationSummary {
+            let summary = summaries.get_or_insert_with(ids::identity(&p.id), || LocationSummary {
                 id: p.id.clone(),
                 name: p.name.clone(),
                 members: 0,
@@ -324,7 +322,7 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
     for f in report.findings.iter_mut().filter(|f| f.entity.kind == EntityKind::Org && f.entity.id.is_empty()) {
         f.entity.id = org_entity_id.clone();
     }
-    report.by_location = summaries.into_values().collect();
+    report.by_location = summaries.into_values();
     report.finish();
     report.elapsed_ms = (rt::now_ms() - started).max(0.0) as u64;
     Ok(report)
@@ -336,8 +334,8 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
 fn member_tasks(
     client: &Client,
     org_id: Option<&str>,
-    locations: Arc<HashMap<String, Place>>,
-    wanted: Arc<HashSet<String>>,
+    locations: Arc<Keyed<Place>>,
+    wanted: Arc<KeySet>,
     skipped: Arc<std::sync::Mutex<KindCounts>>,
 ) -> impl Stream<Item = Task> + MaybeSend + 'static {
     let place_of = {

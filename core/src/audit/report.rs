@@ -301,13 +301,13 @@ pub fn plan_csv(report: &Value) -> String {
     let text = |v: &Value, path: &[&str]| -> String {
         path.iter().try_fold(v, |v, k| v.get(k)).and_then(Value::as_str).unwrap_or("").to_string()
     };
-    let recommended: std::collections::HashSet<String> = list("byLocation")
+    let recommended: crate::keyed::KeySet = list("byLocation")
         .iter()
         .filter(|l| text(l, &["ecbnQuality"]) == "RECOMMENDED")
         .map(|l| crate::ids::identity(&text(l, &["id"])))
         .collect();
     let mut rows: Vec<[String; 7]> = Vec::new();
-    let mut row_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut row_of: crate::keyed::Keyed<usize> = crate::keyed::Keyed::new();
     for f in list("findings") {
         let (rule, kind, id) = (text(f, &["rule"]), text(f, &["entity", "kind"]), text(f, &["entity", "id"]));
         let member = matches!(kind.as_str(), "person" | "workspace" | "virtual_line");

@@ -152,13 +152,19 @@ impl ModelInfo {
     /// model type: the browser package is short of space.
     pub fn read_answer(&self, v: &mut Value) -> Result<(), String> {
         let Value::Object(map) = v else { return Err(super::wrong_type("an object", v)) };
+        let mut nulls = false;
         for (field, name) in self.fields.iter().zip(self.json_names()) {
             let Some(x) = map.get_mut(name.as_str()) else { continue };
             if x.is_null() {
-                map.remove(name.as_str());
+                nulls = true;
                 continue;
             }
             read_kind(&field.kind, x).map_err(|e| [".", name, &e].concat())?;
+        }
+        // Rebuilt rather than `remove`d from, as in `bindings_api::args_from_item` (size).
+        if nulls {
+            let known = |k: &str| self.json_names().iter().any(|n| n == k);
+            *map = std::mem::take(map).into_iter().filter(|(k, x)| !(x.is_null() && known(k))).collect();
         }
         Ok(())
     }

@@ -1,0 +1,112 @@
+//! Values by text key, for the audit's and the sheets' lookups.
+
+use std::collections::HashMap;
+
+/// Values by text key, in the order their keys were first inserted. It is a vector with a
+/// `HashMap<String, usize>` index, the one hash map type of the crate: each key/value type of a
+/// `HashMap` carries its own copy of the hash table's code, about 0.5 kB of the gzipped browser
+/// package each (twiggy, 2026-12-06).
+#[derive(Debug, Clone)]
+pub struct Keyed<T> {
+    index: HashMap<String, usize>,
+    values: Vec<T>,
+}
+
+/// A set of text keys.
+pub type KeySet = Keyed<()>;
+
+impl<T> Default for Keyed<T> {
+    fn default() -> Self {
+        Keyed { index: HashMap::new(), values: Vec::new() }
+    }
+}
+
+impl<T> Keyed<T> {
+    /// An empty map.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Whether it holds no key.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+    /// Whether it holds `key`.
+    pub fn contains(&self, key: &str) -> bool {
+        self.index.contains_key(key)
+    }
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&T> {
+        self.index.get(key).map(|&i| &self.values[i])
+    }
+    /// The value of `key`, to change.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut T> {
+        self.index.get(key).map(|&i| &mut self.values[i])
+    }
+    /// The value of `key`, inserted by `make` first when it has none.
+    pub fn get_or_insert_with(&mut self, key: String, make: impl FnOnce() -> T) -> &mut T {
+        let next = self.values.len();
+        let i = *self.index.entry(key).or_insert(next);
+        if i == next {
+            self.values.push(make());
+        }
+        &mut self.values[i]
+    }
+    /// Sets the value of `key`; it returns `false` (and replaces the value) when `key` was
+    /// already there.
+    pub fn insert(&mut self, key: String, value: T) -> bool {
+        let next = self.values.len();
+        let i = *self.index.entry(key).or_insert(next);
+        if i == next {
+            self.values.push(value);
+            true
+        } else {
+            self.values[i] = value;
+            false
+        }
+    }
+    /// The values, in the order their keys were first inserted.
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        self.values.iter()
+    }
+    /// The same keys with the values `f` makes of these.
+    pub fn map<U>(&self, f: impl FnMut(&T) -> U) -> Keyed<U> {
+        Keyed { index: self.index.clone(), values: self.values.iter().map(f).collect() }
+    }
+    /// The values, in the order their keys were first inserted.
+    pub fn into_values(self) -> Vec<T> {
+        self.values
+    }
+}
+
+impl FromIterator<String> for KeySet {
+    fn from_iter<I: IntoIterator<Item = String>>(keys: I) -> Self {
+        let mut set = KeySet::new();
+        for key in keys {
+            set.insert(key, ());
+        }
+        set
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_first_insertion_order_and_replaces_values() {
+        let mut k = Keyed::new();
+        assert!(k.insert("b".into(), 1));
+        assert!(k.insert("a".into(), 2));
+        assert!(!k.insert("b".into(), 3));
+        *k.get_or_insert_with("c".into(), || 0) += 4;
+        *k.get_or_insert_with("a".into(), || 0) += 10;
+        assert_eq!(k.get("b"), Some(&3));
+        assert_eq!(k.get("z"), None);
+        assert!(k.contains("c") && !k.contains("z"));
+        assert_eq!(k.map(|v| v * 2).into_values(), vec![6, 24, 8]);
+        assert_eq!(k.values().copied().collect::<Vec<_>>(), vec![3, 12, 4]);
+        let set: KeySet = ["x".to_string(), "x".to_string(), "y".to_string()].into_iter().collect();
+        assert!(set.contains("x") && set.contains("y") && !set.is_empty());
+        assert_eq!(set.into_values().len(), 2);
+    }
+}
