@@ -123,14 +123,17 @@ struct State {
     /// Time the curve stood still since the cut (ms), and the last success (ms).
     held_ms: f64,
     last_success_ms: f64,
+    /// The schedule's number, counted up by a cut, a pause and a reopening: a caller that
+    /// claimed a turn of an older schedule claims again when it wakes.
+    schedule: u64,
 }
 
 /// The pacer of one client.
 pub(crate) struct Pacer {
     settings: Pacing,
     state: Mutex<State>,
-    /// One caller at a time takes its turn, in arrival order (a FIFO semaphore of one).
-    queue: tokio::sync::Semaphore,
+    /// Wakes the callers sleeping to their turns when a new schedule starts.
+    new_schedule: tokio::sync::Notify,
 }
 
 impl std::fmt::Debug for Pacer {
@@ -186,6 +189,7 @@ impl State {
             probing: false,
             held_ms: 0.0,
             last_success_ms: f64::NAN,
+            schedule: 0,
         }
     }
 
@@ -284,8 +288,10 @@ impl State {
         self.floor = Some((self.refused_rate * decrease).max(MIN_RATE));
         self.recover_secs = recover_secs;
         self.cut_ms = now;
-        // The new rate starts now: no catching up with a schedule of the old one.
-        self.next_ms = self.next_ms.max(now);
+        // The new rate starts now: no catching up with a schedule of the old one, and the turns
+        // claimed in it and not yet reached are claimed again.
+        self.next_ms = now;
+        self.schedule += 1;
         self.held_ms = 0.0;
         self.refused_after_cut = 0;
         self.ok_after_cut = 0;
@@ -312,6 +318,7 @@ impl State {
         self.window_from_ms = now;
         self.window_served = 0;
         self.next_ms = self.next_ms.min(now);
+        self.schedule += 1;
     }
 
     /// Every call waits until the Retry-After time; the rate after it is what was served over
@@ -339,14 +346,19 @@ impl State {
             self.ok_after_cut = 0;
             self.refused_after_cut = 0;
         }
-        self.paused_until_ms = self.paused_until_ms.max(until);
+        if until > self.paused_until_ms {
+            // Turns claimed before the pause and not yet reached wait for its end.
+            self.paused_until_ms = until;
+            self.next_ms = now;
+            self.schedule += 1;
+        }
     }
 }
 
 impl Pacer {
     pub(crate) fn new(settings: Pacing) -> Arc<Pacer> {
         let state = State::new(settings.max_rate);
-        Arc::new(Pacer { settings, state: Mutex::new(state), queue: tokio::sync::Semaphore::new(1) })
+        Arc::new(Pacer { settings, state: Mutex::new(state), new_schedule: tokio::sync::Notify::new() })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -363,8 +375,7 @@ impl Pacer {
     }
 
     /// Claims the next send time; how long to wait for it.
-    fn claim(&self, now: f64) -> Duration {
-        let mut st = self.lock();
+    fn claim(&self, st: &mut State, now: f64) -> Duration {
         if st.floor.is_none() {
             st.sends.push_back(now);
             trim(&mut st.sends, now, 1.0);
@@ -385,29 +396,46 @@ impl Pacer {
         Duration::from_micros(((start - now).max(0.0) * 1000.0) as u64)
     }
 
-    /// Waits for this caller's turn to send.
+    /// Waits for this caller's turn to send: a time of the schedule, claimed in arrival order
+    /// (under the lock), then slept to holding nothing, so that a call kept but no longer polled
+    /// holds up no other. A cut, a pause or a reopening starts a new schedule: it wakes the
+    /// callers sleeping to turns of the old one, and they claim again, at the new rate.
     pub(crate) async fn turn(&self) {
-        let now = rt::now_ms();
-        {
-            let st = self.lock();
-            let free = st.floor.is_none() && self.settings.max_rate.is_none() && st.paused_until_ms <= now;
-            if free {
-                drop(st);
-                self.claim(now);
+        loop {
+            // Made before the claim, so that a new schedule started after it wakes this caller.
+            let new_schedule = std::pin::pin!(self.new_schedule.notified());
+            let (wait, schedule) = {
+                let mut st = self.lock();
+                (self.claim(&mut st, rt::now_ms()), st.schedule)
+            };
+            if wait.is_zero() {
+                return;
+            }
+            let sleep = std::pin::pin!(rt::sleep(wait));
+            futures_util::future::select(sleep, new_schedule).await;
+            if self.lock().schedule == schedule {
                 return;
             }
         }
-        let _turn = self.queue.acquire().await;
-        let wait = self.claim(rt::now_ms());
-        if !wait.is_zero() {
-            rt::sleep(wait).await;
+    }
+
+    /// Runs `change` on the state; wakes the sleeping callers if it started a new schedule.
+    fn update(&self, change: impl FnOnce(&mut State)) {
+        let started = {
+            let mut st = self.lock();
+            let before = st.schedule;
+            change(&mut st);
+            st.schedule != before
+        };
+        if started {
+            self.new_schedule.notify_waiters();
         }
     }
 
     /// A request sent at `sent_ms` succeeded after `elapsed_ms`.
     pub(crate) fn succeeded(&self, sent_ms: f64, elapsed_ms: f64) {
         if self.settings.adaptive {
-            self.lock().succeeded_at(sent_ms, elapsed_ms);
+            self.update(|st| st.succeeded_at(sent_ms, elapsed_ms));
         }
     }
 
@@ -419,7 +447,7 @@ impl Pacer {
         if !self.settings.adaptive || retry_after.is_zero() {
             return;
         }
-        self.lock().refused_at(rt::now_ms(), sent_ms, retry_after);
+        self.update(|st| st.refused_at(rt::now_ms(), sent_ms, retry_after));
     }
 }
 
@@ -686,8 +714,60 @@ mod tests {
     fn max_rate_spaces_requests_from_the_start() {
         let p = Pacer::new(Pacing { adaptive: false, max_rate: Some(100.0) });
         let now = rt::now_ms();
-        let waits: Vec<Duration> = (0..3).map(|_| p.claim(now)).collect();
+        let waits: Vec<Duration> = (0..3).map(|_| p.claim(&mut p.lock(), now)).collect();
         assert_eq!(waits[0], Duration::ZERO);
         assert!((waits[2].as_secs_f64() - 0.02).abs() < 1e-6, "{waits:?}");
+    }
+
+    #[tokio::test]
+    async fn a_new_schedule_wakes_the_callers_sleeping_to_their_turns() {
+        let p = Pacer::new(Pacing::default());
+        p.lock().floor = Some(1.0);
+        let started = std::time::Instant::now();
+        p.turn().await;
+        let waiting = {
+            let p = p.clone();
+            tokio::spawn(async move { p.turn().await })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!waiting.is_finished(), "a turn a second ahead");
+        // A faster schedule starts (as a window reopening starts one): the caller goes now, not
+        // at its turn of the old one.
+        p.update(|st| {
+            st.floor = Some(1000.0);
+            st.next_ms = rt::now_ms();
+            st.schedule += 1;
+        });
+        waiting.await.unwrap();
+        assert!(started.elapsed() < Duration::from_millis(500), "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn a_cut_or_a_pause_starts_a_new_schedule_from_now() {
+        let p = Pacer::new(Pacing::default());
+        let now = rt::now_ms();
+        // Forty requests a second for a second: a cut to twenty, forty turns claimed ahead.
+        for i in 0..40 {
+            p.claim(&mut p.lock(), now - 1000.0 + f64::from(i) * 25.0);
+        }
+        p.refused(now - 1.0, Some(Duration::from_secs(1)));
+        let claimed: Vec<Duration> = (0..40).map(|_| p.claim(&mut p.lock(), now)).collect();
+        let (schedule, last) = (p.lock().schedule, claimed[39].as_secs_f64());
+        assert!((1.9..2.0).contains(&last), "{last}: 40 turns at 20/s");
+        // A second cut: the turns not yet reached are of an old schedule, and the next turn is
+        // now, not after them.
+        let later = now + 500.0;
+        for _ in 0..12 {
+            p.succeeded(later - 40.0, 30.0);
+        }
+        p.lock().refused_at(later, later - 5.0, Duration::from_secs(1));
+        let st = p.lock();
+        assert!(st.schedule > schedule && st.next_ms == later, "{} {}", st.schedule, st.next_ms - later);
+        drop(st);
+        // A pause starts one too: every turn waits for its end.
+        let schedule = p.lock().schedule;
+        p.lock().pause(later + 1.0, Duration::from_secs(4));
+        let st = p.lock();
+        assert!(st.schedule > schedule && st.paused_until_ms > later + 2900.0);
     }
 }

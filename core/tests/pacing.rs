@@ -87,3 +87,26 @@ async fn a_bulk_run_waits_out_a_fixed_window() {
     let (requests, refused) = bulk_under(RateLimit::Window { requests: 150, seconds: 1.0 }, 400, 20).await;
     assert!(refused * 5 < requests, "{refused} of {requests} refused");
 }
+
+/// A call waiting for its turn that is kept but no longer polled (a future held in a stream
+/// that is not read, say) holds up no other call of its client.
+#[tokio::test]
+async fn a_waiting_call_that_is_not_polled_holds_up_no_other() {
+    let sim = sim(4);
+    let d = dir(&sim);
+    let pacing = webex_emergency::Pacing { adaptive: true, max_rate: Some(4.0) };
+    let c = Client::builder().token(DEFAULT_TOKEN).base_url(&sim.base_url).retry(fast_retry()).pacing(pacing).build().unwrap();
+    // The first call goes at once; the next waits a quarter of a second for its turn.
+    c.people().get_ecbn(&d.people[0]).await.unwrap();
+    let mut stalled = Box::pin(std::future::IntoFuture::into_future(c.people().get_ecbn(&d.people[1])));
+    assert!(tokio::time::timeout(Duration::from_millis(20), &mut stalled).await.is_err(), "it should be waiting");
+    // `stalled` is alive and never polled again: the calls after it still go, at the rate.
+    let started = std::time::Instant::now();
+    for p in &d.people[2..4] {
+        tokio::time::timeout(Duration::from_secs(3), c.people().get_ecbn(p)).await.expect("not held up").unwrap();
+    }
+    assert!(started.elapsed() >= Duration::from_millis(400), "{:?}: paced", started.elapsed());
+    // It still goes when polled again.
+    tokio::time::timeout(Duration::from_secs(3), stalled).await.expect("goes when polled").unwrap();
+    assert_eq!(sim.journal().len(), 4);
+}
