@@ -57,9 +57,9 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # that: wasm-opt --low-memory-unused -1.4 kB, Retry-After dates read by the host's Date.parse
 # (no httpdate) -3.2 kB, Webex IDs decoded by hand (no base64 decoder) -1.8 kB, JSON maps
 # rebuilt rather than removed from -1.3 kB; the four together: 139.9 kB; one hash map type
-# (keyed::Keyed): 136.2 kB (the budget keeps some room for build-to-build
-# differences).
-if [ $((wasm + glue)) -gt 136700 ]; then
-  echo "the npm package is over its 136.7 kB (gzip -9) budget" >&2
+# (keyed::Keyed): 136.2 kB; the pacer's turns claimed and slept to holding nothing: 136.5 kB
+# (the budget keeps some room for build-to-build differences).
+if [ $((wasm + glue)) -gt 137000 ]; then
+  echo "the npm package is over its 137.0 kB (gzip -9) budget" >&2
   exit 1
 fi
