@@ -199,16 +199,19 @@ impl State {
         if from_ms.is_nan() { window } else { from_ms.max(window) }
     }
 
-    /// Successes per second over the measured span (since the first success and the anchor, and
-    /// since the end of the last pause: a wait for a window is no measure of what the server
+    /// Where a measure of what the server accepted starts: [`State::measure_from`], and not
+    /// before the end of the last pause (a wait for a window is no measure of what the server
     /// takes).
+    fn accepted_from(&self, now: f64, from_ms: f64) -> f64 {
+        let from = self.measure_from(now, from_ms);
+        if self.paused_until_ms <= now { from.max(self.paused_until_ms) } else { from }
+    }
+
+    /// Successes per second over the measured span (since the first success and the anchor, and
+    /// since the end of the last pause).
     fn accepted(&self, now: f64) -> f64 {
         // `max` keeps the one that is a number (the anchor is none before the first refusal).
-        let mut from = self.measure_from(now, self.anchor_ms.max(self.first_success_ms));
-        if self.paused_until_ms <= now {
-            from = from.max(self.paused_until_ms);
-        }
-        rate_since(&self.successes, now, from, 0.0)
+        rate_since(&self.successes, now, self.accepted_from(now, self.anchor_ms.max(self.first_success_ms)), 0.0)
     }
 
     /// The rate in force at `now`, or none: after a first cut, doubling every half second
@@ -261,7 +264,7 @@ impl State {
         // from it, and the next refusal measures the limit. After it, what was served since it is
         // a measure of the limit: the server took `accepted` per second while we sent `current`,
         // and the rate goes just below the smaller.
-        let from = if first { f64::NAN } else { self.measure_from(now, self.anchor_ms) };
+        let from = if first { f64::NAN } else { self.accepted_from(now, self.anchor_ms) };
         self.refused_rate = if first {
             current
         } else {
@@ -717,6 +720,31 @@ mod tests {
         let waits: Vec<Duration> = (0..3).map(|_| p.claim(&mut p.lock(), now)).collect();
         assert_eq!(waits[0], Duration::ZERO);
         assert!((waits[2].as_secs_f64() - 0.02).abs() < 1e-6, "{waits:?}");
+    }
+
+    #[test]
+    fn a_cut_after_a_pause_measures_from_its_end() {
+        let mut st = State::new(None);
+        let serve = |st: &mut State, from: f64, to: f64, rate: f64| {
+            let mut t = from;
+            while t < to {
+                st.succeeded_at(t - 30.0, 30.0);
+                t += 1000.0 / rate;
+            }
+        };
+        // A window of 600 per 5 s spent in 2 s: refusals with a Retry-After of 4 s pause everyone.
+        serve(&mut st, 0.0, 2000.0, 300.0);
+        st.refused_at(2000.0, 1990.0, Duration::from_secs(4));
+        for i in 0..REFUSALS_GO_ON {
+            st.refused_at(2010.0 + f64::from(i), 2005.0, Duration::from_secs(4));
+        }
+        assert!(st.paused_until_ms > 4000.0, "{}", st.paused_until_ms);
+        // The window's average (120/s) from the end of the pause, then its end refuses a few.
+        let reopen = st.paused_until_ms + 30.0;
+        serve(&mut st, reopen, 10_000.0, 120.0);
+        st.refused_at(10_000.0, 9990.0, Duration::from_secs(1));
+        // What was accepted is measured since the pause ended, not over it (that was 75/s).
+        assert!((110.0..125.0).contains(&st.refused_rate), "{}", st.refused_rate);
     }
 
     #[tokio::test]
