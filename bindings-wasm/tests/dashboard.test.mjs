@@ -140,6 +140,7 @@ test('audit, filter, export, bulk preview with a bad row, apply, audit again', a
   await page.click('#preview');
   await page.waitForSelector('#bulk-summary:has-text("Preview:")');
   assert.equal(await page.textContent('#bulk-summary'), `Preview: ${planned} rows valid, 1 with errors; nothing was sent.`);
+  assert.equal(await page.textContent('#bulk-progress-text'), `${planned + 1} / ${planned + 1}, 1 with errors`, 'a preview fails nothing');
   assert.match(await page.textContent('#rows tbody'), new RegExp(`line ${planned + 2}, column kind: \`robot\` is not one of`));
   assert.equal((await sim.journal()).length, sent, 'a preview sends nothing');
   await page.locator('#bulk-section').screenshot({ path: `${SHOTS}/dashboard-bulk-preview.png` });

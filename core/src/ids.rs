@@ -181,6 +181,15 @@ mod tests {
     use base64::Engine;
     use proptest::prelude::*;
 
+    #[test]
+    fn base64_decode_refuses_unused_bits_that_are_not_zero() {
+        assert_eq!(super::base64_decode("AQ", false), Some(vec![1]));
+        assert_eq!(super::base64_decode("Aa", false), None);
+        assert_eq!(super::base64_decode("AQE", true), Some(vec![1, 1]));
+        assert_eq!(super::base64_decode("AQF", true), None);
+        assert_eq!(super::base64_decode("A", false), None);
+    }
+
     proptest! {
         /// The hand-written decoder agrees with the `base64` crate on every text over both
         /// alphabets and a few symbols outside them (mostly invalid, often valid).

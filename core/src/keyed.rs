@@ -36,14 +36,16 @@ impl<T> Keyed<T> {
     }
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&T> {
-        self.index.get(key).map(|&i| &self.values[i])
+        self.index.get(key).and_then(|&i| self.values.get(i))
     }
     /// The value of `key`, to change.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut T> {
-        self.index.get(key).map(|&i| &mut self.values[i])
+        self.index.get(key).and_then(|&i| self.values.get_mut(i))
     }
     /// The value of `key`, inserted by `make` first when it has none.
     pub fn get_or_insert_with(&mut self, key: String, make: impl FnOnce() -> T) -> &mut T {
+        // Every index in `index` is below the vector's length (a key gets the next index when
+        // its value is pushed, and nothing is removed), so the indexing below cannot panic.
         let next = self.values.len();
         let i = *self.index.entry(key).or_insert(next);
         if i == next {

@@ -190,7 +190,7 @@ async function runSheet(dryRun) {
       onRow: (r) => {
         done += 1;
         failed += r.status === 'failed';
-        progress($('bulk-progress'), $('bulk-progress-text'), done, r.total, failed, 'failed');
+        progress($('bulk-progress'), $('bulk-progress-text'), done, r.total, failed, dryRun ? 'with errors' : 'failed');
       },
     });
     results = { ...ran, dryRun }; // its csv holds the rows kept from before and this run's
