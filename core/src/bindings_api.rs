@@ -143,7 +143,7 @@ pub fn args_from_item(op: &Operation, item: Value) -> Result<Args, FieldError> {
         _ => return Err(FieldError::new(op.path_param.map_or("id", |p| p.name), "type", "must be a string")),
     };
     let body = match fields {
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (snake_to_camel(&k), v)).collect()),
+        Value::Object(map) => Value::Object(crate::wire::json::object_from(map.into_iter().map(|(k, v)| (snake_to_camel(&k), v)))),
         Value::Null => Value::Object(Default::default()),
         _ => return Err(FieldError::new("item", "type", "the fields of an item must be an object")),
     };
@@ -483,11 +483,9 @@ pub fn models() -> Value {
     let mut out = Map::new();
     for m in all_models().into_iter().filter(|m| !m.request) {
         let fields: Vec<&str> = m.fields.iter().map(|f| f.name).collect();
-        let nested: Map<String, Value> = m
-            .fields
-            .iter()
-            .filter_map(|f| f.kind.model().map(|n| (snake_to_camel(f.name), serde_json::Value::from(n.name))))
-            .collect();
+        let nested = crate::wire::json::object_from(
+            m.fields.iter().filter_map(|f| f.kind.model().map(|n| (snake_to_camel(f.name), serde_json::Value::from(n.name)))),
+        );
         out.insert(m.name.into(), object!{"doc" => m.doc.trim(), "fields" => fields, "nested" => nested});
     }
     Value::Object(out)

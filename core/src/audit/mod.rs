@@ -338,62 +338,58 @@ fn member_tasks(
     wanted: Arc<KeySet>,
     skipped: Arc<std::sync::Mutex<KindCounts>>,
 ) -> impl Stream<Item = Task> + MaybeSend + 'static {
-    let place_of = {
-        let locations = locations.clone();
-        move |id: Option<&str>, name: Option<&str>| -> Option<Place> {
-            let id = id?;
-            Some(locations.get(&ids::identity(id)).cloned().unwrap_or_else(|| Place {
-                id: id.to_string(),
-                name: name.unwrap_or_default().to_string(),
-            }))
-        }
+    const LISTS: [(EntityKind, &Operation); 3] = [
+        (EntityKind::Person, &PEOPLE_LIST_PAGE),
+        (EntityKind::Workspace, &WORKSPACES_LIST_PAGE),
+        (EntityKind::VirtualLine, &VIRTUAL_LINES_LIST_PAGE),
+    ];
+    let (client, org_id) = (client.clone(), org_id.map(str::to_string));
+    // One stream for the three lists (one copy of its code in the npm package).
+    futures_util::stream::iter(LISTS)
+        .flat_map(move |(kind, op)| list(&client, op, org_id.as_deref()).map(move |item| (kind, op, item)))
+        .filter_map(move |(kind, op, item)| std::future::ready(member_task(kind, op, item, &locations, &wanted, &skipped)))
+}
+
+/// The task of one item of a member list (`kind`'s list `op`), or `None` when the member is
+/// skipped (counted) or outside the locations in scope.
+fn member_task(
+    kind: EntityKind,
+    op: &'static Operation,
+    item: Result<Value, Error>,
+    locations: &Keyed<Place>,
+    wanted: &KeySet,
+    skipped: &std::sync::Mutex<KindCounts>,
+) -> Option<Task> {
+    let item = match item {
+        Ok(item) => item,
+        Err(e) => return Some(Task::ListFailed(op.name, e)),
     };
-    let in_scope = move |p: &Option<Place>| wanted.is_empty() || p.as_ref().is_some_and(|p| wanted.contains(&ids::identity(&p.id)));
-    let skip = move |kind: EntityKind| {
+    let skip = || {
         skipped.lock().unwrap_or_else(|e| e.into_inner()).add(kind);
         None
     };
-    let (p1, p2, p3) = (place_of.clone(), place_of.clone(), place_of);
-    let (s1, s2) = (in_scope.clone(), in_scope.clone());
-    let (k1, k2) = (skip.clone(), skip);
-    let people = list(client, &PEOPLE_LIST_PAGE, org_id).filter_map(move |p| {
-        let task = match p {
-            Err(e) => Some(Task::ListFailed("people.list_page", e)),
-            Ok(p) if text_at(&p, "locationId").is_none() => k1(EntityKind::Person),
-            Ok(p) => {
-                let location = p1(text_at(&p, "locationId"), None);
-                let name = text_at(&p, "displayName").map_or_else(|| full_name(&p), str::to_string);
-                let entity = Entity { kind: EntityKind::Person, id: text_or_empty(&p, "id"), name };
-                s1(&location).then_some(Task::Member(Subject { entity, location }))
+    let (location_id, location_name, name) = match kind {
+        EntityKind::Person => match text_at(&item, "locationId") {
+            None => return skip(),
+            id => (id, None, text_at(&item, "displayName").map_or_else(|| full_name(&item), str::to_string)),
+        },
+        EntityKind::Workspace => {
+            if item.get("calling").and_then(|c| text_at(c, "type")) != Some("webexCalling") {
+                return skip();
             }
-        };
-        std::future::ready(task)
+            (text_at(&item, "locationId"), None, text_or_empty(&item, "displayName"))
+        }
+        _ => {
+            let l = item.get("location");
+            (l.and_then(|l| text_at(l, "id")), l.and_then(|l| text_at(l, "name")), full_name(&item))
+        }
+    };
+    let location = location_id.map(|id| {
+        locations.get(&ids::identity(id)).cloned().unwrap_or_else(|| Place { id: id.to_string(), name: location_name.unwrap_or_default().to_string() })
     });
-    let workspaces = list(client, &WORKSPACES_LIST_PAGE, org_id).filter_map(move |w| {
-        let task = match w {
-            Err(e) => Some(Task::ListFailed("workspaces.list_page", e)),
-            Ok(w) if w.get("calling").and_then(|c| text_at(c, "type")) != Some("webexCalling") => k2(EntityKind::Workspace),
-            Ok(w) => {
-                let location = p2(text_at(&w, "locationId"), None);
-                let entity = Entity { kind: EntityKind::Workspace, id: text_or_empty(&w, "id"), name: text_or_empty(&w, "displayName") };
-                s2(&location).then_some(Task::Member(Subject { entity, location }))
-            }
-        };
-        std::future::ready(task)
-    });
-    let lines = list(client, &VIRTUAL_LINES_LIST_PAGE, org_id).filter_map(move |v| {
-        let task = match v {
-            Err(e) => Some(Task::ListFailed("virtual_lines.list_page", e)),
-            Ok(v) => {
-                let l = v.get("location");
-                let location = p3(l.and_then(|l| text_at(l, "id")), l.and_then(|l| text_at(l, "name")));
-                let entity = Entity { kind: EntityKind::VirtualLine, id: text_or_empty(&v, "id"), name: full_name(&v) };
-                in_scope(&location).then_some(Task::Member(Subject { entity, location }))
-            }
-        };
-        std::future::ready(task)
-    });
-    people.chain(workspaces).chain(lines)
+    let in_scope = wanted.is_empty() || location.as_ref().is_some_and(|p| wanted.contains(&ids::identity(&p.id)));
+    let entity = Entity { kind, id: text_or_empty(&item, "id"), name };
+    in_scope.then_some(Task::Member(Subject { entity, location }))
 }
 
 /// `firstName lastName` of a list item, leaving out what is absent or empty.

@@ -164,7 +164,7 @@ impl ModelInfo {
         // Rebuilt rather than `remove`d from, as in `bindings_api::args_from_item` (size).
         if nulls {
             let known = |k: &str| self.json_names().iter().any(|n| n == k);
-            *map = std::mem::take(map).into_iter().filter(|(k, x)| !(x.is_null() && known(k))).collect();
+            *map = super::json::object_from(std::mem::take(map).into_iter().filter(|(k, x)| !(x.is_null() && known(k))));
         }
         Ok(())
     }
