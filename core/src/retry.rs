@@ -1,6 +1,7 @@
 //! The retry engine: sends one prepared request with bounded retries (Retry-After, backoff
 //! with jitter, total deadline) and gives back the success answer; and the answer decoder.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -212,23 +213,33 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
             let message = ["the ", &crate::error::seconds(policy.total_deadline), " deadline passed while waiting for ", waiting].concat();
             Error::Transport(Box::new(TransportError { operation: name.into(), kind: TransportKind::Timeout, message }))
         };
-        let token = match rt::timeout(remaining(), client.token(refreshed)).await {
-            Some(token) => token?,
-            None => return Err(past_deadline("the token provider")),
-        };
         let attempt_started;
         let result = {
-            let _permit = match &request.gate {
-                Some(g) => match rt::timeout(remaining(), g.acquire()).await {
-                    Some(permit) => permit.ok(),
-                    None => return Err(past_deadline("a free request slot")),
-                },
-                None => None,
+            // The token, a bulk slot (held for the attempt) and the client pacer's turn (under
+            // a rate limit, calls take turns at the rate it allows), waited for in that order
+            // under one timer; `stage` names the wait the deadline passed in.
+            let stage = AtomicUsize::new(0);
+            let ready = rt::timeout(remaining(), async {
+                let token = client.token(refreshed).await?;
+                stage.store(1, Ordering::Relaxed);
+                let permit = match &request.gate {
+                    Some(g) => g.acquire().await.ok(),
+                    None => None,
+                };
+                stage.store(2, Ordering::Relaxed);
+                client.inner.pace.turn().await;
+                Ok::<_, Error>((token, permit))
+            });
+            let (token, _permit) = match ready.await {
+                Some(ready) => ready?,
+                None => {
+                    return Err(past_deadline(match stage.load(Ordering::Relaxed) {
+                        0 => "the token provider",
+                        1 => "a free request slot",
+                        _ => "a turn under the server's rate limit",
+                    }))
+                }
             };
-            // The client's pacer: under a rate limit, calls take turns at the rate it allows.
-            if rt::timeout(remaining(), client.inner.pace.turn()).await.is_none() {
-                return Err(past_deadline("a turn under the server's rate limit"));
-            }
             let limit = client.inner.timeout.min(remaining());
             attempt_started = rt::now_ms();
             attempts += 1;

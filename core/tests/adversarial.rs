@@ -85,6 +85,23 @@ async fn waiting_for_the_token_provider_counts_against_the_deadline() {
 }
 
 #[tokio::test]
+async fn waiting_for_a_turn_under_the_rate_counts_against_the_deadline() {
+    let sim = sim(20);
+    let d = dir(&sim);
+    let policy = RetryPolicy { total_deadline: Duration::from_millis(300), ..fast_retry() };
+    // One request every 10 s: the second call's turn comes after its 300 ms deadline.
+    let pacing = webex_emergency::pace::Pacing { adaptive: false, max_rate: Some(0.1) };
+    let c = Client::builder().token(DEFAULT_TOKEN).base_url(&sim.base_url).retry(policy).pacing(pacing).build().unwrap();
+    c.people().get_ecbn(&d.people[0]).await.unwrap();
+    let started = Instant::now();
+    let err = c.people().get_ecbn(&d.people[1]).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert_eq!(err.code(), "timeout", "{err}");
+    assert!(err.to_string().contains("deadline passed while waiting for a turn under the server's rate limit"), "{err}");
+    assert_eq!(sim.journal_len(), 1);
+}
+
+#[tokio::test]
 async fn waiting_for_a_bulk_slot_counts_against_the_deadline() {
     let sim = sim(50);
     let d = dir(&sim);
