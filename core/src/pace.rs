@@ -235,7 +235,7 @@ impl State {
         let t = (now - self.cut_ms - self.held_ms).max(0.0) / 1000.0 - self.recover_secs;
         let curve = self.refused_rate * (1.0 + GROWTH * t * t * t);
         // Long Retry-After waits (a window) make going over the limit dear: creep more slowly.
-        let over = if self.measure_secs > MEASURE_SECS { 1.03 } else { 1.1 };
+        let over = if self.measure_secs > MEASURE_SECS { 1.01 } else { 1.1 };
         // Plus a request or two per span: at a few requests per second the count of successes is
         // too coarse for a share of it to grow on (and the rate would stand still).
         let ceiling = floor.max(over * self.accepted(now) + EXTRA_PER_SPAN / self.measure_secs);
