@@ -15,6 +15,7 @@ rm -rf target/bench-wheels
 [ -x target/bench-venv/bin/python ] || python3 -m venv target/bench-venv
 target/bench-venv/bin/pip install -q --force-reinstall --no-deps target/bench-wheels/webex_emergency-*.whl
 target/bench-venv/bin/python -c "import wxc_sdk" 2>/dev/null || target/bench-venv/bin/pip install -q wxc_sdk
-[ -f bindings-wasm/pkg/webex_emergency_wasm_bg.wasm ] || bash bindings-wasm/build.sh
+# The npm package is built every time (as the wheel is): the Node rows must run this commit's core.
+bash bindings-wasm/build.sh
 target/bench-venv/bin/python bench/bench.py --rust-bin target/release/webex-emergency-bench \
   --sim-bin target/release/webex-emergency-sim "$@"
