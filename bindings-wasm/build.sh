@@ -26,12 +26,12 @@ wasm-pack build . --profile wasm-release --no-opt --target web --out-dir pkg --o
 wasm-opt -Oz --flatten --rereloop -Oz --converge --low-memory-unused --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   pkg/webex_emergency_wasm_bg.wasm -o pkg/webex_emergency_wasm_bg.wasm
-# Import and export names shortened in the module and in the glue (-1.7 kB; see minify-names.mjs);
+# Import and export names shortened in the module and in the glue (-2.7 kB; see minify-names.mjs);
 # the target features section (for tools, not engines) dropped (-0.1 kB).
 wasm-opt --minify-imports-and-exports-and-modules --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   pkg/webex_emergency_wasm_bg.wasm -o pkg/webex_emergency_wasm_bg.wasm > pkg/names.json
-node minify-names.mjs pkg/names.json pkg/webex_emergency_wasm.js pkg/webex_emergency_wasm_bg.wasm.d.ts pkg/webex_emergency_wasm_bg.wasm
+node minify-names.mjs pkg/names.json pkg/webex_emergency_wasm.js pkg/webex_emergency_wasm.d.ts pkg/webex_emergency_wasm_bg.wasm.d.ts pkg/webex_emergency_wasm_bg.wasm
 rm pkg/names.json
 cp js/index.js js/index.d.ts js/package.json pkg/
 # The JS glue and wrapper, minified (terser, from npm; class and function names kept, since the

@@ -187,8 +187,9 @@ const ECBN_RULES: [&str; 4] = ["ecbn-none", "ecbn-invalid", "ecbn-not-recommende
 impl Report {
     /// Puts the findings in the report's order and counts them.
     pub(crate) fn finish(&mut self) {
-        // Unstable sorts (smaller in the npm package): the order of findings with equal keys
-        // is the order the audit finished them in, which is not fixed either way.
+        // Unstable sorts (smaller in the npm package). Their keys take every field, so the
+        // order does not depend on the sort's algorithm (std's differs between the npm package,
+        // built for size, and native builds) or on the order the audit finished in.
         self.findings.sort_unstable_by(|a, b| order_key(a).cmp(&order_key(b)));
         self.counts = SeverityCounts::default();
         for f in &self.findings {
@@ -253,9 +254,22 @@ pub(crate) fn add_severity(counts: &mut SeverityCounts, severity: Severity) {
     }
 }
 
-fn order_key(f: &Finding) -> (Severity, &str, &str, &str, &str, &str) {
+/// A finding's place in the report: severity, location name, entity name, rule, then the rest
+/// of its fields (so that no two different findings are equal).
+#[allow(clippy::type_complexity)]
+fn order_key(f: &Finding) -> (Severity, &str, &str, &str, &str, &str, &str, Option<&str>, &str) {
     let location = f.location.as_ref().map_or("", |l| l.name.as_str());
-    (f.severity, location, &f.entity.name, f.rule, &f.entity.id, &f.message)
+    (
+        f.severity,
+        location,
+        &f.entity.name,
+        f.rule,
+        &f.entity.id,
+        &f.message,
+        f.entity.kind.as_str(),
+        f.location.as_ref().map(|l| l.id.as_str()),
+        &f.fix,
+    )
 }
 
 /// A report's JSON value as text, indented by two spaces (the bindings give their reports back
@@ -341,5 +355,55 @@ pub(crate) fn spreadsheet_safe(s: &str) -> String {
         format!("'{s}")
     } else {
         s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(kind: EntityKind, location: Option<Place>, fix: &str) -> Finding {
+        Finding {
+            rule: "read-failed",
+            severity: Severity::Error,
+            entity: Entity { kind, id: "X".into(), name: "same".into() },
+            location,
+            message: "the same message".into(),
+            fix: fix.into(),
+        }
+    }
+
+    /// Findings equal in severity, names, rule, ID and message still have one order, whatever
+    /// order they came in (the sort is unstable, and its algorithm differs between builds).
+    #[test]
+    fn findings_have_one_order_whatever_order_they_come_in() {
+        let unnamed = Some(Place { id: "L".into(), name: String::new() });
+        let findings = vec![
+            finding(EntityKind::Person, None, "b"),
+            finding(EntityKind::Person, None, "a"),
+            finding(EntityKind::Workspace, None, "a"),
+            finding(EntityKind::Person, unnamed, "a"),
+        ];
+        let mut orders = Vec::new();
+        for rotation in 0..findings.len() {
+            for reversed in [false, true] {
+                let mut input = findings.clone();
+                input.rotate_left(rotation);
+                if reversed {
+                    input.reverse();
+                }
+                let mut report = Report {
+                    findings: input,
+                    audited: KindCounts::default(),
+                    skipped: KindCounts::default(),
+                    counts: Default::default(),
+                    by_location: Vec::new(),
+                    elapsed_ms: 0,
+                };
+                report.finish();
+                orders.push(report.findings);
+            }
+        }
+        assert!(orders.windows(2).all(|w| w[0] == w[1]), "{orders:#?}");
     }
 }

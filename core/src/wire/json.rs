@@ -198,7 +198,6 @@ pub fn put_field<T: Json>(map: &mut serde_json::Map<String, serde_json::Value>, 
     }
 }
 
-
 /// A JSON object from key/value pairs, inserted one by one (a later pair wins, as with
 /// `collect`). `collect` into a map sorts the pairs and bulk-builds the tree: a second copy of
 /// the B-tree's code, 3 kB of the npm package's .wasm, for maps of a few dozen keys.
