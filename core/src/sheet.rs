@@ -3,7 +3,6 @@
 //! input columns plus `status` and `error`, one row per input row, written as rows finish and
 //! read back to resume a run.
 
-
 use futures_util::future::Either;
 use futures_util::{Stream, StreamExt};
 use serde_json::{Map, Value};
@@ -611,8 +610,6 @@ fn refusal_or(cancel: Option<bulk::Cancel>, refused: std::sync::Arc<tokio::sync:
     })
 }
 
-/// The error cell of a failed row: each broken rule with its line and column, or the API's
-/// answer (status, message, tracking ID).
 /// A row's cells as one key: each cell's length, `:` and the cell, so that no two rows share one.
 fn row_key(cells: &[String]) -> String {
     let mut key = String::new();
@@ -624,6 +621,8 @@ fn row_key(cells: &[String]) -> String {
     key
 }
 
+/// The error cell of a failed row: each broken rule with its line and column, or the API's
+/// answer (status, message, tracking ID).
 fn row_error(e: &Error) -> String {
     match e {
         Error::Validation(v) => v
