@@ -414,7 +414,7 @@ impl ClientOptions {
             if !(t.is_finite() && t > 0.0 && t <= f64::from(MAX_TIMEOUT_SECS)) {
                 return Err(Error::Config(format!("timeout must be a positive number of seconds up to {MAX_TIMEOUT_SECS}")));
             }
-            b = b.timeout(std::time::Duration::from_secs_f64(t));
+            b = b.timeout(crate::retry::duration_of(t));
         }
         if let Some(n) = self.max_retries {
             if !(n.fract() == 0.0 && (0.0..=f64::from(MAX_RETRIES)).contains(&n)) {

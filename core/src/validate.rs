@@ -122,6 +122,9 @@ impl Validator {
 }
 
 /// `local@domain.tld`: one `@`, no spaces or control characters, a dot in the domain, at most 254 bytes.
+/// A domain label holds ASCII letters, digits and inner hyphens, or non-ASCII characters
+/// (internationalised names). Which non-ASCII characters are letters is left to the server: the
+/// Unicode tables for `char::is_alphanumeric` were 1.9 kB of the gzipped browser package.
 pub fn is_plausible_email(s: &str) -> bool {
     if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
@@ -136,7 +139,7 @@ pub fn is_plausible_email(s: &str) -> bool {
             !l.is_empty()
                 && !l.starts_with('-')
                 && !l.ends_with('-')
-                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || !c.is_ascii())
         })
 }
 
@@ -206,10 +209,10 @@ mod tests {
 
     #[test]
     fn emails() {
-        for ok in ["a@b.co", "first.last+tag@sub.example.com", "x@xn--bcher-kva.ch"] {
+        for ok in ["a@b.co", "first.last+tag@sub.example.com", "x@xn--bcher-kva.ch", "x@bücher.ch"] {
             assert!(is_plausible_email(ok), "{ok}");
         }
-        for bad in ["", "a", "a@", "@b.co", "a@b", "a b@c.co", "a@b..co", "a@@b.co", "a@-b.co", "a@b.co\n"] {
+        for bad in ["", "a", "a@", "@b.co", "a@b", "a b@c.co", "a@b..co", "a@@b.co", "a@-b.co", "a@b.co\n", "a@b_c.co", "a@b!c.co", "a@b.c\u{85}o"] {
             assert!(!is_plausible_email(bad), "{bad:?}");
         }
     }
