@@ -1,16 +1,17 @@
 //! Values by text key, for the audit's and the sheets' lookups.
 
-use std::collections::BTreeMap;
+use serde_json::{Map, Value};
 
-/// Values by text key, in the order their keys were first inserted. It is a vector with a
-/// `BTreeMap<String, usize>` index, the one map type of the crate besides JSON objects: each
-/// key/value type of a map carries its own copy of the map's code, about 0.5 kB of the gzipped
-/// browser package each (twiggy, 2026-12-06). A B-tree rather than a hash map: no hash table and
-/// no SipHash in the package (-1.2 kB gzip, 2026-12-06); a lookup among 10,000 keys is about 14
-/// comparisons, nothing beside the requests it serves.
+/// Values by text key, in the order their keys were first inserted. It is a vector with an
+/// index from each key to its value's place. The index is a JSON object (`serde_json::Map`, a
+/// B-tree) holding the places as numbers: the browser package carries the code of JSON objects
+/// anyway, and every map of other key/value types carries a copy of its own (more than this
+/// index: a `HashMap<String, usize>` with SipHash 3.0 kB gzip, a `BTreeMap<String, usize>`
+/// 1.8 kB; `build.sh`, 2026-12-06). A lookup among 10,000 keys is about 14 comparisons, nothing beside
+/// the requests it serves.
 #[derive(Debug, Clone)]
 pub struct Keyed<T> {
-    index: BTreeMap<String, usize>,
+    index: Map<String, Value>,
     values: Vec<T>,
 }
 
@@ -19,7 +20,7 @@ pub type KeySet = Keyed<()>;
 
 impl<T> Default for Keyed<T> {
     fn default() -> Self {
-        Keyed { index: BTreeMap::new(), values: Vec::new() }
+        Keyed { index: Map::new(), values: Vec::new() }
     }
 }
 
@@ -36,20 +37,29 @@ impl<T> Keyed<T> {
     pub fn contains(&self, key: &str) -> bool {
         self.index.contains_key(key)
     }
+    /// The place of `key`'s value in `values`.
+    fn place(&self, key: &str) -> Option<usize> {
+        self.index.get(key).and_then(Value::as_u64).map(|i| i as usize)
+    }
+    /// The place of `key`'s value, given to it now (the next place) when it has none; and the
+    /// next place.
+    fn claim(&mut self, key: String) -> (usize, usize) {
+        let next = self.values.len();
+        (self.index.entry(key).or_insert(Value::from(next)).as_u64().map_or(next, |i| i as usize), next)
+    }
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&T> {
-        self.index.get(key).and_then(|&i| self.values.get(i))
+        self.place(key).and_then(|i| self.values.get(i))
     }
     /// The value of `key`, to change.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut T> {
-        self.index.get(key).and_then(|&i| self.values.get_mut(i))
+        self.place(key).and_then(|i| self.values.get_mut(i))
     }
     /// The value of `key`, inserted by `make` first when it has none.
     pub fn get_or_insert_with(&mut self, key: String, make: impl FnOnce() -> T) -> &mut T {
         // Every index in `index` is below the vector's length (a key gets the next index when
         // its value is pushed, and nothing is removed), so the indexing below cannot panic.
-        let next = self.values.len();
-        let i = *self.index.entry(key).or_insert(next);
+        let (i, next) = self.claim(key);
         if i == next {
             self.values.push(make());
         }
@@ -58,8 +68,7 @@ impl<T> Keyed<T> {
     /// Sets the value of `key`; it returns `false` (and replaces the value) when `key` was
     /// already there.
     pub fn insert(&mut self, key: String, value: T) -> bool {
-        let next = self.values.len();
-        let i = *self.index.entry(key).or_insert(next);
+        let (i, next) = self.claim(key);
         if i == next {
             self.values.push(value);
             true
