@@ -328,7 +328,8 @@ impl NativeClient {
 #[derive(Clone, Default)]
 pub(crate) struct Interrupt {
     raised: Arc<std::sync::Mutex<Option<PyErr>>>,
-    pub(crate) stop: Arc<tokio::sync::Notify>,
+    /// Fired with the interrupt (and by a sheet's `stop()`).
+    pub(crate) stop: webex_emergency::bulk::Cancel,
 }
 
 impl Interrupt {
@@ -336,7 +337,7 @@ impl Interrupt {
         if let Ok(mut raised) = self.raised.lock() {
             raised.get_or_insert(e);
         }
-        self.stop.notify_one();
+        self.stop.fire();
     }
     /// The interrupt, if one was raised.
     pub(crate) fn raise(&self) -> PyResult<()> {
@@ -359,10 +360,7 @@ fn bulk_args(
 ) -> PyResult<(BulkArgs, Interrupt)> {
     let concurrency = count(concurrency, "concurrency").map_err(|e| config_error(py, e))?;
     let interrupt = Interrupt::default();
-    let cancel = progress.is_some().then(|| {
-        let stop = interrupt.stop.clone();
-        webex_emergency::bulk::Cancel::when(async move { stop.notified().await })
-    });
+    let cancel = progress.is_some().then(|| interrupt.stop.clone());
     let seen = interrupt.clone();
     let progress = progress.map(|cb| -> webex_emergency::bulk::ProgressFn {
         Arc::new(move |p: webex_emergency::BulkProgress| {

@@ -61,7 +61,7 @@ impl NativeSheet {
     /// remaining rows are `skipped`, and `run` returns normally (see `stopped`).
     fn stop(&self) {
         self.stopped.store(true, Ordering::SeqCst);
-        self.interrupt.stop.notify_one();
+        self.interrupt.stop.fire();
     }
 
     /// Rows per status so far (`done`, `failed`, `skipped`, `planned`): the run's counts, also
@@ -97,9 +97,7 @@ impl NativeSheet {
         let sheet = self.sheet.lock().ok().and_then(|mut s| s.take());
         let sheet = sheet.ok_or_else(|| PyRuntimeError::new_err("this sheet was already run"))?;
         let interrupt = self.interrupt.clone();
-        let stop = interrupt.stop.clone();
-        let cancel = webex_emergency::bulk::Cancel::when(async move { stop.notified().await });
-        let args = BulkArgs { concurrency, org_id, dry_run, progress: None, cancel: Some(cancel) };
+        let args = BulkArgs { concurrency, org_id, dry_run, progress: None, cancel: Some(interrupt.stop.clone()) };
         let rows = guard(py, || sheet.run_with(&client.client, args).map_err(|e| exception(py, &e)))?;
         let seen = interrupt.clone();
         let counts = self.counts.clone();

@@ -1,38 +1,38 @@
-//! A JS `AbortSignal` as a future; its listener is removed when the watch is dropped, so one
-//! signal reused for many calls does not pile up listeners.
+//! A JS `AbortSignal` firing the core's cancel; its listener is removed when the watch is
+//! dropped, so one signal reused for many calls does not pile up listeners.
 
-use js_sys::{Function, Promise};
-use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use webex_emergency::bulk::Cancel;
 
+/// Fires `cancel` when `signal` aborts (at once if it has); keep it for as long as the work runs.
 pub(crate) struct AbortWatch {
     signal: web_sys::AbortSignal,
-    listener: Option<Function>,
-    /// Resolves when the signal fires (at once if it already has).
-    pub(crate) fired: JsFuture,
+    listener: Option<Closure<dyn FnMut()>>,
+    /// What the signal fires.
+    pub(crate) cancel: Cancel,
 }
 
 impl AbortWatch {
     pub(crate) fn new(signal: web_sys::AbortSignal) -> Self {
-        let mut listener = None;
-        let promise = Promise::new(&mut |resolve, _reject| {
-            if signal.aborted() {
-                let _ = resolve.call0(&JsValue::NULL);
-                return;
-            }
-            let opts = web_sys::AddEventListenerOptions::new();
-            opts.set_once(true);
-            let _ = signal.add_event_listener_with_callback_and_add_event_listener_options("abort", &resolve, &opts);
-            listener = Some(resolve);
-        });
-        AbortWatch { signal, listener, fired: JsFuture::from(promise) }
+        let cancel = Cancel::new();
+        if signal.aborted() {
+            cancel.fire();
+            return AbortWatch { signal, listener: None, cancel };
+        }
+        let fire = cancel.clone();
+        let listener = Closure::<dyn FnMut()>::new(move || fire.fire());
+        let opts = web_sys::AddEventListenerOptions::new();
+        opts.set_once(true);
+        let _ = signal.add_event_listener_with_callback_and_add_event_listener_options("abort", listener.as_ref().unchecked_ref(), &opts);
+        AbortWatch { signal, listener: Some(listener), cancel }
     }
 }
 
 impl Drop for AbortWatch {
     fn drop(&mut self) {
         if let Some(listener) = &self.listener {
-            let _ = self.signal.remove_event_listener_with_callback("abort", listener);
+            let _ = self.signal.remove_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
         }
     }
 }

@@ -61,12 +61,12 @@ async fn abortable<T>(
         }))
     };
     let Some(signal) = signal else { return fut.await };
-    if signal.aborted() {
+    let watch = AbortWatch::new(signal);
+    if watch.cancel.is_fired() {
         return Err(aborted());
     }
-    let mut watch = AbortWatch::new(signal);
-    let fut = std::pin::pin!(fut);
-    match futures_util::future::select(fut, &mut watch.fired).await {
+    let fired = std::pin::pin!(watch.cancel.fired());
+    match futures_util::future::select(std::pin::pin!(fut), fired).await {
         futures_util::future::Either::Left((out, _)) => out,
         futures_util::future::Either::Right(_) => Err(aborted()),
     }
@@ -172,14 +172,16 @@ impl NativeClient {
                 let _ = f.call3(&JsValue::NULL, &done.into(), &ok.into(), &failed.into());
             })
         });
+        let watch = signal_watch(&options);
         let args = BulkArgs {
             concurrency,
             org_id: get_string(&options, "orgId"),
             dry_run: get(&options, "dryRun").as_bool().unwrap_or(false),
             progress,
-            cancel: signal_cancel(&options),
+            cancel: watch.as_ref().map(|w| w.cancel.clone()),
         };
         promise(async move {
+            let _watch = watch; // listening until the run ends
             let op = bindings_api::find(&operation).map_err(|e| js_error(&e))?;
             let iter = js_sys::try_iter(&items)
                 .ok()
@@ -220,14 +222,16 @@ impl NativeClient {
         };
         let on_row = get(&options, "onRow").dyn_into::<Function>().ok();
         let resume = get_string(&options, "resume");
+        let watch = signal_watch(&options);
         let args = BulkArgs {
             concurrency,
             org_id: get_string(&options, "orgId"),
             dry_run: get(&options, "dryRun").as_bool().unwrap_or(false),
             progress: None,
-            cancel: signal_cancel(&options),
+            cancel: watch.as_ref().map(|w| w.cancel.clone()),
         };
         promise(async move {
+            let _watch = watch; // listening until the run ends
             let sheet = Sheet::read_named(&kind, &text, resume.as_deref()).map_err(|e| js_error(&e))?;
             let (head, kept, columns, total) = (sheet.head(), sheet.kept(), sheet.result_columns(), sheet.len());
             let mut rows = std::pin::pin!(sheet.run_with(&client, args).map_err(|e| js_error(&e))?);
@@ -274,14 +278,9 @@ impl NativeClient {
     }
 }
 
-/// The cancel of a bulk run whose options hold an `AbortSignal` as `signal`.
-fn signal_cancel(options: &JsValue) -> Option<webex_emergency::bulk::Cancel> {
-    get(options, "signal").dyn_into::<web_sys::AbortSignal>().ok().map(|signal| {
-        let mut watch = AbortWatch::new(signal);
-        webex_emergency::bulk::Cancel::when(async move {
-            let _ = (&mut watch.fired).await;
-        })
-    })
+/// The watch of the `AbortSignal` in `options.signal`, if any: its cancel stops a bulk run.
+fn signal_watch(options: &JsValue) -> Option<AbortWatch> {
+    get(options, "signal").dyn_into::<web_sys::AbortSignal>().ok().map(AbortWatch::new)
 }
 
 type ItemStream = std::pin::Pin<Box<dyn Stream<Item = Result<Value, Error>>>>;

@@ -1,15 +1,14 @@
 //! Many calls with a concurrency limit: one result per item, in completion order, memory flat.
 
-use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
-use futures_util::future::{select, Either, FutureExt, Shared};
+use futures_util::future::{select, Either};
 use futures_util::{Stream, StreamExt};
 
 use crate::call::Call;
 use crate::error::{Error, TransportError, TransportKind};
-use crate::platform::{BoxFuture, MaybeSend};
+use crate::platform::MaybeSend;
 use crate::wire::Json;
 
 /// Most requests in flight a run keeps; a larger `concurrency` is lowered to it.
@@ -33,20 +32,43 @@ pub type ProgressFn = Arc<dyn Fn(BulkProgress) + Send + Sync>;
 #[cfg(target_arch = "wasm32")]
 pub type ProgressFn = Arc<dyn Fn(BulkProgress)>;
 
-/// Stops a bulk run when its future finishes: items not sent yet fail at once as aborted
-/// (without a request) and requests in flight are abandoned; every item is still reported.
-#[derive(Clone)]
-pub struct Cancel(Shared<BoxFuture<'static, ()>>);
+/// Stops a bulk run once fired: items not sent yet fail at once as aborted (without a request)
+/// and requests in flight are abandoned; every item is still reported. Clones fire together.
+///
+/// A flag and a wake-up rather than a shared future of the caller's: the bindings fire it from
+/// an `AbortSignal` listener, a Ctrl-C or a `stop()`, and `futures_util`'s `Shared` was 1 kB of
+/// the gzipped browser package (2026-12-06).
+#[derive(Clone, Default)]
+pub struct Cancel(Arc<CancelState>);
+
+#[derive(Default)]
+struct CancelState {
+    fired: AtomicBool,
+    wake: tokio::sync::Notify,
+}
 
 impl Cancel {
-    /// A cancel that fires when `fired` finishes (a signal, a channel, a timer, ...).
-    pub fn when(fired: impl Future<Output = ()> + MaybeSend + 'static) -> Self {
-        let fired: BoxFuture<'static, ()> = Box::pin(fired);
-        Cancel(fired.shared())
+    /// A cancel not fired yet.
+    pub fn new() -> Self {
+        Self::default()
     }
-    /// Finishes when the cancel fires.
-    pub(crate) async fn fired(&self) {
-        self.0.clone().await
+    /// Fires it: every run holding it (or a clone) stops. Firing again does nothing.
+    pub fn fire(&self) {
+        self.0.fired.store(true, Ordering::SeqCst);
+        self.0.wake.notify_waiters();
+    }
+    /// Whether it was fired.
+    pub fn is_fired(&self) -> bool {
+        self.0.fired.load(Ordering::SeqCst)
+    }
+    /// Finishes when it is fired (at once if it was).
+    pub async fn fired(&self) {
+        // The wake-up is taken before the flag is read: `notify_waiters` reaches every
+        // `Notified` made before it, polled or not, so a fire between the two is not missed.
+        let woken = self.0.wake.notified();
+        if !self.is_fired() {
+            woken.await;
+        }
     }
 }
 
@@ -112,7 +134,7 @@ where
                 // no request goes out.
                 let cancelled = async move {
                     match cancel {
-                        Some(cancel) => cancel.0.await,
+                        Some(cancel) => cancel.fired().await,
                         None => std::future::pending().await,
                     }
                 };

@@ -218,7 +218,8 @@ pub struct SheetOptions {
     pub org_id: Option<String>,
     /// Told of progress after each row.
     pub progress: Option<bulk::ProgressFn>,
-    /// Stops the run: rows not sent yet are `skipped`.
+    /// Stops the run: rows not sent yet are `skipped`. The run fires it itself when the access
+    /// token is refused (401), so that no other row is sent with it.
     pub cancel: Option<bulk::Cancel>,
 }
 
@@ -553,11 +554,11 @@ impl Sheet {
         let org_id = options.org_id.clone();
         let calls = (0..rows).map(move |i| calls_sheet.row_call(&client, &calls_sheet.rows[i], org_id.as_deref()));
         let dry_run = options.dry_run;
-        // A refused token (401) stops the run: every other row would be refused too.
-        let refused = std::sync::Arc::new(tokio::sync::Notify::new());
+        // A refused token (401) stops the run, by firing its cancel: every other row would be
+        // refused too.
         let was_refused = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let cancel = refusal_or(options.cancel, refused.clone());
-        let bulk_options = BulkOptions { concurrency: options.concurrency, progress: options.progress, cancel: Some(cancel) };
+        let cancel = options.cancel.unwrap_or_default();
+        let bulk_options = BulkOptions { concurrency: options.concurrency, progress: options.progress, cancel: Some(cancel.clone()) };
         let results = if dry_run {
             let shown = calls.enumerate().map(|(i, c)| (i, c.dry_run().map(|p| Some(p.to_json()))));
             Either::Left(futures_util::stream::iter(shown))
@@ -586,7 +587,7 @@ impl Sheet {
                 Err(e) => {
                     if matches!(&e, Error::Api(a) if a.kind == ApiErrorKind::Authentication) {
                         was_refused.store(true, std::sync::atomic::Ordering::SeqCst);
-                        refused.notify_one();
+                        cancel.fire();
                     }
                     (RowStatus::Failed, row_error(&e), None)
                 }
@@ -595,19 +596,6 @@ impl Sheet {
             RowResult { line: row.line, status, error, code, record, request, cells: row.cells.clone() }
         })
     }
-}
-
-/// A cancel that fires with `cancel` or once `refused` is notified.
-fn refusal_or(cancel: Option<bulk::Cancel>, refused: std::sync::Arc<tokio::sync::Notify>) -> bulk::Cancel {
-    bulk::Cancel::when(async move {
-        let refusal = std::pin::pin!(refused.notified());
-        match cancel {
-            Some(cancel) => {
-                let _ = futures_util::future::select(std::pin::pin!(cancel.fired()), refusal).await;
-            }
-            None => refusal.await,
-        }
-    })
 }
 
 /// A row's cells as one key: each cell's length, `:` and the cell, so that no two rows share one.

@@ -132,7 +132,12 @@ async fn a_cancelled_bulk_run_stops_sending_and_reports_every_item() {
     let c = client(&sim);
     sim.set_faults(Faults { latency_ms: 200, ..Faults::default() });
     let calls: Vec<_> = (0..200).map(|i| c.people().get_ecbn(&d.people[i % d.people.len()])).collect();
-    let cancel = bulk::Cancel::when(tokio::time::sleep(Duration::from_millis(500)));
+    let cancel = bulk::Cancel::new();
+    let fire = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        fire.fire();
+    });
     let options = BulkOptions { concurrency: 4, cancel: Some(cancel), ..Default::default() };
     let started = Instant::now();
     let mut results: Vec<_> = bulk::run_iter(calls, options).collect().await;
