@@ -55,6 +55,12 @@ test('the report JSON is the shared vector, byte for byte; the CSV has one row p
   assert.ok(want.size > 10 && plan.length === want.size + 1);
 });
 
+test('numbers in a report are written as Rust and Python write them (fractions by the host)', () => {
+  const numbers = { a: 0.1, b: -2.5, c: 1e-7, d: 123456789.25, e: 3, f: -17, g: [0.5, 2] };
+  const want = '{\n  "a": 0.1,\n  "b": -2.5,\n  "c": 1e-7,\n  "d": 123456789.25,\n  "e": 3,\n  "f": -17,\n  "g": [\n    0.5,\n    2\n  ]\n}';
+  assert.equal(we.reportToJson(numbers), want);
+});
+
 test('progress is reported and ends at the total; read failures become findings', async () => {
   await sim.control('POST', '/_sim/reset', { seed: 42, size: 400, redsky: false });
   await sim.faults({ failShare: 0.1, seed: 7 });

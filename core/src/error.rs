@@ -401,7 +401,7 @@ fn text_of(v: &serde_json::Value) -> Option<String> {
             Some(s.chars().take(MAX_ERROR_TEXT_CHARS).chain("…".chars()).collect())
         }
         serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Number(_) => crate::wire::json::text(v, false),
         _ => None,
     }
 }

@@ -289,9 +289,9 @@ fn broken_rules(rules: fn(Body<'_>, &mut Validator), body: &Value) -> Vec<FieldE
 }
 
 fn serialize(json: Value, mut errors: Vec<FieldError>) -> EncodedBody {
-    match serde_json::to_vec(&json) {
-        Ok(bytes) => (Some(bytes), errors),
-        Err(_) => {
+    match crate::wire::json::text(&json, false) {
+        Some(text) => (Some(text.into_bytes()), errors),
+        None => {
             errors.push(FieldError::new("body", "serialize", "the body could not be written as JSON"));
             (None, errors)
         }

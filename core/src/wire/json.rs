@@ -208,3 +208,70 @@ pub fn object_from(pairs: impl IntoIterator<Item = (String, serde_json::Value)>)
     }
     map
 }
+
+/// JSON text of `v`: compact, or indented by two spaces. Every JSON text the crate writes goes
+/// through here.
+pub fn text(v: &serde_json::Value, pretty: bool) -> Option<String> {
+    use serde::Serialize;
+    let mut out = Vec::new();
+    let written = if pretty {
+        v.serialize(&mut serde_json::Serializer::with_formatter(&mut out, Numbers(serde_json::ser::PrettyFormatter::new())))
+    } else {
+        v.serialize(&mut serde_json::Serializer::with_formatter(&mut out, Numbers(serde_json::ser::CompactFormatter)))
+    };
+    written.ok().and_then(|_| String::from_utf8(out).ok())
+}
+
+/// serde_json's formatter `F`, writing fractional numbers with the host's `JSON.stringify(n)` in the
+/// browser package: serde_json's own float writer (zmij, with its tables) was 1.x kB of the
+/// gzipped package (2026-12-06). Whole numbers (`u64`, `i64`) are written by serde_json
+/// everywhere; a fraction prints the same in both (shortest round-trip digits), and a number
+/// of 1e21 or more as `1e+21` in JS and `1e21` natively.
+struct Numbers<F>(F);
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Numbers<F> {
+    #[cfg(target_arch = "wasm32")]
+    fn write_f64<W: ?Sized + std::io::Write>(&mut self, w: &mut W, value: f64) -> std::io::Result<()> {
+        let text: String = js_sys::JSON::stringify(&value.into()).map(String::from).unwrap_or_default();
+        w.write_all(text.as_bytes())
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_are_written_as_the_browser_package_writes_them() {
+        // bindings-wasm/tests/audit.test.mjs checks the same text from the browser package.
+        let numbers = serde_json::json!({"a": 0.1, "b": -2.5, "c": 1e-7, "d": 123456789.25, "e": 3, "f": -17, "g": [0.5, 2]});
+        let want = "{\n  \"a\": 0.1,\n  \"b\": -2.5,\n  \"c\": 1e-7,\n  \"d\": 123456789.25,\n  \"e\": 3,\n  \"f\": -17,\n  \"g\": [\n    0.5,\n    2\n  ]\n}";
+        assert_eq!(super::text(&numbers, true).as_deref(), Some(want));
+        assert_eq!(super::text(&numbers, false).as_deref(), Some(r#"{"a":0.1,"b":-2.5,"c":1e-7,"d":123456789.25,"e":3,"f":-17,"g":[0.5,2]}"#));
+    }
+}
