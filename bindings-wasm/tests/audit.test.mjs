@@ -55,9 +55,11 @@ test('the report JSON is the shared vector, byte for byte; the CSV has one row p
   assert.ok(want.size > 10 && plan.length === want.size + 1);
 });
 
-test('numbers in a report are written as Rust and Python write them (fractions by the host)', () => {
-  const numbers = { a: 0.1, b: -2.5, c: 1e-7, d: 123456789.25, e: 3, f: -17, g: [0.5, 2] };
-  const want = '{\n  "a": 0.1,\n  "b": -2.5,\n  "c": 1e-7,\n  "d": 123456789.25,\n  "e": 3,\n  "f": -17,\n  "g": [\n    0.5,\n    2\n  ]\n}';
+test("numbers in a report are written as Rust and Python write them (floats from the host's digits)", () => {
+  // JS writes 1e-6 as 0.000001 and 1e16 as 10000000000000000 (read back as a whole number);
+  // the core lays out JS's digits as Rust and Python write them.
+  const numbers = { a: 0.1, b: -2.5, c: 1e-7, d: 123456789.25, e: 3, f: -17, g: [0.5, 2], h: 1e-6, i: 1e21, j: -1.5e300 };
+  const want = '{\n  "a": 0.1,\n  "b": -2.5,\n  "c": 1e-7,\n  "d": 123456789.25,\n  "e": 3,\n  "f": -17,\n  "g": [\n    0.5,\n    2\n  ],\n  "h": 1e-6,\n  "i": 1e+21,\n  "j": -1.5e+300\n}';
   assert.equal(we.reportToJson(numbers), want);
 });
 

@@ -72,11 +72,11 @@ pub fn new_tracking_id() -> String {
     out
 }
 
-/// Seconds as a duration, in whole microseconds: negative and NaN are zero, too large is the
-/// largest (`as` saturates). Not `Duration::try_from_secs_f64`, whose exact conversion was 0.5 kB
-/// of the browser package's code.
+/// Seconds as a duration, rounded up to whole microseconds (so a positive time is never zero):
+/// negative and NaN are zero, too large is `u64::MAX` microseconds (`as` saturates). Not
+/// `Duration::try_from_secs_f64`, whose exact conversion was 0.5 kB of the browser package's code.
 pub(crate) fn duration_of(secs: f64) -> Duration {
-    Duration::from_micros((secs.max(0.0) * 1e6) as u64)
+    Duration::from_micros((secs.max(0.0) * 1e6).ceil() as u64)
 }
 
 /// Reads Retry-After: delay-seconds (fractions tolerated) or an HTTP-date relative to `now_ms`.

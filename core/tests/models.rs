@@ -426,6 +426,15 @@ fn link_headers_give_the_next_url_exactly_as_sent() {
     assert_eq!(next_link("<https://x/a>; title=\"next\""), None);
 }
 
+#[test]
+fn a_tiny_positive_timeout_is_rounded_up_not_refused_as_zero() {
+    for t in [1e-9, 4e-7, 0.5] {
+        let options = json!({"token": "t", "baseUrl": "http://127.0.0.1:9/v1", "timeout": t});
+        let built = bindings_api::ClientOptions::from_json(&options).and_then(|o| o.builder()).and_then(|b| b.build());
+        assert!(built.is_ok(), "{t}: {:?}", built.err());
+    }
+}
+
 proptest! {
     #[test]
     fn link_headers_never_panic(header in "[<>;,= \"a-zé\u{1F600}/:?&]{0,80}") {

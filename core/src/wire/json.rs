@@ -222,18 +222,31 @@ pub fn text(v: &serde_json::Value, pretty: bool) -> Option<String> {
     written.ok().and_then(|_| String::from_utf8(out).ok())
 }
 
-/// serde_json's formatter `F`, writing fractional numbers with the host's `JSON.stringify(n)` in the
-/// browser package: serde_json's own float writer (zmij, with its tables) was 1.x kB of the
-/// gzipped package (2026-12-06). Whole numbers (`u64`, `i64`) are written by serde_json
-/// everywhere; a fraction prints the same in both (shortest round-trip digits), and a number
-/// of 1e21 or more as `1e+21` in JS and `1e21` natively.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// A JS number.
+    #[wasm_bindgen(js_name = Number)]
+    type JsNumber;
+    /// `x.toExponential()`: JS's shortest round-trip digits of `x` (the even ones on a tie, as
+    /// zmij picks them), as `1.2345e+2`.
+    #[wasm_bindgen(method, js_name = toExponential)]
+    fn to_exponential(this: &JsNumber) -> String;
+}
+
+/// serde_json's formatter `F`, writing floating-point numbers from the host's digits in the
+/// browser package: serde_json's own float writer (zmij, with its tables) was 1.8 kB of the
+/// gzipped package (2026-12-06). The host's shortest round-trip digits are laid out as zmij
+/// lays them out natively ([`float_layout`]), so every language writes the same text; whole
+/// numbers held as `u64` or `i64` are written by serde_json everywhere.
 struct Numbers<F>(F);
 
 impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Numbers<F> {
     #[cfg(target_arch = "wasm32")]
     fn write_f64<W: ?Sized + std::io::Write>(&mut self, w: &mut W, value: f64) -> std::io::Result<()> {
-        let text: String = js_sys::JSON::stringify(&value.into()).map(String::from).unwrap_or_default();
-        w.write_all(text.as_bytes())
+        use wasm_bindgen::JsCast;
+        let sci = wasm_bindgen::JsValue::from_f64(value.abs()).unchecked_into::<JsNumber>().to_exponential();
+        w.write_all(float_layout(value.is_sign_negative(), &sci).as_bytes())
     }
     fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.0.begin_array(w)
@@ -264,14 +277,109 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Numbers<F> {
     }
 }
 
+/// A finite float's text as serde_json writes it natively (zmij), from `sci`, the shortest
+/// round-trip digits of its absolute value in exponent form (`1.2345e+2`, `5e-7`, `0e+0`, as
+/// JS's `toExponential()` and Rust's `{:e}` write them): `-` for a negative number (and -0),
+/// then plain digits with a `.` when the exponent is from -5 to 15 (`3.0`, `0.00001`, `123.45`),
+/// else one digit, the others after a `.`, and `e+N` or `e-N` (`1e+16`, `1.5e-7`).
+#[cfg(any(test, target_arch = "wasm32"))]
+fn float_layout(negative: bool, sci: &str) -> String {
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    let mut out: Vec<u8> = Vec::with_capacity(digits.len() + 8);
+    if negative {
+        out.push(b'-');
+    }
+    let n = digits.len() as i32;
+    if digits.iter().all(|&d| d == b'0') {
+        out.extend_from_slice(b"0.0");
+    } else if (-5..=15).contains(&exp) && exp >= n - 1 {
+        // 1234e7 -> 12340000000.0
+        out.extend_from_slice(&digits);
+        out.resize(out.len() + (exp - (n - 1)) as usize, b'0');
+        out.extend_from_slice(b".0");
+    } else if (0..=15).contains(&exp) {
+        // 1234e1 -> 12.34
+        let (whole, fraction) = digits.split_at(exp as usize + 1);
+        out.extend_from_slice(whole);
+        out.push(b'.');
+        out.extend_from_slice(fraction);
+    } else if (-5..0).contains(&exp) {
+        // 1234e-3 -> 0.001234
+        out.extend_from_slice(b"0.");
+        out.resize(out.len() + (-exp - 1) as usize, b'0');
+        out.extend_from_slice(&digits);
+    } else {
+        // 1234e30 -> 1.234e+30
+        let (first, rest) = digits.split_at(1);
+        out.extend_from_slice(first);
+        if !rest.is_empty() {
+            out.push(b'.');
+            out.extend_from_slice(rest);
+        }
+        out.extend_from_slice(if exp >= 0 { b"e+" } else { b"e-" });
+        out.extend_from_slice(exp.unsigned_abs().to_string().as_bytes());
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    /// What the browser package writes for `x`, given the shortest digits in exponent form.
+    fn laid_out(x: f64, sci: &str) -> String {
+        super::float_layout(x.is_sign_negative(), sci)
+    }
+
+    /// serde_json's digits of `|x|` in exponent form, as JS's `toExponential()` writes them
+    /// (JS and zmij pick the same shortest digits, the even ones on a tie; Rust's `{:e}` does
+    /// not always, e.g. 1157192752980184.25).
+    fn sci_of(x: f64) -> String {
+        let text = serde_json::to_string(&x.abs()).unwrap();
+        let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+        let exp: i32 = exp.parse().unwrap();
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let all = [whole, fraction].concat();
+        let zeros = all.bytes().take_while(|&b| b == b'0').count();
+        let digits = all[zeros..].trim_end_matches('0');
+        if digits.is_empty() {
+            return "0e+0".into();
+        }
+        let exp = whole.len() as i32 - 1 - zeros as i32 + exp;
+        let (first, rest) = digits.split_at(1);
+        format!("{first}{}{rest}e{}{}", if rest.is_empty() { "" } else { "." }, if exp < 0 { "-" } else { "+" }, exp.abs())
+    }
+
+    #[test]
+    fn floats_are_laid_out_as_serde_json_lays_them_out() {
+        // JS's toExponential() and Rust's {:e} forms.
+        let forms = [(1e-6, "1e-6"), (1e21, "1e+21"), (1e16, "1e16"), (123.45, "1.2345e+2"), (1.5e-7, "1.5e-7"), (0.0, "0e+0"), (-0.0, "0e0")];
+        for (x, sci) in forms {
+            assert_eq!(laid_out(x, sci), serde_json::to_string(&x).unwrap(), "{sci}");
+        }
+        for x in [0.0, -0.0, 3.0, -17.5, 0.1, 1e-5, 1e-6, 1e15, 1e16, 123456789.25, 1157192752980184.2, f64::MAX, f64::MIN_POSITIVE, 5e-324, 1e21] {
+            assert_eq!(laid_out(x, &sci_of(x)), serde_json::to_string(&x).unwrap(), "{x:e}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_finite_float_is_laid_out_as_serde_json_lays_it_out(x in any::<f64>().prop_filter("finite", |x| x.is_finite())) {
+            prop_assert_eq!(laid_out(x, &sci_of(x)), serde_json::to_string(&x).unwrap());
+        }
+    }
+
     #[test]
     fn numbers_are_written_as_the_browser_package_writes_them() {
         // bindings-wasm/tests/audit.test.mjs checks the same text from the browser package.
-        let numbers = serde_json::json!({"a": 0.1, "b": -2.5, "c": 1e-7, "d": 123456789.25, "e": 3, "f": -17, "g": [0.5, 2]});
-        let want = "{\n  \"a\": 0.1,\n  \"b\": -2.5,\n  \"c\": 1e-7,\n  \"d\": 123456789.25,\n  \"e\": 3,\n  \"f\": -17,\n  \"g\": [\n    0.5,\n    2\n  ]\n}";
+        let numbers = serde_json::json!({"a": 0.1, "b": -2.5, "c": 1e-7, "d": 123456789.25, "e": 3, "f": -17, "g": [0.5, 2], "h": 1e-6, "i": 1e21, "j": -1.5e300});
+        let want = "{\n  \"a\": 0.1,\n  \"b\": -2.5,\n  \"c\": 1e-7,\n  \"d\": 123456789.25,\n  \"e\": 3,\n  \"f\": -17,\n  \"g\": [\n    0.5,\n    2\n  ],\n  \"h\": 1e-6,\n  \"i\": 1e+21,\n  \"j\": -1.5e+300\n}";
         assert_eq!(super::text(&numbers, true).as_deref(), Some(want));
-        assert_eq!(super::text(&numbers, false).as_deref(), Some(r#"{"a":0.1,"b":-2.5,"c":1e-7,"d":123456789.25,"e":3,"f":-17,"g":[0.5,2]}"#));
+        assert_eq!(
+            super::text(&numbers, false).as_deref(),
+            Some(r#"{"a":0.1,"b":-2.5,"c":1e-7,"d":123456789.25,"e":3,"f":-17,"g":[0.5,2],"h":1e-6,"i":1e+21,"j":-1.5e+300}"#)
+        );
     }
 }
