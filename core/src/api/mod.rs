@@ -289,8 +289,8 @@ fn broken_rules(rules: fn(Body<'_>, &mut Validator), body: &Value) -> Vec<FieldE
 }
 
 fn serialize(json: Value, mut errors: Vec<FieldError>) -> EncodedBody {
-    match crate::wire::json::text(&json, false) {
-        Some(text) => (Some(text.into_bytes()), errors),
+    match crate::wire::json::bytes(&json, false) {
+        Some(bytes) => (Some(bytes), errors),
         None => {
             errors.push(FieldError::new("body", "serialize", "the body could not be written as JSON"));
             (None, errors)

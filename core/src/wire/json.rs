@@ -209,9 +209,9 @@ pub fn object_from(pairs: impl IntoIterator<Item = (String, serde_json::Value)>)
     map
 }
 
-/// JSON text of `v`: compact, or indented by two spaces. Every JSON text the crate writes goes
-/// through here.
-pub fn text(v: &serde_json::Value, pretty: bool) -> Option<String> {
+/// JSON of `v` as UTF-8 bytes: compact, or indented by two spaces. Every JSON text the crate
+/// writes goes through here (request bodies take the bytes as they are).
+pub fn bytes(v: &serde_json::Value, pretty: bool) -> Option<Vec<u8>> {
     use serde::Serialize;
     let mut out = Vec::new();
     let written = if pretty {
@@ -219,7 +219,12 @@ pub fn text(v: &serde_json::Value, pretty: bool) -> Option<String> {
     } else {
         v.serialize(&mut serde_json::Serializer::with_formatter(&mut out, Numbers(serde_json::ser::CompactFormatter)))
     };
-    written.ok().and_then(|_| String::from_utf8(out).ok())
+    written.ok().map(|_| out)
+}
+
+/// JSON text of `v` (see [`bytes`]).
+pub fn text(v: &serde_json::Value, pretty: bool) -> Option<String> {
+    bytes(v, pretty).and_then(|b| String::from_utf8(b).ok())
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -282,6 +287,8 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Numbers<F> {
 /// JS's `toExponential()` and Rust's `{:e}` write them): `-` for a negative number (and -0),
 /// then plain digits with a `.` when the exponent is from -5 to 15 (`3.0`, `0.00001`, `123.45`),
 /// else one digit, the others after a `.`, and `e+N` or `e-N` (`1e+16`, `1.5e-7`).
+// `split_at` below cannot panic: the all-zero test catches empty digits, and the plain layout
+// with a point inside the digits is taken only when `exp + 1 < digits.len()`.
 #[cfg(any(test, target_arch = "wasm32"))]
 fn float_layout(negative: bool, sci: &str) -> String {
     let (mantissa, exp) = sci.split_once('e').unwrap_or((sci, "0"));
