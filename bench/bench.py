@@ -69,13 +69,11 @@ class Server:
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
 
     def cpu_seconds(self) -> float:
-        """CPU time of nginx's master and workers so far."""
+        """CPU time of nginx's master and workers so far (schedstat's nanoseconds)."""
         total = 0.0
-        tick = os.sysconf("SC_CLK_TCK")
         for pid in [self.proc.pid, *children(self.proc.pid)]:
             try:
-                fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / tick
+                total += int(pathlib.Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
             except OSError:
                 pass
         return total
@@ -119,7 +117,28 @@ def wrk(server: Server, path: str, method: str, connections: int, seconds: int) 
     return rate, share
 
 
-def ours(server: Server, n: int) -> dict[str, tuple[float, float]]:
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds so far of each thread of this process, by thread name ("python" is the main
+    thread; the package's I/O thread is "webex-emergency"), from schedstat's nanoseconds (stat's
+    clock ticks of 10 ms are too coarse for a row of a tenth of a second)."""
+    out: dict[str, float] = {}
+    for task in pathlib.Path("/proc/self/task").iterdir():
+        try:
+            name = (task / "comm").read_text().strip()
+            ns = int((task / "schedstat").read_text().split()[0])
+        except OSError:
+            continue
+        out[name] = out.get(name, 0.0) + ns / 1e9
+    return out
+
+
+def cpu_per_request(before: dict[str, float], after: dict[str, float], name: str, n: int) -> float:
+    return (after.get(name, 0.0) - before.get(name, 0.0)) / n * 1e6
+
+
+def ours(server: Server, n: int, cpu: dict[str, list[float]]) -> dict[str, tuple[float, float]]:
+    """Our Python rows; `cpu` gets the CPU µs per request of the AsyncClient row's threads and
+    the server, and of the event loop alone."""
     import webex_emergency as we
 
     c = we.Client("bench-token", base_url=server.base_url)
@@ -147,9 +166,14 @@ def ours(server: Server, n: int) -> dict[str, tuple[float, float]]:
 
         await asyncio.gather(*(one() for _ in range(n)))
 
+    threads = thread_cpu()
     with Measure(server, n) as m:
         asyncio.run(gather())
+    after = thread_cpu()
     res["ours AsyncClient PUT, 10 in flight"] = (m.rate, m.server_share)
+    cpu.setdefault("loop", []).append(cpu_per_request(threads, after, "python", n))
+    cpu.setdefault("io", []).append(cpu_per_request(threads, after, "webex-emergency", n))
+    cpu.setdefault("server", []).append(m.server_share / m.rate * 1e6)
 
     async def bare() -> None:
         loop = asyncio.get_running_loop()
@@ -164,8 +188,10 @@ def ours(server: Server, n: int) -> dict[str, tuple[float, float]]:
         await asyncio.gather(*(one() for _ in range(n)))
 
     # The same asyncio pattern with no client and no I/O: the ceiling of any asyncio client.
+    threads = thread_cpu()
     with Measure(server, n) as m:
         asyncio.run(bare())
+    cpu.setdefault("alone", []).append(cpu_per_request(threads, thread_cpu(), "python", n))
     res["asyncio alone, same pattern, no I/O, 10 in flight"] = (m.rate, m.server_share)
     return res
 
@@ -385,6 +411,7 @@ def main() -> None:
     server = Server(answer)
     measured: list[dict[str, tuple[float, float]]] = []
     rust_cpu: list[dict] = []
+    async_cpu: dict[str, list[float]] = {}
     try:
         for _ in range(rounds):
             res: dict[str, tuple[float, float]] = {}
@@ -392,7 +419,7 @@ def main() -> None:
                 for method, path in (("PUT", f"/telephony/config/virtualLines/{VLINE}/emergencyCallbackNumber"),
                                      ("GET", f"/telephony/config/people/{PERSON}/emergencyCallbackNumber")):
                     res[wrk_name(method, conns)] = wrk(server, path, method, conns, seconds)
-            res.update(ours(server, n))
+            res.update(ours(server, n, async_cpu))
             rows, cpu = rust_rows(server, args.rust_bin, n, f.name)
             res.update(rows)
             rust_cpu.append(cpu)
@@ -447,6 +474,16 @@ def main() -> None:
             peer = f"{rate[name] / rate[key]:.1f}x"
         lines.append(f"| {name} | {rate[name]:,.0f} | {ratio} | {peer} | {share[name] * 100:.0f}% |")
     build_ns = med(c["build_validate_serialize_ns"] for c in rust_cpu)
+    alone = "asyncio alone, same pattern, no I/O, 10 in flight"
+    shares = [r["ours AsyncClient PUT, 10 in flight"][0] / r[alone][0] * 100 for r in measured]
+    async_share = f"{med(shares):.0f}%" + (f" ({min(shares):.0f}-{max(shares):.0f})" if len(shares) > 1 else "")
+    # What the row's three busy threads cost per request, and the rate their sum allows on this
+    # machine's cores if they overlapped perfectly (the client's bound, whatever asyncio reaches).
+    loop_us, io_us, server_us = (med(async_cpu[k]) for k in ("loop", "io", "server"))
+    cores = os.cpu_count() or 1
+    async_cpu_text = (f"event loop thread {loop_us:.1f} µs, I/O thread {io_us:.1f} µs, server {server_us:.1f} µs "
+                      f"(at most {cores / (loop_us + io_us + server_us) * 1e6:,.0f}/s on {cores} cores, and "
+                      f"{1e6 / loop_us:,.0f}/s on the loop's one); asyncio alone: {med(async_cpu['alone']):.1f} µs per call")
     parse_ns = med(c["parse_ecbn_ns"] for c in rust_cpu)
     lines += [
         "",
@@ -462,6 +499,8 @@ def main() -> None:
         f"| Python: `json.loads` of the same bytes, for scale | {loads_us:.2f} µs |",
         f"| Python: peak RSS of a {'2,000' if args.quick else '100,000'}-item bulk run | {rss:.0f} MB |",
         f"| npm package size | {npm_size()} |",
+        f"| AsyncClient PUT, 10 in flight, against asyncio alone (median of the per-round ratios) | {async_share} |",
+        f"| AsyncClient PUT, 10 in flight: CPU per request (median) | {async_cpu_text} |",
         "",
         "Audit from Python (`client.audit()`) of the bundled simulator's seeded org (release build, its own "
         "process); under a rate limit R, the lower bound of the wall time is requests / R:",

@@ -2,6 +2,7 @@
 import asyncio
 
 import webex_emergency as we
+from webex_emergency import _native
 
 
 def plan(ids):
@@ -124,3 +125,9 @@ def test_pagination_sync_and_async(client):
         assert len(set(asyncio.run(main()))) == 12
         pages = [e for e in big.journal() if "complianceStatus" in e["path"]]
         assert len(pages) == 3 + 3  # 5+5+2, then 4+4+4
+
+
+def test_floats_in_answers_are_read_exactly():
+    # 17 significant digits: a reader that is not exact lands one unit in the last place off.
+    data = _native.decode("people.get_ecbn", b'{"selected":"DIRECT_LINE","x":1.0000000000000007,"y":123456789012345.67}')
+    assert we.Ecbn(data).extra == {"x": 1.0000000000000007, "y": 123456789012345.67}

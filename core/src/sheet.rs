@@ -306,8 +306,11 @@ impl Sheet {
             None => return Err(header_error(kind, "line 1".into(), "required", "the file is empty: the first line must name the columns".into())),
             Some((_, cells)) => cells.into_iter().map(|c| c.unwrap_or_default().trim().to_string()).collect(),
         };
-        for (i, name) in header.iter().enumerate() {
-            if !name.is_empty() && header[..i].contains(name) {
+        // A set of the names seen (a JSON object: its map code is in every build anyway), so
+        // that a header of many thousand columns is checked in n log n, not n².
+        let mut seen = serde_json::Map::new();
+        for name in header.iter().filter(|n| !n.is_empty()) {
+            if seen.insert(name.clone(), serde_json::Value::Null).is_some() {
                 return Err(header_error(kind, format!("line 1, column {name}"), "duplicate", "is named twice".into()));
             }
         }
@@ -367,7 +370,7 @@ impl Sheet {
     /// [`Sheet::read`] of the kind named `ecbn` or `notification`, as the bindings name it.
     pub fn read_named(kind: &str, input: &str, resume: Option<&str>) -> Result<Sheet, Error> {
         let Some(kind) = SheetKind::from_name(kind) else {
-            return Err(Error::Config(format!("`{kind}` is not a kind of sheet (ecbn or notification)")));
+            return Err(Error::Config(format!("`{}` is not a kind of sheet (ecbn or notification)", crate::validate::shown(kind))));
         };
         Sheet::read(kind, input, resume)
     }
@@ -476,7 +479,7 @@ impl Sheet {
                     Some((_, name)) => api::find(name),
                     None => {
                         let kinds: Vec<&str> = MEMBER_KINDS.iter().map(|(k, _)| *k).collect();
-                        let e = FieldError::new(at("kind"), "enum", format!("`{kind}` is not one of {}", kinds.join(", ")));
+                        let e = FieldError::new(at("kind"), "enum", format!("`{}` is not one of {}", crate::validate::shown(kind), kinds.join(", ")));
                         return fail(api::find("people.update_ecbn").expect("declared"), vec![e]);
                     }
                 },

@@ -93,7 +93,7 @@ impl Validator {
     pub fn known(&mut self, field: &str, value: Option<&str>, known: &[&str]) {
         if let Some(v) = value {
             if !known.contains(&v) {
-                self.push(field, "enum", format!("`{v}` is not one of {}", known.join(", ")));
+                self.push(field, "enum", format!("`{}` is not one of {}", shown(v), known.join(", ")));
             }
         }
     }
@@ -101,7 +101,7 @@ impl Validator {
     pub fn email(&mut self, field: &str, value: Option<&str>) {
         if let Some(v) = value {
             if !is_plausible_email(v) {
-                self.push(field, "email", format!("`{v}` is not a plausible e-mail address"));
+                self.push(field, "email", format!("`{}` is not a plausible e-mail address", shown(v)));
             }
         }
     }
@@ -121,12 +121,13 @@ impl Validator {
     }
 }
 
-/// `local@domain.tld`: one `@`, no spaces or control characters, a dot in the domain, at most 254 bytes.
-/// A domain label holds ASCII letters, digits and inner hyphens, or non-ASCII characters
-/// (internationalised names). Which non-ASCII characters are letters is left to the server: the
-/// Unicode tables for `char::is_alphanumeric` were 1.9 kB of the gzipped browser package.
+/// `local@domain.tld`: one `@`, no spaces, control or invisible characters, a dot in the domain,
+/// at most 254 bytes. A domain label holds ASCII letters, digits and inner hyphens, or non-ASCII
+/// characters (internationalised names) other than the full-width forms of punctuation. Which
+/// non-ASCII characters are letters is left to the server: the Unicode tables for
+/// `char::is_alphanumeric` were 1.9 kB of the gzipped browser package.
 pub fn is_plausible_email(s: &str) -> bool {
-    if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control() || is_invisible(c)) {
         return false;
     }
     let Some((local, domain)) = s.split_once('@') else { return false };
@@ -139,8 +140,42 @@ pub fn is_plausible_email(s: &str) -> bool {
             !l.is_empty()
                 && !l.starts_with('-')
                 && !l.ends_with('-')
-                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || !c.is_ascii())
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || (!c.is_ascii() && !is_wide_punctuation(c)))
         })
+}
+
+/// `v` as an error message may quote it: control and invisible characters written as
+/// `\u{202E}`, so that they can neither hide nor reorder the message's text.
+pub(crate) fn shown(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        if c.is_control() || is_invisible(c) {
+            out.push_str(&format!("\\u{{{:X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Unicode's default-ignorable code points (DerivedCoreProperties.txt): zero-width and
+/// direction marks, joiners, variation selectors, tags. They show nothing, so an address holding
+/// one reads as another address (`a@exa\u{202E}mple.com`).
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{115F}'..='\u{1160}' | '\u{17B4}'..='\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
+        | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// Full-width and ideographic punctuation: the wide forms of the ASCII punctuation a domain
+/// label refuses (`！` for `!`), and the ideographic comma, full stop and brackets.
+fn is_wide_punctuation(c: char) -> bool {
+    matches!(c,
+        '\u{3001}'..='\u{3004}' | '\u{3008}'..='\u{3020}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}'
+        | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}')
 }
 
 /// An API enum: known values plus any other value the server sends, kept as text.
@@ -209,10 +244,19 @@ mod tests {
 
     #[test]
     fn emails() {
-        for ok in ["a@b.co", "first.last+tag@sub.example.com", "x@xn--bcher-kva.ch", "x@bücher.ch"] {
+        for ok in ["a@b.co", "first.last+tag@sub.example.com", "x@xn--bcher-kva.ch", "x@bücher.ch", "x@例え.jp", "x@佐々木.jp", "x@ｅｘａｍｐｌｅ.com"] {
             assert!(is_plausible_email(ok), "{ok}");
         }
-        for bad in ["", "a", "a@", "@b.co", "a@b", "a b@c.co", "a@b..co", "a@@b.co", "a@-b.co", "a@b.co\n", "a@b_c.co", "a@b!c.co", "a@b.c\u{85}o"] {
+        let mut v = Validator::default();
+        v.email("email", Some("x@exa\u{202E}mple.com\n"));
+        assert_eq!(v.errors[0].message, "`x@exa\\u{202E}mple.com\\u{A}` is not a plausible e-mail address");
+        v.known("selected", Some("DIRECT\u{200B}_LINE"), &["DIRECT_LINE"]);
+        assert_eq!(v.errors[1].message, "`DIRECT\\u{200B}_LINE` is not one of DIRECT_LINE");
+        for bad in ["", "a", "a@", "@b.co", "a@b", "a b@c.co", "a@b..co", "a@@b.co", "a@-b.co", "a@b.co\n", "a@b_c.co", "a@b!c.co", "a@b.c\u{85}o",
+            // Invisible characters (a direction override, a zero-width space, a soft hyphen, a
+            // tag) anywhere, and wide punctuation in the domain.
+            "x@exa\u{202E}mple.com", "x@b\u{200B}c.com", "x\u{AD}y@b.co", "x@b.co\u{E0041}",
+            "x@b\u{FF01}c.com", "x@b\u{3002}c.com", "x@b\u{FF0E}c.com"] {
             assert!(!is_plausible_email(bad), "{bad:?}");
         }
     }

@@ -38,6 +38,16 @@ fn header_problems_name_line_1_and_the_column() {
     assert_eq!(s.result_columns(), ["locationId", "enabled", "email", "status", "error"]);
 }
 
+#[test]
+fn a_header_of_many_columns_is_checked_for_duplicates_in_one_pass() {
+    // 200,000 distinct names, then the first again: a check of every name against the ones
+    // before it would take about 2 * 10^10 comparisons here.
+    let mut header: Vec<String> = (0..200_000).map(|i| format!("c{i}")).collect();
+    header.extend(["c0", "kind", "id", "selected", "locationMemberId"].map(String::from));
+    let e = Sheet::read(SheetKind::Ecbn, &(header.join(",") + "\n"), None).unwrap_err();
+    assert_eq!(field_of(e), "line 1, column c0 duplicate");
+}
+
 #[tokio::test]
 async fn each_malformed_row_fails_with_its_line_and_column_and_the_others_go_on() {
     let sim = sim(40);

@@ -147,7 +147,7 @@ impl OffsetPaging {
                 errors.push(FieldError::new(
                     "order",
                     "enum",
-                    format!("`{o}` is not one of {}, optionally with -asc or -desc", self.orders.join(", ")),
+                    format!("`{}` is not one of {}, optionally with -asc or -desc", crate::validate::shown(o), self.orders.join(", ")),
                 ));
             }
         }
