@@ -4,7 +4,8 @@ use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 
 use crate::convert::{from_py, to_py};
-use crate::errors::invalid;
+use crate::errors::{config_error, invalid};
+use webex_emergency::FieldError;
 
 /// The bundled simulator of the API, on 127.0.0.1.
 #[pyclass(module = "webex_emergency._native")]
@@ -21,18 +22,19 @@ impl NativeSimulator {
 #[pymethods]
 impl NativeSimulator {
     #[new]
-    #[pyo3(signature = (seed=42, size=200, faults=None, port=0, tokens=None, expose_headers=true, redsky=false))]
+    #[pyo3(signature = (seed, size, faults=None, port=0, tokens=None, expose_headers=true, redsky=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        seed: u64,
-        size: usize,
+        seed: &Bound<'_, PyAny>,
+        size: &Bound<'_, PyAny>,
         faults: Option<&Bound<'_, PyAny>>,
         port: u16,
         tokens: Option<Vec<String>>,
         expose_headers: bool,
         redsky: bool,
     ) -> PyResult<Self> {
+        let (seed, size) = (whole(py, seed, "seed")?, whole(py, size, "size")?);
         let faults = parse_faults(py, faults)?;
         let config = webex_emergency_sim::Config {
             port,
@@ -88,4 +90,13 @@ fn parse_faults(py: Python<'_>, faults: Option<&Bound<'_, PyAny>>) -> PyResult<w
     let Some(f) = faults.filter(|f| !f.is_none()) else { return Ok(Default::default()) };
     let v = from_py(f, "faults").map_err(|e| invalid(py, "simulator", e))?;
     serde_json::from_value(v).map_err(|e| PyTypeError::new_err(format!("bad faults: {e}")))
+}
+
+/// A whole number from 0 (`seed`, `size`); anything else is a `ConfigError` naming it.
+fn whole<T: for<'a, 'py> FromPyObject<'a, 'py>>(py: Python<'_>, value: &Bound<'_, PyAny>, name: &str) -> PyResult<T> {
+    let fits = value.is_instance_of::<pyo3::types::PyInt>() && !value.is_instance_of::<pyo3::types::PyBool>();
+    match value.extract::<T>() {
+        Ok(n) if fits => Ok(n),
+        _ => Err(config_error(py, FieldError::new(name, "type", "must be a whole number from 0"))),
+    }
 }

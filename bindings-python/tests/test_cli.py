@@ -97,6 +97,40 @@ def test_usage_errors_exit_2():
     assert p.returncode == 2 and "audit" in p.stderr
 
 
+def test_unreadable_inputs_and_unwritable_outputs_are_usage_errors_not_tracebacks(tmp_path):
+    token = tmp_path / "token"
+    token.write_bytes("sim-token".encode("utf-16"))  # what PowerShell's `>` writes
+    p = run("audit", "--token-file", str(token))
+    assert p.returncode == 2 and "is not UTF-8 text" in p.stderr and "Traceback" not in p.stderr
+    p = run("audit", "--simulator", "--out", "/dev/full")
+    assert p.returncode == 2 and "cannot write --out /dev/full" in p.stderr and "Traceback" not in p.stderr
+    for flag in ("--size", "--seed"):
+        p = run("audit", "--simulator", flag, "-1")
+        assert p.returncode == 2 and f"`{flag[2:]}` must be a whole number from 0" in p.stderr, p.stderr
+    p = run("list", "people", "--simulator", "--limit", "-1")
+    assert p.returncode == 2 and "--limit: must be a whole number from 0" in p.stderr, p.stderr
+    p = subprocess.run([sys.executable, "-m", "webex_emergency", "audit", "--simulator", "--org-id", b"\xffx"],
+                       capture_output=True, timeout=60)
+    assert p.returncode == 2 and b"argument 4 (\\xffx) is not UTF-8 text" in p.stderr, p.stderr
+    with we.Simulator() as sim:
+        for flag in ("--out", "--plan"):
+            p = run("audit", "--base-url", sim.base_url, flag, str(tmp_path / "no" / "such.json"),
+                    env={"WEBEX_ACCESS_TOKEN": sim.token})
+            assert p.returncode == 2 and f"cannot write {flag}" in p.stderr, p.stderr
+        assert sim.journal() == []  # refused before the audit's first read
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly():
+    # `webex-emergency ... | head -1`: the pipe closes while the list is still being written.
+    p = subprocess.Popen([sys.executable, "-m", "webex_emergency", "--simulator", "--size", "3000", "list", "people",
+                          "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert p.stdout is not None and p.stderr is not None
+    p.stdout.readline()
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=120) == 141 and err == "", err
+
+
 def test_refused_credentials_and_an_unreachable_api_exit_3_without_the_token(tmp_path):
     secret = "sk-secret-token-123456"
     with we.Simulator() as sim:
@@ -132,3 +166,6 @@ def test_connection_options_before_the_command_count_and_after_it_win():
     assert sorted((f["entity"]["id"], f["rule"]) for f in json.loads(p.stdout)["findings"]) == expected_pairs(300, 7)
     p = run("--simulator", "--seed", "1", "audit", "--seed", "7", "--size", "300", "--format", "json")
     assert sorted((f["entity"]["id"], f["rule"]) for f in json.loads(p.stdout)["findings"]) == expected_pairs(300, 7)
+    # Given after the command, the default's value wins too.
+    p = run("--simulator", "--size", "300", "audit", "--size", "200", "--format", "json")
+    assert sorted((f["entity"]["id"], f["rule"]) for f in json.loads(p.stdout)["findings"]) == expected_pairs(200, 42)

@@ -272,3 +272,32 @@ def test_a_refused_token_exits_3_without_sending_every_row(sim, tmp_path):
     assert len(sim.journal()) <= 50
     results = read_results(tmp_path / "r.csv")
     assert len(results) == 150 and {x["status"] for x in results} == {"failed", "skipped"}
+
+
+@pytest.mark.parametrize("where", ["missing-dir", "directory", "device"])
+def test_a_results_file_that_cannot_be_written_stops_the_run_before_any_row_is_sent(sim, tmp_path, where):
+    text, _ = members_csv(sim.directory(), n=5)
+    (tmp_path / "in.csv").write_text(text, encoding="utf-8")
+    out = {"missing-dir": tmp_path / "no" / "such" / "r.csv", "directory": tmp_path, "device": "/dev/null"}[where]
+    p = cli(sim, "bulk", "ecbn", "--csv", str(tmp_path / "in.csv"), "--out", str(out))
+    assert p.returncode == 2, p.stderr
+    assert "cannot write the results file" in p.stderr and "Traceback" not in p.stderr
+    assert not [e for e in sim.journal() if e["method"] == "PUT"]
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["in.csv"]  # no temporary file left
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+
+
+def test_control_characters_from_the_api_do_not_reach_the_terminal(sim, tmp_path):
+    person = sim.directory()["people"][0]
+    # A failed row's message quotes the server's error text; the simulator is told to answer
+    # with an escape sequence in it.
+    body = json.dumps({"message": "bad \x1b]0;pwned\x07 \x1b[2J value", "trackingId": "T1"})
+    sim.set_faults({"script": [{"status": 400, "body": "json:" + body}]})
+    (tmp_path / "in.csv").write_text(f"kind,id,selected,locationMemberId\r\nperson,{person},LOCATION_ECBN,\r\n",
+                                     encoding="utf-8")
+    p = cli(sim, "bulk", "ecbn", "--csv", str(tmp_path / "in.csv"), "--out", str(tmp_path / "r.csv"))
+    assert p.returncode == 1, p.stderr
+    assert "\x1b" not in p.stderr and "\x07" not in p.stderr
+    assert "bad \\x1b]0;pwned\\x07 \\x1b[2J value" in p.stderr
+    # The results file keeps the server's text as it was (it is data, not terminal output).
+    assert "\x1b[2J" in (tmp_path / "r.csv").read_text(encoding="utf-8")

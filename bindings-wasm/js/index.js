@@ -77,11 +77,15 @@ const CLASSES = {
 function convert(e) {
   if (e instanceof WebexError) return e;
   if (e instanceof Error && Object.hasOwn(CLASSES, e.name)) return new CLASSES[e.name](e.message, e);
-  // A trap inside the module (never expected): report it without its internals.
-  return new WebexError('internal error in webex-emergency');
+  if (!loaded) return new ConfigError('call `await init()` (or `initSync`) before using webex-emergency');
+  // A trap inside the module (never expected): the engine's error is its cause.
+  const internal = new WebexError('internal error in webex-emergency');
+  internal.cause = e;
+  return internal;
 }
 
 let ready = null;
+let loaded = false;
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
 /** Loads the WebAssembly module (once). In browsers and bundlers it is fetched next to this file;
@@ -95,7 +99,13 @@ export function init(input) {
         source = await fs.readFile(new URL('./webex_emergency_wasm_bg.wasm', import.meta.url));
       }
       await initWasm(source === undefined ? undefined : { module_or_path: source });
-    })();
+      loaded = true;
+    })().catch((e) => {
+      ready = null; // a later init() tries again
+      const error = new ConfigError(`cannot load the WebAssembly module: ${e?.message ?? e}`);
+      error.cause = e;
+      throw error;
+    });
   }
   return ready;
 }
@@ -103,18 +113,19 @@ export function init(input) {
 /** Loads the WebAssembly module synchronously from its bytes or a compiled module. */
 export function initSync(module) {
   initWasmSync({ module });
+  loaded = true;
   ready = Promise.resolve();
 }
 
 /** The core's error classes (`class`, `parent`, `code`, `doc`): the classes above are these. */
 export function errorClasses() {
-  return nativeErrorClasses();
+  return call(nativeErrorClasses);
 }
 
 let ops = null;
 /** The core's operations: name, summary, method, path, pathParam, query, request, result. */
 export function operations() {
-  ops ??= nativeOperations();
+  ops ??= call(nativeOperations);
   return ops;
 }
 
@@ -185,7 +196,7 @@ function call(f) {
 
 /** The audit's rules: `[{ rule, severity }]`. */
 export function auditRules() {
-  return nativeAuditRules();
+  return call(nativeAuditRules);
 }
 
 /** An audit report as JSON text (two-space indent): the same bytes in Rust, Python and JS. */

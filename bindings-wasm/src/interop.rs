@@ -52,9 +52,15 @@ pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
     }
 }
 
-/// `obj[key]` when it is a string.
-pub(crate) fn get_string(obj: &JsValue, key: &str) -> Option<String> {
-    get(obj, key).as_string()
+/// `obj[key]` as text: absent (`undefined` or `null`) is `None`, anything else but a string a
+/// configuration error naming the option. Not ignored: an `orgId` given as a number and dropped
+/// would send the call to the token's own organization.
+pub(crate) fn get_string(obj: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
+    let v = get(obj, key);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_string().map(Some).ok_or_else(|| js_error(&Error::Config(["option `", key, "` must be a string"].concat())))
 }
 
 /// `obj[key]` as a count: absent (`undefined` or `null`) is `None`, anything but a whole

@@ -82,21 +82,41 @@ pub struct NativeClient {
 fn prepare(
     client: &webex_emergency::Client,
     operation: &str,
-    id: Option<String>,
+    id: &JsValue,
     body: &JsValue,
     options: &JsValue,
 ) -> Result<webex_emergency::Call<Value>, JsValue> {
     let op = bindings_api::find(operation).map_err(|e| js_error(&e))?;
+    let id = match id.as_string() {
+        Some(id) => Some(id),
+        None if id.is_undefined() || id.is_null() => None,
+        None => {
+            let name = op.path_param.map_or("id", |p| p.name);
+            return Err(invalid(operation, FieldError::new(name, "type", "must be a string (a Webex ID)")));
+        }
+    };
     let body = match from_js(body, "body").map_err(|e| invalid(operation, e))? {
         Value::Null => None,
         b => Some(b),
     };
     let mut args = bindings_api::args_from_fields(op, id, body, Default::default());
-    args.org_id = get_string(options, "orgId");
+    args.org_id = get_string(options, "orgId")?;
     args.start = get_count(options, "start")?;
     args.max = get_count(options, "max")?;
-    args.order = get_string(options, "order");
+    args.order = get_string(options, "order")?;
     Ok(bindings_api::call_op(client, op, args))
+}
+
+/// A bulk run's options from the JS options object: `{ concurrency, orgId, dryRun }`, the
+/// progress callback and the cancel of the `signal`'s watch.
+fn bulk_args(options: &JsValue, progress: Option<webex_emergency::bulk::ProgressFn>, watch: &Option<AbortWatch>) -> Result<BulkArgs, JsValue> {
+    Ok(BulkArgs {
+        concurrency: get_count(options, "concurrency")?,
+        org_id: get_string(options, "orgId")?,
+        dry_run: get(options, "dryRun").as_bool().unwrap_or(false),
+        progress,
+        cancel: watch.as_ref().map(|w| w.cancel.clone()),
+    })
 }
 
 /// The audit's options from the JS options object.
@@ -111,7 +131,7 @@ fn audit_args(options: &JsValue) -> Result<AuditArgs, JsValue> {
     Ok(AuditArgs {
         concurrency: get_count(options, "concurrency")?,
         locations: bindings_api::audit_locations(locations).map_err(|e| js_error(&e))?,
-        org_id: get_string(options, "orgId"),
+        org_id: get_string(options, "orgId")?,
         progress,
     })
 }
@@ -129,8 +149,8 @@ impl NativeClient {
     }
 
     /// Sends an operation; options `{ orgId, signal, start, max, order }`.
-    pub fn call(&self, operation: String, id: Option<String>, body: JsValue, options: JsValue) -> Promise {
-        let prepared = prepare(&self.client, &operation, id, &body, &options);
+    pub fn call(&self, operation: String, id: JsValue, body: JsValue, options: JsValue) -> Promise {
+        let prepared = prepare(&self.client, &operation, &id, &body, &options);
         let signal = get(&options, "signal").dyn_into::<web_sys::AbortSignal>().ok();
         promise(async move {
             let call = prepared?;
@@ -141,8 +161,8 @@ impl NativeClient {
 
     /// Builds and validates an operation without sending it.
     #[wasm_bindgen(js_name = dryRun)]
-    pub fn dry_run(&self, operation: String, id: Option<String>, body: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        let call = prepare(&self.client, &operation, id, &body, &options)?;
+    pub fn dry_run(&self, operation: String, id: JsValue, body: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        let call = prepare(&self.client, &operation, &id, &body, &options)?;
         bindings_api::dry_run(&call).map(|v| to_js(&v)).map_err(|e| js_error(&e))
     }
 
@@ -150,8 +170,8 @@ impl NativeClient {
     pub fn pages(&self, operation: String, options: JsValue) -> Result<PageIterator, JsValue> {
         let args = PageArgs {
             page_size: get_count(&options, "pageSize")?,
-            order: get_string(&options, "order"),
-            org_id: get_string(&options, "orgId"),
+            order: get_string(&options, "order")?,
+            org_id: get_string(&options, "orgId")?,
         };
         let stream = bindings_api::pages(&self.client, &operation, args).map_err(|e| js_error(&e))?;
         Ok(PageIterator { stream: Rc::new(tokio::sync::Mutex::new(Box::pin(stream))) })
@@ -162,10 +182,6 @@ impl NativeClient {
     /// item; once `signal` aborts, items not finished fail with the `aborted` error at once.
     pub fn bulk(&self, operation: String, items: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
-        let concurrency = match get_count(&options, "concurrency") {
-            Ok(c) => c,
-            Err(e) => return Promise::reject(&e),
-        };
         let progress = get(&options, "onProgress").dyn_into::<Function>().ok().map(|f| -> webex_emergency::bulk::ProgressFn {
             std::sync::Arc::new(move |p: webex_emergency::BulkProgress| {
                 let (done, ok, failed) = (p.done as f64, p.succeeded as f64, p.failed as f64);
@@ -173,15 +189,10 @@ impl NativeClient {
             })
         });
         let watch = signal_watch(&options);
-        let args = BulkArgs {
-            concurrency,
-            org_id: get_string(&options, "orgId"),
-            dry_run: get(&options, "dryRun").as_bool().unwrap_or(false),
-            progress,
-            cancel: watch.as_ref().map(|w| w.cancel.clone()),
-        };
+        let args = bulk_args(&options, progress, &watch);
         promise(async move {
             let _watch = watch; // listening until the run ends
+            let args = args?;
             let op = bindings_api::find(&operation).map_err(|e| js_error(&e))?;
             let iter = js_sys::try_iter(&items)
                 .ok()
@@ -214,24 +225,21 @@ impl NativeClient {
     /// it finishes: `{ line, total, status, error, cells, record, request }` (`total`: rows to run). Once `signal` aborts, rows
     /// not finished are `skipped`. Resolves to `{ rows, counts, kept, head, columns }`.
     #[wasm_bindgen(js_name = bulkCsv)]
-    pub fn bulk_csv(&self, kind: String, text: String, options: JsValue) -> Promise {
+    pub fn bulk_csv(&self, kind: JsValue, text: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
-        let concurrency = match get_count(&options, "concurrency") {
-            Ok(c) => c,
-            Err(e) => return Promise::reject(&e),
-        };
-        let on_row = get(&options, "onRow").dyn_into::<Function>().ok();
+        let kind = kind.as_string().unwrap_or_default(); // not a kind of sheet: refused by the core
+        // The CSV text as a string (a Buffer or bytes are refused, not read as something else),
+        // and a `resume` text that is not a string refused rather than dropped: the rows it has
+        // as done would be run again.
+        let text = text.as_string();
         let resume = get_string(&options, "resume");
+        let on_row = get(&options, "onRow").dyn_into::<Function>().ok();
         let watch = signal_watch(&options);
-        let args = BulkArgs {
-            concurrency,
-            org_id: get_string(&options, "orgId"),
-            dry_run: get(&options, "dryRun").as_bool().unwrap_or(false),
-            progress: None,
-            cancel: watch.as_ref().map(|w| w.cancel.clone()),
-        };
+        let args = bulk_args(&options, None, &watch);
         promise(async move {
             let _watch = watch; // listening until the run ends
+            let text = text.ok_or_else(|| js_error(&Error::Config("the CSV text must be a string".into())))?;
+            let (resume, args) = (resume?, args?);
             let sheet = Sheet::read_named(&kind, &text, resume.as_deref()).map_err(|e| js_error(&e))?;
             let (head, kept, columns, total) = (sheet.head(), sheet.kept(), sheet.result_columns(), sheet.len());
             let mut rows = std::pin::pin!(sheet.run_with(&client, args).map_err(|e| js_error(&e))?);

@@ -49,18 +49,43 @@ test('absurd counts and durations are ConfigError, and the process lives on', as
   assert.equal(typeof (await c.people.getEcbn(ids.people[0])).selected, 'string');
 });
 
+test('arguments of the wrong type are rejected with the class of the error, never thrown as a TypeError', async () => {
+  await sim.reset();
+  const c = client();
+  // An ID that is not a string: a ValidationError naming the path parameter.
+  for (const id of [123, {}, ['x'], true]) {
+    const p = c.people.getEcbn(id);
+    assert.ok(p instanceof Promise);
+    await assert.rejects(p, (e) => e instanceof we.ValidationError && e.errors[0].field === 'personId', String(id));
+  }
+  // An orgId, order or resume that is not a string is refused, not dropped (the call would go to
+  // the token's own organization; the resumed rows would run again).
+  await assert.rejects(c.people.getEcbn(ids.people[0], { orgId: 42 }),
+    (e) => e instanceof we.ConfigError && e.message.includes('option `orgId` must be a string'));
+  await assert.rejects(c.people.bulkUpdateEcbn([], { orgId: 42 }), (e) => e instanceof we.ConfigError);
+  await assert.rejects(c.audit({ orgId: 42 }), (e) => e instanceof we.ConfigError);
+  await assert.rejects(c.people.list({ orgId: 42 }).next(), (e) => e instanceof we.ConfigError);
+  const text = `kind,id,selected,locationMemberId\r\nperson,${ids.people[0]},LOCATION_ECBN,\r\n`;
+  await assert.rejects(c.bulkCsv('ecbn', Buffer.from(text)), (e) => e instanceof we.ConfigError && e.message.includes("must be a string"));
+  await assert.rejects(c.bulkCsv('ecbn', text, { resume: Buffer.from('') }), (e) => e instanceof we.ConfigError);
+  await assert.rejects(c.bulkCsv(7, text), (e) => e instanceof we.ConfigError);
+  assert.equal((await sim.journal()).length, 0);
+});
+
 test('a provider token with a newline is refused without being printed', async () => {
   await sim.reset();
   const secret = 'sekrit-value\nX-Injected: 1';
-  const c = new we.Client({ token: async () => secret, baseUrl: sim.baseUrl });
+  // getToken, the provider option (a function given as `token` is not one: JSON has no functions).
+  const c = new we.Client({ getToken: async () => secret, baseUrl: sim.baseUrl });
   await assert.rejects(c.people.getEcbn(ids.people[0]), (e) => {
     assert.ok(e instanceof we.ConfigError, String(e));
+    assert.ok(!e.message.includes('no access token'), e.message); // the provider's token was read
     assert.ok(!String(e.message).includes('sekrit'), e.message);
     assert.ok(!JSON.stringify(e).includes('sekrit'));
     return true;
   });
   for (const token of ['é-token', 'a\0b', 'a\rb']) {
-    const bad = new we.Client({ token: () => token, baseUrl: sim.baseUrl });
+    const bad = new we.Client({ getToken: () => token, baseUrl: sim.baseUrl });
     await assert.rejects(bad.people.getEcbn(ids.people[0]), (e) => e instanceof we.ConfigError && !e.message.includes(token));
   }
   assert.equal((await sim.journal()).length, 0);

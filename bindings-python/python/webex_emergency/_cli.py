@@ -13,6 +13,7 @@ import textwrap
 from typing import IO, Any, Dict, Iterator, List, Optional, Sequence
 
 from . import _cli_bulk, _cli_ops, _client, _errors, _native
+from ._progress import printable
 from ._audit import AuditReport
 from ._simulator import Simulator
 
@@ -62,12 +63,18 @@ def _parser() -> argparse.ArgumentParser:
             -v, ...) before or after its name; `webex-emergency COMMAND --help` shows each one's.
 
             exit status: 0 fine, 1 findings at --fail-on or worse / the API refused a request / a bulk row
-            failed, 2 usage or configuration error, 3 could not run (credentials refused, API unreachable)"""),
+            failed, 2 usage or configuration error, 3 could not run (credentials refused, API unreachable),
+            141 the reader of the output went away (`| head`), 130 interrupted"""),
     )
     top.add_argument("--version", action="version", version=f"%(prog)s {_native.__version__}")
     # The connection options may also come before the command (`webex-emergency --simulator audit`).
+    # Neither copy has a default in the parsed arguments (SUPPRESS): `_merge_top_level` takes the
+    # command's copy if given, else the top-level one, else the default, so that a value given
+    # after the command wins even when it equals the default.
     for action in common._actions:
         top._add_action(_top_level(action))
+        action.command_default = action.default  # type: ignore[attr-defined]
+        action.default = argparse.SUPPRESS
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
     audit = sub.add_parser(
         "audit", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -114,11 +121,12 @@ def _top_level(action: argparse.Action) -> argparse.Action:
 
 def _merge_top_level(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
     """A connection option given before the command counts unless given after it too."""
-    defaults = {a.dest[4:]: a for a in parser._actions if a.dest.startswith("top_")}
-    for own, action in defaults.items():
-        top = getattr(args, "top_" + own, None)
-        if top is not None and getattr(args, own, None) == action.command_default:  # type: ignore[attr-defined]
-            setattr(args, own, top)
+    for action in parser._actions:
+        if not action.dest.startswith("top_"):
+            continue
+        own, top = action.dest[4:], action.dest
+        if not hasattr(args, own):
+            setattr(args, own, getattr(args, top, action.command_default))  # type: ignore[attr-defined]
 
 
 def _token(args: argparse.Namespace) -> Optional[str]:
@@ -128,6 +136,8 @@ def _token(args: argparse.Namespace) -> Optional[str]:
                 token = f.read().strip()
         except OSError as e:
             raise UsageError(f"cannot read --token-file {args.token_file}: {e.strerror}") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"--token-file {args.token_file} is not UTF-8 text") from None
         if not token:
             raise UsageError(f"--token-file {args.token_file} is empty")
         return token
@@ -177,10 +187,13 @@ def _table(report: AuditReport, colour: bool) -> str:
             continue
         lines += ["", paint(BOLD + COLOURS[severity], f"{severity.upper()} ({len(group)})")]
         for f in group:
-            where = f" @ {f.location.name}" if f.location else ""
-            lines.append(f"  {paint(COLOURS[severity], f.rule)}  {f.entity.kind} {f.entity.name or f.entity.id}{where}")
-            lines += textwrap.wrap(f.message, 100, initial_indent="      ", subsequent_indent="      ")
-            lines += textwrap.wrap("fix: " + f.fix, 100, initial_indent="      ", subsequent_indent="           ")
+            # Names and messages hold the API's text: printable() keeps their control characters
+            # from acting on the terminal.
+            where = f" @ {printable(f.location.name or '')}" if f.location else ""
+            name = printable(f.entity.name or f.entity.id or "")
+            lines.append(f"  {paint(COLOURS[severity], f.rule)}  {f.entity.kind} {name}{where}")
+            lines += textwrap.wrap(printable(f.message), 100, initial_indent="      ", subsequent_indent="      ")
+            lines += textwrap.wrap("fix: " + printable(f.fix), 100, initial_indent="      ", subsequent_indent="           ")
     return "\n".join(lines) + "\n"
 
 
@@ -192,6 +205,14 @@ def _fails(report: AuditReport, fail_on: str) -> bool:
 
 
 def _audit(args: argparse.Namespace) -> int:
+    for flag, path in (("--out", args.out), ("--plan", args.plan)):
+        # Known before the audit's reads, not after them: opened to append, so nothing is lost
+        # when the audit then fails.
+        try:
+            if path:
+                open(path, "a", encoding="utf-8").close()
+        except OSError as e:
+            raise UsageError(f"cannot write {flag} {path}: {e.strerror}") from None
     with _client_for(args) as client:
         report = client.audit(concurrency=args.concurrency, locations=args.location or None, progress=True)
     out: IO[str] = sys.stdout
@@ -200,15 +221,20 @@ def _audit(args: argparse.Namespace) -> int:
             out = open(args.out, "w", encoding="utf-8", newline="")
         except OSError as e:
             raise UsageError(f"cannot write --out {args.out}: {e.strerror}") from None
-    with contextlib.ExitStack() as stack:
-        if out is not sys.stdout:
-            stack.enter_context(out)
-        if args.format == "json":
-            out.write(report.to_json() + "\n")
-        elif args.format == "csv":
-            out.write(report.to_csv())
-        else:
-            out.write(_table(report, _colour(out)))
+    try:
+        with contextlib.ExitStack() as stack:
+            if out is not sys.stdout:
+                stack.enter_context(out)
+            if args.format == "json":
+                out.write(report.to_json() + "\n")
+            elif args.format == "csv":
+                out.write(report.to_csv())
+            else:
+                out.write(_table(report, _colour(out)))
+    except BrokenPipeError:
+        raise
+    except OSError as e:  # a full disk shows when the text is written or the file closed
+        raise UsageError(f"cannot write --out {args.out or 'to standard output'}: {e.strerror}") from None
     if args.plan:
         plan = report.plan_csv()
         try:
@@ -229,11 +255,15 @@ def _read_secret(flag: str, path: str) -> str:
     """A secret flag's value: the first line of its file (``-``: standard input), never echoed."""
     try:
         if path == "-":
+            if sys.stdin is None:
+                raise UsageError(f"{flag} -: there is no standard input to read")
             return sys.stdin.readline().rstrip("\r\n")
         with open(path, encoding="utf-8") as f:
             return f.readline().rstrip("\r\n")
     except OSError as e:
         raise UsageError(f"cannot read {flag} {path}: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{flag} {path} is not UTF-8 text") from None
 
 
 def _operation(args: argparse.Namespace) -> int:
@@ -283,6 +313,15 @@ def _bulk(args: argparse.Namespace) -> int:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Runs the command with ``argv`` (default: the process's arguments); returns its exit status."""
     parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    for i, arg in enumerate(argv, 1):
+        # Bytes that are not UTF-8 come in as lone surrogates, which no value sent can hold.
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(arg).decode("utf-8", "backslashreplace")
+            print(f"webex-emergency: argument {i} ({printable(shown)}) is not UTF-8 text", file=sys.stderr)
+            return USAGE
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse exits 2 on bad flags and 0 for --help/--version
@@ -291,23 +330,32 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help(sys.stderr)
         return USAGE
     _merge_top_level(args, parser)
+    # Error texts may quote the server's messages: printable() keeps their control characters
+    # from acting on the terminal.
     try:
         return int(args.run(args))
     except UsageError as e:
-        print(f"webex-emergency: {e}", file=sys.stderr)
+        print(f"webex-emergency: {printable(str(e))}", file=sys.stderr)
         return USAGE
     except (_errors.ConfigError, _errors.ValidationError) as e:
-        print(f"webex-emergency: {e}", file=sys.stderr)
+        print(f"webex-emergency: {printable(str(e))}", file=sys.stderr)
         return USAGE
     except (_errors.AuthenticationError, _errors.PermissionDeniedError, _errors.TransportError) as e:
-        print(f"webex-emergency: could not run: {e}", file=sys.stderr)
+        print(f"webex-emergency: could not run: {printable(str(e))}", file=sys.stderr)
         return CANNOT_RUN
     except _errors.WebexError as e:
-        print(f"webex-emergency: {e}", file=sys.stderr)
+        print(f"webex-emergency: {printable(str(e))}", file=sys.stderr)
         return int(args.api_error_status)
     except KeyboardInterrupt:
         print("webex-emergency: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of the output went away (`| head`): what is left of the output goes
+        # nowhere, as it would for a process killed by SIGPIPE, whose status this is.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 128 + 13
 
 
 def run() -> None:

@@ -4,6 +4,7 @@ row so that a stopped run can be resumed."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ import textwrap
 from typing import IO, Any, Dict, Optional
 
 from . import _native, _progress
+from ._progress import printable
 
 EXAMPLES = {
     "ecbn": """\
@@ -95,38 +97,63 @@ def results_path(args: argparse.Namespace, usage: Any) -> Optional[str]:
 class _Results:
     """The results file: started (header and kept rows, through a new file moved into place, so
     kept rows are never lost) when the first row is written or the run ends, not before, so a
-    run refused before its first row (bad options) leaves the file as it was."""
+    run refused before its first row (bad options) leaves the file as it was. The new file is
+    made before the run (``reserve``), so a results file that cannot be written stops the run
+    before any row is sent."""
 
     def __init__(self, path: Optional[str], head: str, usage: Any) -> None:
         self.path, self.head, self.usage = path, head, usage
         self.out: Optional[IO[str]] = None
+        self.tmp: Optional[IO[str]] = None
+
+    def reserve(self) -> None:
+        if self.path is None:
+            return
+        # Moved into place later: a directory or a device (/dev/stdout, /dev/null) would be
+        # replaced by a file, or the move would fail with rows already sent.
+        if os.path.exists(self.path) and not os.path.isfile(self.path):
+            raise self.usage(f"cannot write the results file {self.path}: it is not a regular file")
+        try:
+            self.tmp = open(self.path + ".tmp", "w", encoding="utf-8", newline="")
+        except OSError as e:
+            raise self.usage(f"cannot write the results file {self.path}: {e.strerror}") from None
 
     def write(self, record: str) -> None:
         if self.path is None:
             return
         if self.out is None:
             self.out = self._start()
-        self.out.write(record)
-        self.out.flush()
+        try:
+            self.out.write(record)
+            self.out.flush()
+        except OSError as e:
+            raise self.usage(f"cannot write the results file {self.path}: {e.strerror}; the run was stopped, "
+                             "and rows finished from here on are not in it") from None
 
     def close(self, finished: bool) -> None:
         if self.out is None and finished and self.path is not None:
             self.out = self._start()
         if self.out is not None:
-            self.out.close()
+            try:
+                self.out.close()
+            except OSError:  # a failed write was reported; its buffer cannot be written either
+                pass
+        elif self.tmp is not None:  # never started: the results file stays as it was
+            self.tmp.close()
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.tmp.name)
 
     def _start(self) -> IO[str]:
-        path = self.path or ""
-        tmp = path + ".tmp"
+        assert self.path is not None and self.tmp is not None
         try:
-            with open(tmp, "w", encoding="utf-8", newline="") as f:
+            with self.tmp as f:
                 f.write(self.head)
                 f.flush()
                 os.fsync(f.fileno())
-            os.replace(tmp, path)
-            return open(path, "a", encoding="utf-8", newline="")
+            os.replace(self.tmp.name, self.path)
+            return open(self.path, "a", encoding="utf-8", newline="")
         except OSError as e:
-            raise self.usage(f"cannot write the results file {path}: {e.strerror}") from None
+            raise self.usage(f"cannot write the results file {self.path}: {e.strerror}") from None
 
 
 def run(args: argparse.Namespace, client: Any, usage: Any) -> int:
@@ -138,6 +165,7 @@ def run(args: argparse.Namespace, client: Any, usage: Any) -> int:
         resume = _read(args.resume, "--resume", usage) if os.path.exists(args.resume) else ""
     sheet = _native.NativeSheet(args.kind, text, resume)
     out = _Results(out_path, sheet.head, usage)
+    out.reserve()
     bar = _progress.Bar(sheet.rows, "row", "failed")
     counted = {"done": 0, "failed": 0}
     drawn = bar.bar is not None
@@ -156,9 +184,9 @@ def run(args: argparse.Namespace, client: Any, usage: Any) -> int:
             if request is not None:
                 body = json.dumps(request.get("body"), separators=(",", ":"))
                 shown = f"{request['method']} {request['path']} {body}"
-            print(f"line {line}: {status}: {shown}", flush=True)
+            print(f"line {line}: {status}: {printable(shown)}", flush=True)
         elif status == "failed" and not drawn:
-            print(f"line {line}: failed: {error}", file=sys.stderr, flush=True)
+            print(f"line {line}: failed: {printable(error)}", file=sys.stderr, flush=True)
 
     def on_sigint(signum: int, frame: Any) -> None:
         # Ctrl-C stops the run without interrupting a row's write: requests in flight end, the
@@ -181,7 +209,7 @@ def run(args: argparse.Namespace, client: Any, usage: Any) -> int:
                   f"run again with --resume {out_path}", file=sys.stderr)
         raise KeyboardInterrupt
     if refused:
-        print(f"webex-emergency: could not run: {refused[0]}; the other rows were not sent", file=sys.stderr)
+        print(f"webex-emergency: could not run: {printable(refused[0])}; the other rows were not sent", file=sys.stderr)
         return 3
     parts = [f"{n} {s}" for s, n in counts.items() if n]
     kept = f" ({sheet.kept} done before, kept)" if sheet.kept else ""

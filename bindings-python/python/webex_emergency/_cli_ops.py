@@ -9,6 +9,7 @@ import sys
 from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Tuple
 
 from . import _native
+from ._progress import printable
 
 TYPES = _native.type_info()
 OPERATIONS = {op["name"]: op for op in _native.operations()}
@@ -179,9 +180,20 @@ def add_commands(sub: Any, common: argparse.ArgumentParser, run: Callable[[argpa
             p.add_argument("--dry-run", action="store_true",
                            help="print the validated request (token and secrets masked); send nothing")
         if paged:
-            p.add_argument("--limit", type=int, metavar="N", help="stop after N items")
+            p.add_argument("--limit", type=_limit, metavar="N", help="stop after N items")
             p.add_argument("--page-size", type=int, metavar="N", help="items per page read")
         p.set_defaults(run=run, command_spec=command, fields=fields, api_error_status=1)
+
+
+def _limit(text: str) -> int:
+    """``--limit``: a whole number from 0 (a negative one would print nothing and succeed)."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0, not {text!r}")
+    return n
 
 
 def choose(args: argparse.Namespace) -> Tuple[Dict[str, Any], Optional[str]]:
@@ -238,7 +250,7 @@ def summary(answer: Dict[str, Any]) -> str:
     if not rows:
         return "(empty)\n"
     width = min(max(len(k) for k, _ in rows), 40)
-    return "".join(f"{k:<{width}}  {json.dumps(v) if not isinstance(v, str) else v}\n" for k, v in rows)
+    return "".join(f"{printable(k):<{width}}  {json.dumps(v) if not isinstance(v, str) else printable(v)}\n" for k, v in rows)
 
 
 NAME_KEYS = ("displayName", "name", "locationName")
@@ -259,7 +271,7 @@ def table(items: List[Dict[str, Any]], width: int = 100) -> str:
     if "id" in keys:
         keys.remove("id")
         keys.append("id")
-    cells = [[("" if it.get(k) is None else str(it.get(k))) for k in keys] for it in items]
+    cells = [[("" if it.get(k) is None else printable(str(it.get(k)))) for k in keys] for it in items]
     widths = [max(len(k), *(len(r[i]) for r in cells)) for i, k in enumerate(keys)]
     room = width - (widths[-1] + 2 if keys[-1] == "id" else 0)
     shown, used = [], 0

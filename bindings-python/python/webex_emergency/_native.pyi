@@ -72,7 +72,7 @@ class NativeSheet:
 
 @final
 class NativeSimulator:
-    def __new__(cls, seed: int = 42, size: int = 200, faults: Optional[Dict[str, Any]] = None, port: int = 0,
+    def __new__(cls, seed: int, size: int, faults: Optional[Dict[str, Any]] = None, port: int = 0,
                  tokens: Optional[List[str]] = None, expose_headers: bool = True, redsky: bool = False) -> NativeSimulator: ...
     @property
     def base_url(self) -> str: ...

@@ -1,5 +1,6 @@
 """Progress bars (tqdm): a notebook bar under a Jupyter kernel, a terminal bar on a terminal
-(rows or entities done, failures, rate, ETA), nothing otherwise."""
+(rows or entities done, failures, rate, ETA), nothing otherwise; and text made safe for a
+terminal (``printable``)."""
 from __future__ import annotations
 
 import sys
@@ -9,6 +10,16 @@ from typing import Any, Callable, Optional
 def _in_notebook() -> bool:
     shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
     return type(shell).__name__ == "ZMQInteractiveShell"
+
+
+# Control characters (C0, DEL and C1: escape sequences start with one) as `\x1b`.
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
+
+
+def printable(text: str) -> str:
+    """``text`` for a terminal: its control characters written as ``\\x1b``, so that data from the
+    API (a name, a server's error message) cannot move the cursor, clear or retitle the screen."""
+    return text.translate(_CONTROLS)
 
 
 class Bar:
