@@ -111,13 +111,24 @@ def test_unreadable_inputs_and_unwritable_outputs_are_usage_errors_not_traceback
     assert p.returncode == 2 and "--limit: must be a whole number from 0" in p.stderr, p.stderr
     p = subprocess.run([sys.executable, "-m", "webex_emergency", "audit", "--simulator", "--org-id", b"\xffx"],
                        capture_output=True, timeout=60)
-    assert p.returncode == 2 and b"argument 4 (\\xffx) is not UTF-8 text" in p.stderr, p.stderr
+    assert p.returncode == 2 and b"a value given is not UTF-8 text: \\udcffx" in p.stderr, p.stderr
+    assert b"Traceback" not in p.stderr
     with we.Simulator() as sim:
         for flag in ("--out", "--plan"):
             p = run("audit", "--base-url", sim.base_url, flag, str(tmp_path / "no" / "such.json"),
                     env={"WEBEX_ACCESS_TOKEN": sim.token})
             assert p.returncode == 2 and f"cannot write {flag}" in p.stderr, p.stderr
         assert sim.journal() == []  # refused before the audit's first read
+        # A file made for --out is removed when the audit then fails (here: the token refused).
+        p = run("audit", "--base-url", sim.base_url, "--out", str(tmp_path / "new.json"),
+                env={"WEBEX_ACCESS_TOKEN": "wrong"})
+        assert p.returncode == 3 and not (tmp_path / "new.json").exists()
+    # Standard output that cannot be written: a message and exit 2, not a traceback at exit.
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([sys.executable, "-m", "webex_emergency", "--simulator", "list", "locations"],
+                           stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert p.returncode == 2 and "cannot write to standard output" in p.stderr and "Traceback" not in p.stderr
+    assert "Exception ignored" not in p.stderr
 
 
 def test_a_reader_that_goes_away_ends_the_command_quietly():

@@ -274,17 +274,29 @@ def test_a_refused_token_exits_3_without_sending_every_row(sim, tmp_path):
     assert len(results) == 150 and {x["status"] for x in results} == {"failed", "skipped"}
 
 
-@pytest.mark.parametrize("where", ["missing-dir", "directory", "device"])
+@pytest.mark.parametrize("where", ["missing-dir", "directory", "device", "input"])
 def test_a_results_file_that_cannot_be_written_stops_the_run_before_any_row_is_sent(sim, tmp_path, where):
     text, _ = members_csv(sim.directory(), n=5)
-    (tmp_path / "in.csv").write_text(text, encoding="utf-8")
-    out = {"missing-dir": tmp_path / "no" / "such" / "r.csv", "directory": tmp_path, "device": "/dev/null"}[where]
-    p = cli(sim, "bulk", "ecbn", "--csv", str(tmp_path / "in.csv"), "--out", str(out))
+    src = tmp_path / ("r.csv.tmp" if where == "input" else "in.csv")
+    src.write_text(text, encoding="utf-8")
+    out = {"missing-dir": tmp_path / "no" / "such" / "r.csv", "directory": tmp_path, "device": "/dev/null",
+           "input": tmp_path / "r.csv"}[where]
+    p = cli(sim, "bulk", "ecbn", "--csv", str(src), "--out", str(out))
     assert p.returncode == 2, p.stderr
-    assert "cannot write the results file" in p.stderr and "Traceback" not in p.stderr
+    assert ("which is an input" if where == "input" else "cannot write the results file") in p.stderr
+    assert "Traceback" not in p.stderr
     assert not [e for e in sim.journal() if e["method"] == "PUT"]
-    assert sorted(x.name for x in tmp_path.iterdir()) == ["in.csv"]  # no temporary file left
+    assert sorted(x.name for x in tmp_path.iterdir()) == [src.name] and src.read_bytes() == text.encode()
     assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+
+
+def test_a_run_refused_after_its_results_file_was_reserved_leaves_no_temporary_file(sim, tmp_path):
+    text, _ = members_csv(sim.directory(), n=5)
+    (tmp_path / "in.csv").write_text(text, encoding="utf-8")
+    p = cli(sim, "bulk", "ecbn", "--csv", str(tmp_path / "in.csv"), "--out", str(tmp_path / "r.csv"),
+            "--concurrency", "0")
+    assert p.returncode == 2 and "Traceback" not in p.stderr, p.stderr
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["in.csv"]
 
 
 def test_control_characters_from_the_api_do_not_reach_the_terminal(sim, tmp_path):

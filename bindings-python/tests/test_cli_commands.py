@@ -195,3 +195,39 @@ def test_every_command_has_help_with_examples():
         p = subprocess.run([sys.executable, "-m", "webex_emergency", "bulk", kind, "--help"],
                            capture_output=True, text=True, timeout=60)
         assert p.returncode == 0 and "examples:" in p.stdout and "--resume" in p.stdout
+
+
+def test_a_password_typed_on_a_terminal_is_not_shown(sim):
+    # Standard input on a pseudo-terminal (in a new session, so getpass turns its echo off):
+    # the line discipline would echo what is typed back to the terminal.
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env["WEBEX_ACCESS_TOKEN"] = TOKEN
+    proc = subprocess.Popen([sys.executable, "-m", "webex_emergency", "redsky", "login", "--email", "a@example.com",
+                             "--password-file", "-", "--dry-run", "--base-url", sim.base_url],
+                            stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
+    os.close(slave)
+    assert proc.stderr is not None and proc.stdout is not None
+    prompt = b""
+    while b"--password-file: " not in prompt:
+        ready, _, _ = select.select([proc.stderr], [], [], 60)
+        assert ready, prompt
+        prompt += os.read(proc.stderr.fileno(), 1024)
+    os.write(master, PASSWORD.encode() + b"\n")
+    out = proc.stdout.read().decode()
+    assert proc.wait(timeout=60) == 0
+    shown = b""
+    while select.select([master], [], [], 0.2)[0]:
+        try:
+            chunk = os.read(master, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert PASSWORD.encode() not in shown, shown
+    assert json.loads(out)["body"]["password"] == "***" and PASSWORD not in out

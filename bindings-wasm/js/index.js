@@ -92,7 +92,7 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node;
  * in Node it is read from disk. */
 export function init(input) {
   if (!ready) {
-    ready = (async () => {
+    const loading = (async () => {
       let source = input;
       if (source === undefined && isNode) {
         const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
@@ -101,11 +101,12 @@ export function init(input) {
       await initWasm(source === undefined ? undefined : { module_or_path: source });
       loaded = true;
     })().catch((e) => {
-      ready = null; // a later init() tries again
+      if (ready === loading) ready = null; // a later init() tries again (unless initSync() loaded it)
       const error = new ConfigError(`cannot load the WebAssembly module: ${e?.message ?? e}`);
       error.cause = e;
       throw error;
     });
+    ready = loading;
   }
   return ready;
 }

@@ -227,7 +227,7 @@ impl NativeClient {
     #[wasm_bindgen(js_name = bulkCsv)]
     pub fn bulk_csv(&self, kind: JsValue, text: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
-        let kind = kind.as_string().unwrap_or_default(); // not a kind of sheet: refused by the core
+        let kind = kind.as_string().unwrap_or_default(); // not a string: refused as no kind of sheet
         // The CSV text as a string (a Buffer or bytes are refused, not read as something else),
         // and a `resume` text that is not a string refused rather than dropped: the rows it has
         // as done would be run again.

@@ -66,9 +66,9 @@ test('arguments of the wrong type are rejected with the class of the error, neve
   await assert.rejects(c.audit({ orgId: 42 }), (e) => e instanceof we.ConfigError);
   await assert.rejects(c.people.list({ orgId: 42 }).next(), (e) => e instanceof we.ConfigError);
   const text = `kind,id,selected,locationMemberId\r\nperson,${ids.people[0]},LOCATION_ECBN,\r\n`;
-  await assert.rejects(c.bulkCsv('ecbn', Buffer.from(text)), (e) => e instanceof we.ConfigError && e.message.includes("must be a string"));
+  await assert.rejects(c.bulkCsv('ecbn', Buffer.from(text)), (e) => e instanceof we.ConfigError && e.message.includes('must be a string'));
   await assert.rejects(c.bulkCsv('ecbn', text, { resume: Buffer.from('') }), (e) => e instanceof we.ConfigError);
-  await assert.rejects(c.bulkCsv(7, text), (e) => e instanceof we.ConfigError);
+  await assert.rejects(c.bulkCsv(7, text), (e) => e instanceof we.ConfigError && e.message.includes('is not a kind of sheet'));
   assert.equal((await sim.journal()).length, 0);
 });
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import getpass
 import json
 import os
 import sys
@@ -205,16 +206,27 @@ def _fails(report: AuditReport, fail_on: str) -> bool:
 
 
 def _audit(args: argparse.Namespace) -> int:
+    made = []
     for flag, path in (("--out", args.out), ("--plan", args.plan)):
-        # Known before the audit's reads, not after them: opened to append, so nothing is lost
-        # when the audit then fails.
+        # Known before the audit's reads, not after them: opened to append, so an existing file
+        # is kept when the audit then fails, and a file made here is removed.
+        if not path:
+            continue
+        existed = os.path.exists(path)
         try:
-            if path:
-                open(path, "a", encoding="utf-8").close()
+            open(path, "a", encoding="utf-8").close()
         except OSError as e:
             raise UsageError(f"cannot write {flag} {path}: {e.strerror}") from None
-    with _client_for(args) as client:
-        report = client.audit(concurrency=args.concurrency, locations=args.location or None, progress=True)
+        if not existed:
+            made.append(path)
+    try:
+        with _client_for(args) as client:
+            report = client.audit(concurrency=args.concurrency, locations=args.location or None, progress=True)
+    except BaseException:
+        for path in made:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        raise
     out: IO[str] = sys.stdout
     if args.out:
         try:
@@ -257,6 +269,11 @@ def _read_secret(flag: str, path: str) -> str:
         if path == "-":
             if sys.stdin is None:
                 raise UsageError(f"{flag} -: there is no standard input to read")
+            if sys.stdin.isatty():  # typed by a person: not shown as it is typed
+                try:
+                    return getpass.getpass(f"{flag}: ")
+                except EOFError:
+                    raise UsageError(f"{flag} -: nothing was typed") from None
             return sys.stdin.readline().rstrip("\r\n")
         with open(path, encoding="utf-8") as f:
             return f.readline().rstrip("\r\n")
@@ -313,15 +330,6 @@ def _bulk(args: argparse.Namespace) -> int:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Runs the command with ``argv`` (default: the process's arguments); returns its exit status."""
     parser = _parser()
-    argv = sys.argv[1:] if argv is None else list(argv)
-    for i, arg in enumerate(argv, 1):
-        # Bytes that are not UTF-8 come in as lone surrogates, which no value sent can hold.
-        try:
-            arg.encode("utf-8")
-        except UnicodeEncodeError:
-            shown = os.fsencode(arg).decode("utf-8", "backslashreplace")
-            print(f"webex-emergency: argument {i} ({printable(shown)}) is not UTF-8 text", file=sys.stderr)
-            return USAGE
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse exits 2 on bad flags and 0 for --help/--version
@@ -333,7 +341,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     # Error texts may quote the server's messages: printable() keeps their control characters
     # from acting on the terminal.
     try:
-        return int(args.run(args))
+        status = int(args.run(args))
+        sys.stdout.flush()  # here, not at exit, where a failed write could not be reported
+        return status
+    except UnicodeEncodeError as e:
+        # An argument's bytes that are not UTF-8 (held as lone surrogates), given as a value to send.
+        shown = e.object.encode("utf-8", "backslashreplace").decode() if isinstance(e.object, str) else "?"
+        print(f"webex-emergency: a value given is not UTF-8 text: {printable(shown)}", file=sys.stderr)
+        return USAGE
     except UsageError as e:
         print(f"webex-emergency: {printable(str(e))}", file=sys.stderr)
         return USAGE
@@ -352,10 +367,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except BrokenPipeError:
         # The reader of the output went away (`| head`): what is left of the output goes
         # nowhere, as it would for a process killed by SIGPIPE, whose status this is.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
+        _discard_stdout()
         return 128 + 13
+    except OSError as e:  # standard output cannot be written (a full disk, /dev/full)
+        _discard_stdout()
+        print(f"webex-emergency: cannot write to standard output: {e.strerror}", file=sys.stderr)
+        return USAGE
+
+
+def _discard_stdout() -> None:
+    """Points standard output at /dev/null, so that what is still buffered does not fail again
+    when the interpreter exits."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def run() -> None:

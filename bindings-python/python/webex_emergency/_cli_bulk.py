@@ -105,55 +105,61 @@ class _Results:
         self.path, self.head, self.usage = path, head, usage
         self.out: Optional[IO[str]] = None
         self.tmp: Optional[IO[str]] = None
+        self.failed = False
 
-    def reserve(self) -> None:
+    def reserve(self, *inputs: Optional[str]) -> None:
+        """Makes the temporary file the results start in; ``inputs`` (the CSV and resumed
+        files) must not be it."""
         if self.path is None:
             return
+        tmp = self.path + ".tmp"
+        if any(p and os.path.abspath(p) == os.path.abspath(tmp) for p in inputs):
+            raise self.usage(f"the results file {self.path} is started in {tmp}, which is an input: give another --out")
         # Moved into place later: a directory or a device (/dev/stdout, /dev/null) would be
         # replaced by a file, or the move would fail with rows already sent.
         if os.path.exists(self.path) and not os.path.isfile(self.path):
             raise self.usage(f"cannot write the results file {self.path}: it is not a regular file")
         try:
-            self.tmp = open(self.path + ".tmp", "w", encoding="utf-8", newline="")
+            self.tmp = open(tmp, "w", encoding="utf-8", newline="")
         except OSError as e:
             raise self.usage(f"cannot write the results file {self.path}: {e.strerror}") from None
 
     def write(self, record: str) -> None:
-        if self.path is None:
+        if self.path is None or self.failed:
             return
-        if self.out is None:
-            self.out = self._start()
         try:
+            if self.out is None:
+                self.out = self._start()
             self.out.write(record)
             self.out.flush()
         except OSError as e:
+            self.failed = True
             raise self.usage(f"cannot write the results file {self.path}: {e.strerror}; the run was stopped, "
                              "and rows finished from here on are not in it") from None
 
     def close(self, finished: bool) -> None:
-        if self.out is None and finished and self.path is not None:
-            self.out = self._start()
-        if self.out is not None:
-            try:
+        """Ends the file; raises only when the run finished (else another error is on its way)."""
+        try:
+            if self.out is None and finished and self.path is not None:
+                self.out = self._start()
+            if self.out is not None:
                 self.out.close()
-            except OSError:  # a failed write was reported; its buffer cannot be written either
-                pass
-        elif self.tmp is not None:  # never started: the results file stays as it was
+        except OSError as e:
+            if finished and not self.failed:
+                raise self.usage(f"cannot write the results file {self.path}: {e.strerror}") from None
+        if self.out is None and self.tmp is not None:  # never started: the results file stays as it was
             self.tmp.close()
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.tmp.name)
 
     def _start(self) -> IO[str]:
         assert self.path is not None and self.tmp is not None
-        try:
-            with self.tmp as f:
-                f.write(self.head)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(self.tmp.name, self.path)
-            return open(self.path, "a", encoding="utf-8", newline="")
-        except OSError as e:
-            raise self.usage(f"cannot write the results file {self.path}: {e.strerror}") from None
+        with self.tmp as f:
+            f.write(self.head)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(self.tmp.name, self.path)
+        return open(self.path, "a", encoding="utf-8", newline="")
 
 
 def run(args: argparse.Namespace, client: Any, usage: Any) -> int:
@@ -165,7 +171,6 @@ def run(args: argparse.Namespace, client: Any, usage: Any) -> int:
         resume = _read(args.resume, "--resume", usage) if os.path.exists(args.resume) else ""
     sheet = _native.NativeSheet(args.kind, text, resume)
     out = _Results(out_path, sheet.head, usage)
-    out.reserve()
     bar = _progress.Bar(sheet.rows, "row", "failed")
     counted = {"done": 0, "failed": 0}
     drawn = bar.bar is not None
@@ -197,6 +202,7 @@ def run(args: argparse.Namespace, client: Any, usage: Any) -> int:
     previous = signal.signal(signal.SIGINT, on_sigint)
     finished = False
     try:
+        out.reserve(args.csv, args.resume)
         counts = sheet.run(client._native, on_row, args.concurrency, None, args.dry_run)
         finished = True
     finally:

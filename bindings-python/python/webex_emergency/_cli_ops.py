@@ -284,7 +284,7 @@ def table(items: List[Dict[str, Any]], width: int = 100) -> str:
             continue
         shown.append((i, w))
         used += w + 2
-    lines = ["  ".join(keys[i].upper()[:w].ljust(w) for i, w in shown).rstrip()]
+    lines = ["  ".join(printable(keys[i].upper())[:w].ljust(w) for i, w in shown).rstrip()]
     lines += ["  ".join(r[i][:w].ljust(w) for i, w in shown).rstrip() for r in cells]
     return "\n".join(lines) + "\n"
 
