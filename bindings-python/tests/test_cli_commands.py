@@ -231,3 +231,18 @@ def test_a_password_typed_on_a_terminal_is_not_shown(sim):
     os.close(master)
     assert PASSWORD.encode() not in shown, shown
     assert json.loads(out)["body"]["password"] == "***" and PASSWORD not in out
+
+
+def test_output_the_terminal_encoding_cannot_show_is_a_usage_error_not_a_traceback(sim):
+    cli(sim, "notification", "set", "--emergency-call-notification-enabled", "true", "--email-address",
+        "alerts@bücher.example")
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env.update(WEBEX_ACCESS_TOKEN=TOKEN, PYTHONIOENCODING="ascii")
+    p = subprocess.run([sys.executable, "-m", "webex_emergency", "notification", "get", "--base-url", sim.base_url],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert p.returncode == 2, p.stderr
+    assert "cannot write the output as ascii: set PYTHONIOENCODING=utf-8" in p.stderr and "Traceback" not in p.stderr
+    env["PYTHONIOENCODING"] = "utf-8"
+    p = subprocess.run([sys.executable, "-m", "webex_emergency", "notification", "get", "--base-url", sim.base_url],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert p.returncode == 0 and "alerts@bücher.example" in p.stdout

@@ -345,6 +345,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         sys.stdout.flush()  # here, not at exit, where a failed write could not be reported
         return status
     except UnicodeEncodeError as e:
+        if "surrogate" not in e.reason:  # text the terminal's encoding cannot show
+            _discard_stdout()
+            print(f"webex-emergency: cannot write the output as {sys.stdout.encoding}: set PYTHONIOENCODING=utf-8",
+                  file=sys.stderr)
+            return USAGE
         # An argument's bytes that are not UTF-8 (held as lone surrogates), given as a value to send.
         shown = e.object.encode("utf-8", "backslashreplace").decode() if isinstance(e.object, str) else "?"
         print(f"webex-emergency: a value given is not UTF-8 text: {printable(shown)}", file=sys.stderr)
