@@ -77,8 +77,13 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # Reader: 119.9 kB; floats laid out as serde_json lays them out (the review): 120.5 kB; invisible
 # characters refused in e-mail addresses and escaped where a message quotes a value, a header's
 # duplicate names found in one pass (2026-12-07): 120.9 kB; options and IDs of the wrong type
-# refused, not dropped or thrown as a TypeError, and errors before init() named: 121.2 kB.
-if [ $((wasm + glue)) -gt 121300 ]; then
-  echo "the npm package is over its 121.3 kB (gzip -9) budget" >&2
+# refused, not dropped or thrown as a TypeError, and errors before init() named: 121.2 kB; an
+# exception from onRow stopping the sheet run and thrown, one from onProgress written to the
+# console, a function as `token` (as in Python): 121.5 kB; the review's retry fixes (a Retry-After
+# longer than the client waits holding off its later calls, `Retry-After: 0` no longer a
+# retry-free loop, one token refresh per 401), IDs refused by operations that take none, options
+# that are not an object refused, a base URL's credentials found anywhere: 122.1 kB.
+if [ $((wasm + glue)) -gt 122200 ]; then
+  echo "the npm package is over its 122.2 kB (gzip -9) budget" >&2
   exit 1
 fi

@@ -74,8 +74,8 @@ export interface PreparedRequest {
 }
 
 export interface ClientOptions {
-  /** Access token (never logged or shown). */
-  token?: string;
+  /** Access token (never logged or shown), or a function giving one (as \`getToken\`). */
+  token?: string | ((refresh: boolean) => string | Promise<string>);
   /** Called for each call's token, and again with \`true\` once after a 401. */
   getToken?: (refresh: boolean) => string | Promise<string>;
   /** Default https://webexapis.com/v1; http only for loopback. */
@@ -114,6 +114,7 @@ export interface StreamOptions {
 export interface BulkOptions {
   /** Requests in flight at most (default 10). */
   concurrency?: number;
+  /** After each item. An exception from it is written to the console; the run goes on. */
   onProgress?: (done: number, succeeded: number, failed: number) => void;
   orgId?: string;
   dryRun?: boolean;
@@ -135,7 +136,8 @@ export interface AuditOptions {
   /** Only these locations and their members (default all). */
   locations?: string[];
   orgId?: string;
-  /** After each entity: entities done, the total once every list is read (else null), reads failed. */
+  /** After each entity: entities done, the total once every list is read (else null), reads
+   * failed. An exception from it is written to the console; the audit goes on. */
   onProgress?: (done: number, total: number | null, failed: number) => void;
   /** Once it aborts, the audit stops and rejects with an AbortError. */
   signal?: AbortSignal;
@@ -188,7 +190,8 @@ export interface SheetOptions {
   orgId?: string;
   /** Once it aborts, rows not finished are \`skipped\`. */
   signal?: AbortSignal;
-  /** Told of each row as it finishes. */
+  /** Told of each row as it finishes. An exception from it stops the run (rows in flight end,
+   * the rest are \`skipped\`, each still told to onRow), then bulkCsv rejects with it. */
   onRow?: (row: SheetRow) => void;
 }
 /** What became of one row of a bulk sheet. */

@@ -18,13 +18,31 @@ use crate::errors::{config_error, exception, invalid};
 use crate::pages::PageIterator;
 use crate::runtime::{block_on, guard, runtime};
 
+/// A Python callable the core client calls back (the token provider, the request log), shared
+/// with its `NativeClient` so that Python's garbage collector sees it (`__traverse__`) and can
+/// break a cycle through it (`__clear__`): `self.client = Client(token=self.get_token)` would
+/// otherwise keep the owner, the client and its connections alive for good.
+#[derive(Clone)]
+struct Callback(Arc<Mutex<Option<Py<PyAny>>>>);
+
+impl Callback {
+    fn new(f: Py<PyAny>) -> Self {
+        Callback(Arc::new(Mutex::new(Some(f))))
+    }
+    /// The callable, unless the garbage collector cleared it.
+    fn get(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        self.0.lock().ok()?.as_ref().map(|f| f.clone_ref(py))
+    }
+}
+
 /// A token provider that calls a Python callable (with `refresh`, or without arguments).
-struct PyTokenProvider(Py<PyAny>);
+struct PyTokenProvider(Callback);
 
 impl TokenProvider for PyTokenProvider {
     fn token(&self, refresh: bool) -> webex_emergency::platform::BoxFuture<'_, Result<String, Error>> {
         let got = Python::attach(|py| {
-            let f = self.0.bind(py);
+            let Some(f) = self.0.get(py) else { return Err(PyRuntimeError::new_err("cleared")) };
+            let f = f.bind(py);
             let v = match f.call1((refresh,)) {
                 Err(e) if e.is_instance_of::<PyTypeError>(py) => f.call0(),
                 other => other,
@@ -37,9 +55,10 @@ impl TokenProvider for PyTokenProvider {
 
 /// A request log that calls a Python callable with a dict per attempt (an exception from it is
 /// printed; the request goes on).
-fn attempt_log(log: Py<PyAny>) -> webex_emergency::AttemptLogFn {
+fn attempt_log(log: Callback) -> webex_emergency::AttemptLogFn {
     Arc::new(move |a: &webex_emergency::AttemptLog| {
         Python::attach(|py| {
+            let Some(log) = log.get(py) else { return };
             let entry = PyDict::new(py);
             let filled = (|| -> PyResult<()> {
                 entry.set_item("operation", a.operation)?;
@@ -79,6 +98,8 @@ impl PreparedCall {
 #[pyclass(frozen, module = "webex_emergency._native")]
 pub(crate) struct NativeClient {
     pub(crate) client: Client,
+    /// The Python callables the client holds, for the garbage collector.
+    callbacks: Vec<Callback>,
 }
 
 #[pymethods]
@@ -103,6 +124,8 @@ impl NativeClient {
         let options =
             ClientOptions { token, base_url, timeout, max_retries, org_id, user_agent, proxy, max_rate, adaptive_pacing };
         let rt = runtime()?;
+        let (token_provider, request_log) = (token_provider.map(Callback::new), request_log.map(Callback::new));
+        let callbacks = token_provider.iter().chain(&request_log).cloned().collect();
         let client = guard(py, || {
             Ok(py.detach(|| {
                 let _guard = rt.rt.enter();
@@ -116,7 +139,26 @@ impl NativeClient {
                 builder.build()
             }))
         })?;
-        Ok(NativeClient { client: client.map_err(|e| exception(py, &e))? })
+        Ok(NativeClient { client: client.map_err(|e| exception(py, &e))?, callbacks })
+    }
+
+    fn __traverse__(&self, visit: pyo3::PyVisit<'_>) -> Result<(), pyo3::PyTraverseError> {
+        for callback in &self.callbacks {
+            // Never waits: a callable being taken or cleared right now is skipped.
+            if let Ok(f) = callback.0.try_lock() {
+                if let Some(f) = &*f {
+                    visit.call(f)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn __clear__(&self) {
+        for callback in &self.callbacks {
+            let f = callback.0.lock().ok().and_then(|mut f| f.take());
+            drop(f);
+        }
     }
 
     fn __repr__(&self) -> String {
@@ -131,7 +173,7 @@ impl NativeClient {
         &self,
         py: Python<'_>,
         operation: &str,
-        id: Option<String>,
+        id: Option<&Bound<'_, PyAny>>,
         body: Option<&Bound<'_, PyAny>>,
         fields: Option<&Bound<'_, PyDict>>,
         org_id: Option<String>,
@@ -141,6 +183,14 @@ impl NativeClient {
     ) -> PyResult<PreparedCall> {
         guard(py, || {
             let op = bindings_api::find(operation).map_err(|e| exception(py, &e))?;
+            // An ID that is not text is a validation error naming the parameter (`personId`), as
+            // in JS, not a TypeError naming the method's `id`.
+            let id = match id.filter(|id| !id.is_none()) {
+                Some(id) => Some(id.cast::<pyo3::types::PyString>().ok().and_then(|s| s.to_cow().ok().map(|c| c.into_owned())).ok_or_else(|| {
+                    invalid(py, operation, FieldError::new(op.path_param.map_or("id", |p| p.name), "type", "must be a string (a Webex ID)"))
+                })?),
+                None => None,
+            };
             let body = match body {
                 Some(b) if !b.is_none() => Some(from_py(b, "").map_err(|e| invalid(py, operation, e))?),
                 _ => None,
@@ -206,7 +256,7 @@ impl NativeClient {
         dry_run: bool,
     ) -> PyResult<Py<PyAny>> {
         let (args, interrupt) = bulk_args(py, concurrency, progress, org_id, dry_run)?;
-        let run = self.bulk_run(py, operation, items, args)?;
+        let run = self.bulk_run(py, operation, items, args, &interrupt)?;
         let results = block_on(py, run)?;
         interrupt.raise()?;
         bulk_answer(py, results)
@@ -227,7 +277,7 @@ impl NativeClient {
         org_id: Option<String>,
     ) -> PyResult<()> {
         let (args, interrupt) = bulk_args(py, concurrency, progress, org_id, false)?;
-        let run = self.bulk_run(py, operation, items, args)?;
+        let run = self.bulk_run(py, operation, items, args, &interrupt)?;
         runtime()?.spawn(completions.inner.clone(), token, async move {
             let results = run.await;
             match interrupt.raise() {
@@ -316,9 +366,10 @@ impl NativeClient {
         operation: &str,
         items: &Bound<'_, PyAny>,
         args: BulkArgs,
+        interrupt: &Interrupt,
     ) -> PyResult<impl std::future::Future<Output = bindings_api::BulkResults> + Send + 'static> {
         let op = bindings_api::find(operation).map_err(|e| exception(py, &e))?;
-        let items = Items { iter: Some(items.try_iter()?.unbind()) };
+        let items = Items { iter: Some(items.try_iter()?.unbind()), interrupt: interrupt.clone() };
         guard(py, || bindings_api::bulk(self.client.clone(), op, items, args).map_err(|e| exception(py, &e)))
     }
 }
@@ -375,9 +426,11 @@ fn bulk_args(
 }
 
 /// Items pulled from a Python iterator one at a time (memory stays flat); an iterator that
-/// raises gives one failed item and ends.
+/// raises gives one failed item and ends. KeyboardInterrupt or SystemExit raised in it (Ctrl-C
+/// while a generator runs) ends the items and is raised by the run (see [`Interrupt`]).
 struct Items {
     iter: Option<Py<PyIterator>>,
+    interrupt: Interrupt,
 }
 
 impl Iterator for Items {
@@ -386,6 +439,10 @@ impl Iterator for Items {
         let iter = self.iter.as_ref()?;
         let got = Python::attach(|py| match iter.bind(py).clone().next() {
             None => None,
+            Some(Err(e)) if !e.is_instance_of::<pyo3::exceptions::PyException>(py) => {
+                self.interrupt.set(e);
+                None
+            }
             Some(Err(e)) => Some(Err(FieldError::new("item", "iterator", format!("the items iterator raised: {e}")))),
             Some(Ok(obj)) => Some(from_py(&obj, "item")),
         });

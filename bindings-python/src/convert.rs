@@ -1,7 +1,7 @@
 //! Python values to the core's JSON and back.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 use serde_json::{Map, Value};
 use webex_emergency::FieldError;
 
@@ -85,6 +85,13 @@ pub(crate) fn from_py(obj: &Bound<'_, PyAny>, path: &str) -> Result<Value, Field
     value_of(obj, Place::Root(path), 0, &mut Budget { values: MAX_VALUES, text_bytes: MAX_TEXT_BYTES })
 }
 
+/// [`from_py`] for an audit report given back to be written out (JSON, CSV, a plan): nothing
+/// is sent, and a large org's report holds far more than a request's 100,000 values (about 23
+/// a finding), so only the depth is limited.
+pub(crate) fn report_from_py(obj: &Bound<'_, PyAny>) -> Result<Value, FieldError> {
+    value_of(obj, Place::Root("report"), 0, &mut Budget { values: usize::MAX, text_bytes: usize::MAX })
+}
+
 fn value_of(obj: &Bound<'_, PyAny>, place: Place<'_>, depth: usize, budget: &mut Budget) -> Result<Value, FieldError> {
     let bad = |what: &str| FieldError::new(place.spell(), "type", what.to_string());
     let too_large = || {
@@ -144,6 +151,12 @@ fn value_of(obj: &Bound<'_, PyAny>, place: Place<'_>, depth: usize, budget: &mut
     }
     if let Ok(d) = obj.call_method0("to_dict") {
         return value_of(&d, place, depth + 1, budget);
+    }
+    // Any other mapping (UserDict, ChainMap, MappingProxyType), as the stubs' `Mapping` says.
+    if let Ok(m) = obj.cast::<PyMapping>() {
+        let d = PyDict::new(obj.py());
+        d.update(m).map_err(|_| bad("could not be read"))?;
+        return value_of(d.as_any(), place, depth + 1, budget);
     }
     let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
     Err(bad(&format!("a value of type {type_name} cannot be sent as JSON")))

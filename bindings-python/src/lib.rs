@@ -19,7 +19,7 @@ use pyo3::prelude::*;
 use webex_emergency::{bindings_api, retry, wire};
 
 use crate::answers::answer;
-use crate::convert::{from_py, to_py};
+use crate::convert::{from_py, report_from_py, to_py};
 use crate::errors::{exception, invalid};
 
 // mimalloc for the Rust side of the module: glibc's malloc was about 8% of the bulk path's
@@ -36,21 +36,21 @@ fn operations(py: Python<'_>) -> PyResult<Py<PyAny>> {
 /// A report (as `NativeClient.audit` gives it) as JSON text: the same bytes in every language.
 #[pyfunction]
 fn report_json(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<String> {
-    let v = from_py(report, "report").map_err(|e| invalid(py, "audit", e))?;
+    let v = report_from_py(report).map_err(|e| invalid(py, "audit", e))?;
     Ok(bindings_api::report_json(&v))
 }
 
 /// A report's findings as CSV text.
 #[pyfunction]
 fn report_csv(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<String> {
-    let v = from_py(report, "report").map_err(|e| invalid(py, "audit", e))?;
+    let v = report_from_py(report).map_err(|e| invalid(py, "audit", e))?;
     Ok(bindings_api::report_csv(&v))
 }
 
 /// A report's plan as a bulk ECBN CSV.
 #[pyfunction]
 fn report_plan_csv(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<String> {
-    let v = from_py(report, "report").map_err(|e| invalid(py, "audit", e))?;
+    let v = report_from_py(report).map_err(|e| invalid(py, "audit", e))?;
     Ok(bindings_api::report_plan_csv(&v))
 }
 

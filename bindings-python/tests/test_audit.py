@@ -57,6 +57,16 @@ def test_report_json_is_the_shared_vector_and_csv_parses():
     assert report.to_dict()["findings"][0]["severity"] == "error"
 
 
+def test_a_large_orgs_report_is_written_out_whole():
+    # More findings than a request's 100,000-value limit would let back through (about 4,300).
+    with we.Simulator(size=40000) as sim:
+        report = sim.client().audit(concurrency=20)
+    assert len(report.findings) > 4500
+    assert len(list(csv.DictReader(io.StringIO(report.to_csv())))) == len(report.findings)
+    assert len(json.loads(report.to_json())["findings"]) == len(report.findings)
+    assert len(list(csv.DictReader(io.StringIO(report.plan_csv())))) > 0
+
+
 def test_read_failures_become_findings_and_nothing_is_lost():
     with we.Simulator(size=400, faults={"failShare": 0.1, "seed": 7}) as sim:
         report = sim.client(max_retries=0).audit()

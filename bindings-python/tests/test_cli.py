@@ -161,6 +161,8 @@ def test_plan_is_a_bulk_csv_for_members_of_locations_with_a_recommended_ecbn(tmp
     p = run("audit", "--simulator", "--format", "json", "--plan", str(plan))
     assert p.returncode == 1 and f"to {plan}" in p.stderr
     report = json.loads(p.stdout)
+    shown = re.search(r"wrote a plan of (\d+) changes", p.stderr)
+    assert shown and int(shown.group(1)) == len(list(csv.DictReader(io.StringIO(plan.read_text(encoding="utf-8")))))
     good = {l["id"] for l in report["byLocation"] if l["ecbnQuality"] == "RECOMMENDED"}
     assert 0 < len(good) < len(report["byLocation"])
     ecbn = {"ecbn-none", "ecbn-invalid", "ecbn-not-recommended", "ecbn-fallback"}
@@ -180,3 +182,11 @@ def test_connection_options_before_the_command_count_and_after_it_win():
     # Given after the command, the default's value wins too.
     p = run("--simulator", "--size", "300", "audit", "--size", "200", "--format", "json")
     assert sorted((f["entity"]["id"], f["rule"]) for f in json.loads(p.stdout)["findings"]) == expected_pairs(200, 42)
+
+
+def test_plan_rows_are_counted_as_csv_records():
+    from webex_emergency._cli import _csv_rows
+
+    text = 'kind,id,name\r\nperson,a,"Ann\r\nLee"\r\nperson,b,Bob\r\n'
+    assert _csv_rows(text) == 2
+    assert _csv_rows("kind,id\r\n") == 0 and _csv_rows("") == 0

@@ -96,6 +96,12 @@ def test_decode_and_config_errors(sim, ids, client):
 def test_token_from_environment_and_callable(sim, ids, monkeypatch):
     monkeypatch.setenv("WEBEX_ACCESS_TOKEN", sim.token)
     assert we.Client(base_url=sim.base_url).people.get_ecbn(ids["people"][0]).selected
+    # A line break around it (a token file read into the variable) is not part of the token.
+    monkeypatch.setenv("WEBEX_ACCESS_TOKEN", f" {sim.token}\r\n")
+    assert we.Client(base_url=sim.base_url).people.get_ecbn(ids["people"][0]).selected
+    monkeypatch.setenv("WEBEX_ACCESS_TOKEN", " \n")
+    with pytest.raises(we.ConfigError, match="no access token"):
+        we.Client(base_url=sim.base_url).people.get_ecbn(ids["people"][0])
     monkeypatch.delenv("WEBEX_ACCESS_TOKEN")
     with pytest.raises(we.ConfigError):
         we.Client(base_url=sim.base_url).people.get_ecbn(ids["people"][0])
@@ -139,3 +145,89 @@ def test_pacing_options(sim, ids):
     for _ in range(10):
         c.people.get_ecbn(ids["people"][0])
     assert time.perf_counter() - t >= 0.44  # nine gaps of 50 ms at least
+
+
+def test_errors_and_answers_pickle_and_copy_whole(sim, ids):
+    """multiprocessing and concurrent.futures send results and exceptions between processes by
+    pickle: an error that cannot be rebuilt there hangs a Pool."""
+    import copy
+    import pickle
+
+    c = sim.client(max_retries=0)
+    errors = []
+    for call in (lambda: c.people.get_ecbn("a/b"), lambda: c.people.get_ecbn(ids["workspaces"][0]),
+                 lambda: we.Client("t", base_url="ftp://x")):
+        with pytest.raises(we.WebexError) as info:
+            call()
+        errors.append(info.value)
+    sim.set_faults({"script": [{"status": 404}]})
+    with pytest.raises(we.NotFoundError) as info:
+        c.people.get_ecbn(ids["people"][0])
+    errors.append(info.value)
+    for e in errors:
+        for again in (pickle.loads(pickle.dumps(e)), copy.copy(e), copy.deepcopy(e)):
+            assert type(again) is type(e) and str(again) == str(e) and again.__dict__ == e.__dict__
+    assert pickle.loads(pickle.dumps(errors[-1])).status == 404
+    answer = c.people.get_ecbn(ids["people"][0])
+    for again in (pickle.loads(pickle.dumps(answer)), copy.copy(answer), copy.deepcopy(answer)):
+        assert type(again) is type(answer) and again == answer and again.selected == answer.selected
+
+
+def test_a_process_pool_gets_the_error_of_a_call(sim, ids):
+    import concurrent.futures
+    import multiprocessing
+
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        future = pool.submit(_get_ecbn_in_a_worker, sim.base_url, sim.token, ids["workspaces"][0])
+        with pytest.raises(we.ValidationError) as info:
+            future.result(timeout=60)
+    assert info.value.errors[0]["field"] == "personId"
+
+
+def _get_ecbn_in_a_worker(base_url, token, workspace_id):
+    return we.Client(token, base_url=base_url).people.get_ecbn(workspace_id)  # an ID of the wrong kind
+
+
+def test_a_client_whose_callbacks_refer_back_to_its_owner_is_collected(sim, ids):
+    import gc
+    import weakref
+
+    class Owner:
+        def __init__(self):
+            self.client = we.Client(self.token, base_url=sim.base_url, request_log=self.log)
+            self.seen = []
+
+        def token(self, refresh):
+            return sim.token
+
+        def log(self, entry):
+            self.seen.append(entry["status"])
+
+    owner = Owner()
+    owner.client.people.get_ecbn(ids["people"][0])
+    assert owner.seen == [200]
+    gone = weakref.ref(owner)
+    del owner
+    gc.collect()
+    assert gone() is None, "the owner, its client and the client's connections are freed"
+
+
+def test_an_id_that_is_not_text_is_a_validation_error_naming_its_parameter(sim, ids):
+    import asyncio
+
+    c = sim.client()
+    for bad in (123, b"abc", ["x"]):
+        with pytest.raises(we.ValidationError) as info:
+            c.people.get_ecbn(bad)
+        assert info.value.errors[0]["field"] == "personId" and info.value.errors[0]["rule"] == "type"
+        with pytest.raises(we.ValidationError):
+            c.workspaces.update_ecbn(bad, selected="DIRECT_LINE", dry_run=True)
+
+    async def main():
+        async with sim.async_client() as ac:
+            await ac.virtual_lines.get_ecbn(7)
+
+    with pytest.raises(we.ValidationError) as info:
+        asyncio.run(main())
+    assert info.value.errors[0]["field"] == "virtualLineId"
+    assert sim.journal() == []

@@ -260,3 +260,48 @@ def test_forked_children_get_their_own_runtime_and_connections(sim, ids):
     assert status == 0 and os.read(read, 1) == b"\x00"
     # 2 before the fork, 20 + 1 from the child, 20 from the parent: each answered once.
     assert len(sim.journal()) == 43
+
+
+def test_ctrl_c_in_the_items_generator_stops_the_run_and_is_raised(sim, ids):
+    c = sim.client()
+    people = ids["people"][:20]
+
+    def items():
+        for i, p in enumerate(people):
+            if i == 5:
+                raise KeyboardInterrupt
+            yield (p, {"selected": "LOCATION_ECBN"})
+
+    with pytest.raises(KeyboardInterrupt):
+        c.people.bulk_update_ecbn(items(), concurrency=2)
+    assert len([e for e in sim.journal() if e["method"] == "PUT"]) == 5
+    with pytest.raises(KeyboardInterrupt):
+        c.people.bulk_update_ecbn(items(), dry_run=True)
+
+    async def main():
+        async with sim.async_client() as ac:
+            await ac.people.bulk_update_ecbn(items())
+
+    with pytest.raises(KeyboardInterrupt):
+        asyncio.run(main())
+    # An ordinary exception is one failed item, and the run returns.
+    def broken():
+        yield (people[0], {"selected": "LOCATION_ECBN"})
+        raise ValueError("the CSV file went away")
+
+    out = c.people.bulk_update_ecbn(broken(), dry_run=1)
+    assert [r.ok for r in out] == [True, False] and "went away" in str(out[1].error)
+
+
+def test_bulk_items_may_be_any_mapping(sim, ids):
+    import collections
+    import types
+
+    c = sim.client()
+    p = ids["people"][0]
+    items = [collections.UserDict({"person_id": p, "selected": "LOCATION_ECBN"}),
+             collections.ChainMap({"person_id": p}, {"selected": "DIRECT_LINE"}),
+             types.MappingProxyType({"personId": p, "selected": "LOCATION_ECBN"}),
+             (p, collections.UserDict({"selected": "DIRECT_LINE"}))]
+    out = c.people.bulk_update_ecbn(items)
+    assert [r.ok for r in out] == [True] * 4, [str(r.error) for r in out]

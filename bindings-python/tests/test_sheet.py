@@ -63,3 +63,16 @@ def test_an_interrupt_returns_the_rows_so_far_marked_stopped(sim, ids, client):
     assert {r.status for r in results} <= {"done", "skipped"}
     again = client.bulk_csv("ecbn", text, resume=results.to_csv())
     assert again.kept == results.counts["done"] and {r.status for r in again} == {"done"}
+
+
+def test_an_exception_from_progress_is_printed_and_the_run_goes_on(ids, client, capsys):
+    text = "kind,id,selected,locationMemberId\n" + "".join(f"person,{p},LOCATION_ECBN,\n" for p in ids["people"][:8])
+
+    def broken_bar(done, total, failed):
+        raise ValueError(f"bar broke at {done}")
+
+    results = client.bulk_csv("ecbn", text, progress=broken_bar)
+    assert [r.status for r in results] == ["done"] * 8 and not results.stopped
+    assert capsys.readouterr().err.count("ValueError: bar broke at") == 8
+    # A truthy value that is not callable is a bar, as for bulk runs (it was called, and failed).
+    assert [r.status for r in client.bulk_csv("ecbn", text, progress=1, dry_run=1)] == ["planned"] * 8

@@ -102,3 +102,25 @@ pub(crate) fn invalid(operation: &str, e: FieldError) -> JsValue {
     js_error(&bindings_api::invalid(operation, vec![e]))
 }
 
+
+/// What a callback of the caller threw, wrapped so that `index.js` rethrows it as it is (not
+/// as an internal error).
+pub(crate) fn thrown_by_callback(e: JsValue) -> JsValue {
+    let o = Object::new();
+    set(&o, "thrownByCallback", &e);
+    o.into()
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(e: &JsValue);
+}
+
+/// An exception from a progress callback is written to the console and the run goes on (as in
+/// Python, where it is printed): progress is for display, and a run is not lost to it.
+pub(crate) fn told(called: Result<JsValue, JsValue>) {
+    if let Err(e) = called {
+        console_error(&e);
+    }
+}

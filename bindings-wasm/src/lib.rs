@@ -21,7 +21,7 @@ use webex_emergency::sheet::{RowCounts, Sheet};
 use webex_emergency::{Error, FieldError, TransportError, TransportKind};
 
 use crate::abort::AbortWatch;
-use crate::interop::{from_js, get, get_count, get_string, invalid, js_error, set, to_js};
+use crate::interop::{from_js, get, get_count, get_string, invalid, js_error, set, to_js, told};
 
 /// A token provider that calls a JS function (which may return a Promise).
 struct JsTokenProvider(Function);
@@ -87,6 +87,10 @@ fn prepare(
     options: &JsValue,
 ) -> Result<webex_emergency::Call<Value>, JsValue> {
     let op = bindings_api::find(operation).map_err(|e| js_error(&e))?;
+    // Options that are not an object (an ID given to `getOrg(id)`) are refused, not read as none.
+    if !(options.is_undefined() || options.is_null() || options.is_object()) {
+        return Err(js_error(&Error::Config("the options must be an object".into())));
+    }
     let id = match id.as_string() {
         Some(id) => Some(id),
         None if id.is_undefined() || id.is_null() => None,
@@ -125,7 +129,7 @@ fn audit_args(options: &JsValue) -> Result<AuditArgs, JsValue> {
     let progress = get(options, "onProgress").dyn_into::<Function>().ok().map(|f| -> webex_emergency::audit::AuditProgressFn {
         std::sync::Arc::new(move |p: webex_emergency::audit::AuditProgress| {
             let total = p.total.map_or(JsValue::NULL, |t| JsValue::from(t as f64));
-            let _ = f.call3(&JsValue::NULL, &JsValue::from(p.done as f64), &total, &JsValue::from(p.failed as f64));
+            told(f.call3(&JsValue::NULL, &JsValue::from(p.done as f64), &total, &JsValue::from(p.failed as f64)));
         })
     });
     Ok(AuditArgs {
@@ -141,7 +145,9 @@ impl NativeClient {
     /// Options: `{ token | getToken, baseUrl, timeoutMs, maxRetries, orgId }`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<NativeClient, JsValue> {
-        let provider = get(&options, "getToken").dyn_into::<Function>().ok().map(JsTokenProvider);
+        // A function given as `token` is a provider too, as a callable `token=` is in Python.
+        let provider = get(&options, "getToken").dyn_into::<Function>().or_else(|_| get(&options, "token").dyn_into::<Function>());
+        let provider = provider.ok().map(JsTokenProvider);
         // The JSON form of the options leaves `getToken` out (functions have none).
         let json = from_js(&options, "options").map_err(|e| js_error(&Error::Config(e.message)))?;
         let client = ClientOptions::from_json(&json).and_then(|o| o.build(provider));
@@ -185,7 +191,7 @@ impl NativeClient {
         let progress = get(&options, "onProgress").dyn_into::<Function>().ok().map(|f| -> webex_emergency::bulk::ProgressFn {
             std::sync::Arc::new(move |p: webex_emergency::BulkProgress| {
                 let (done, ok, failed) = (p.done as f64, p.succeeded as f64, p.failed as f64);
-                let _ = f.call3(&JsValue::NULL, &done.into(), &ok.into(), &failed.into());
+                told(f.call3(&JsValue::NULL, &done.into(), &ok.into(), &failed.into()));
             })
         });
         let watch = signal_watch(&options);
@@ -239,7 +245,10 @@ impl NativeClient {
         promise(async move {
             let _watch = watch; // listening until the run ends
             let text = text.ok_or_else(|| js_error(&Error::Config("the CSV text must be a string".into())))?;
-            let (resume, args) = (resume?, args?);
+            let (resume, mut args) = (resume?, args?);
+            // What an exception from onRow fires: the signal's cancel, or one of the run's own.
+            let stop = args.cancel.get_or_insert_with(Default::default).clone();
+            let mut thrown = None;
             let sheet = Sheet::read_named(&kind, &text, resume.as_deref()).map_err(|e| js_error(&e))?;
             let (head, kept, columns, total) = (sheet.head(), sheet.kept(), sheet.result_columns(), sheet.len());
             let mut rows = std::pin::pin!(sheet.run_with(&client, args).map_err(|e| js_error(&e))?);
@@ -256,9 +265,17 @@ impl NativeClient {
                 set(&o, "cells", &row.cells.iter().map(|c| JsValue::from_str(c)).collect::<Array>());
                 set(&o, "request", &row.request.as_ref().map_or(JsValue::NULL, to_js));
                 if let Some(f) = &on_row {
-                    let _ = f.call1(&JsValue::NULL, &o);
+                    // As in Python: the first exception stops the run (rows in flight end, the
+                    // rest are `skipped`, each still told to onRow) and is thrown once it stops.
+                    if let Err(e) = f.call1(&JsValue::NULL, &o) {
+                        thrown.get_or_insert(e);
+                        stop.fire();
+                    }
                 }
                 array.push(&o);
+            }
+            if let Some(e) = thrown {
+                return Err(interop::thrown_by_callback(e));
             }
             for (status, n) in tally.by_name() {
                 set(&counts, status, &JsValue::from(n as f64));

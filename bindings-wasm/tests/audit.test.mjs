@@ -63,6 +63,25 @@ test("numbers in a report are written as Rust and Python write them (floats from
   assert.equal(we.reportToJson(numbers), want);
 });
 
+test('an exception from onProgress is written to the console and the audit goes on', async () => {
+  await sim.control('POST', '/_sim/reset', { seed: 42, size: 400, redsky: false });
+  await sim.faults({});
+  const logged = [];
+  const original = console.error;
+  console.error = (e) => logged.push(e);
+  let calls = 0;
+  let report;
+  try {
+    report = await client().audit({ onProgress: () => { calls++; throw new RangeError('bar broke'); } });
+  } finally {
+    console.error = original;
+  }
+  assert.deepEqual(pairs(report), await expected());
+  assert.ok(calls > 100);
+  assert.equal(logged.length, calls);
+  assert.ok(logged.every((e) => e instanceof RangeError));
+});
+
 test('progress is reported and ends at the total; read failures become findings', async () => {
   await sim.control('POST', '/_sim/reset', { seed: 42, size: 400, redsky: false });
   await sim.faults({ failShare: 0.1, seed: 7 });

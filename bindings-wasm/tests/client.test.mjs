@@ -161,6 +161,42 @@ test('bulk of 5,000 items with faults: nothing lost', async () => {
   assert.equal(shown[0].result.method, 'PUT');
 });
 
+test('an exception from onProgress is written to the console and the run goes on', async () => {
+  await sim.faults({});
+  const people = ids.people.slice(0, 20);
+  const logged = [];
+  const original = console.error;
+  console.error = (e) => logged.push(e);
+  let results;
+  try {
+    results = await client().people.bulkUpdateEcbn(people.map((p) => [p, { selected: 'DIRECT_LINE' }]), {
+      concurrency: 4, onProgress: (d) => { if (d % 5 === 0) throw new Error(`display broke at ${d}`); },
+    });
+  } finally {
+    console.error = original;
+  }
+  assert.equal(results.length, 20);
+  assert.ok(results.every((r) => r.ok), 'every item done');
+  assert.deepEqual(logged.map((e) => e.message), ['display broke at 5', 'display broke at 10', 'display broke at 15', 'display broke at 20']);
+});
+
+test('an ID given to an operation that takes none is refused, not dropped', async () => {
+  await sim.faults({});
+  const before = (await sim.journal()).length;
+  const c = client();
+  await assert.rejects(c.notifications.getOrg(ids.people[0]), (e) => e instanceof we.ConfigError && /options must be an object/.test(e.message));
+  await assert.rejects(c.notifications.getOrg(42), (e) => e instanceof we.ConfigError);
+  assert.ok((await c.notifications.getOrg(null)) && (await c.notifications.getOrg()));
+  assert.equal((await sim.journal()).length - before, 2, 'only the calls without an ID were sent');
+});
+
+test('a function given as token is the token provider', async () => {
+  const asked = [];
+  const c = new we.Client({ baseUrl: sim.baseUrl, token: async (refresh) => { asked.push(refresh); return 'sim-token'; } });
+  await c.people.getEcbn(ids.people[0]);
+  assert.deepEqual(asked, [false]);
+});
+
 test('unknown fields and enum values are kept', async () => {
   const small = await startSim('--size', '200'); // one location: every member may lend its number
   try {

@@ -68,3 +68,27 @@ test('abort stops new requests: every row is reported, the rest skipped', async 
   assert.ok(r.counts.done >= 10 && r.counts.skipped > 0, JSON.stringify(r.counts));
   assert.equal(r.counts.done + r.counts.skipped, 80);
 });
+
+test('an exception from onRow stops the run and is thrown as it is, every row still told', async () => {
+  await sim.faults({ latencyMs: 20 });
+  const dir = await sim.directory();
+  const lines = dir.people.slice(0, 60).map((p) => `person,${p},LOCATION_ECBN,`);
+  const text = `kind,id,selected,locationMemberId\n${lines.join('\n')}\n`;
+  const before = (await sim.journal()).length;
+  const told = [];
+  const mine = new TypeError('my results store is full');
+  let n = 0;
+  await assert.rejects(
+    client().bulkCsv('ecbn', text, { concurrency: 2, onRow: (r) => { told.push(r.status); if (++n === 5) throw mine; } }),
+    (e) => e === mine,
+  );
+  await sim.faults({});
+  assert.equal(told.length, 60, 'every row is told to onRow, after the exception too');
+  const done = told.filter((s) => s === 'done').length;
+  assert.ok(done >= 5 && done < 20, `stopped soon after: ${done} done`);
+  assert.equal(told.filter((s) => s === 'skipped').length, 60 - done);
+  // Rows in flight when it stopped are dropped and `skipped` (run them again): at most
+  // `concurrency` of them were sent.
+  const sent = (await sim.journal()).length - before;
+  assert.ok(sent >= done && sent <= done + 2, `${sent} sent, ${done} done`);
+});

@@ -56,9 +56,6 @@ pub fn call(client: &Client, operation: &str, args: Args) -> Result<Call<Value>,
 pub fn call_op(client: &Client, op: &'static Operation, args: Args) -> Call<Value> {
     let id = args.id.as_deref();
     let mut call = Call::new(client, op, id, op.read_body(args.body));
-    if let (Some(param), None) = (op.path_param, id) {
-        call = call.with_errors(vec![FieldError::new(param.name, "required", "is required")]);
-    }
     call = call.with_page(args.start, args.max, args.order);
     if let Some(org) = args.org_id {
         call = call.org_id(org);
@@ -152,7 +149,9 @@ pub fn args_from_item(op: &Operation, item: Value) -> Result<Args, FieldError> {
 
 /// A call of `op` that fails validation with `errors` (for items that cannot be read).
 pub fn failed_call(client: &Client, op: &'static Operation, errors: Vec<FieldError>) -> Call<Value> {
-    Call::new(client, op, None, (None, errors))
+    let mut call = Call::new(client, op, None, (None, Vec::new()));
+    call.parts.errors = errors; // these alone, not also a missing path ID
+    call
 }
 
 /// A call from one bulk item (already converted to JSON, or the error of its conversion); an

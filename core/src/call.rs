@@ -92,12 +92,6 @@ impl<R> Call<R> {
         self
     }
 
-    /// Adds a broken rule found by the caller (e.g. on query parameters).
-    pub(crate) fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
-        self.parts.errors.extend(errors);
-        self
-    }
-
     /// Sends this call to this organization instead of the client's default.
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.parts.org_id = Some(org_id.into());
@@ -130,10 +124,17 @@ impl<R> Call<R> {
 impl Parts {
     fn new(client: &Client, op: &'static Operation, path_id: Option<&str>, body: EncodedBody) -> Self {
         let (bytes, mut errors) = body;
-        if let (Some(param), Some(id)) = (op.path_param, path_id) {
-            if let Some(e) = ids::check(param.name, id, param.kind) {
-                errors.insert(0, e);
+        // The path's ID: required where the path has one, refused where it has none (an ID
+        // dropped there would send the call to the organization's own setting).
+        match (op.path_param, path_id) {
+            (Some(param), Some(id)) => {
+                if let Some(e) = ids::check(param.name, id, param.kind) {
+                    errors.insert(0, e);
+                }
             }
+            (Some(param), None) => errors.push(FieldError::new(param.name, "required", "is required")),
+            (None, Some(_)) => errors.insert(0, FieldError::new("id", "unexpected", "this operation takes no ID")),
+            (None, None) => {}
         }
         Parts {
             client: client.clone(),
@@ -281,6 +282,7 @@ impl<R> Call<R> {
     pub fn of<O: Op<Answer = R>>(client: &Client, path_id: Option<&str>, body: Option<&O::Request>) -> Self {
         let encoded = match body {
             Some(b) => encode_body(b),
+            None if O::operation().request_model().is_some() => (None, vec![FieldError::new("body", "required", "is required")]),
             None => (None, Vec::new()),
         };
         Call::new(client, O::operation(), path_id, encoded)

@@ -284,7 +284,8 @@ fn check_token(token: &str, what: &str) -> Result<(), Error> {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn env_token() -> Option<String> {
-    std::env::var(TOKEN_ENV).ok().filter(|t| !t.trim().is_empty())
+    // Surrounding whitespace dropped (a line break from a file or a `.env`), as the CLI does.
+    std::env::var(TOKEN_ENV).ok().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
 }
 #[cfg(target_arch = "wasm32")]
 fn env_token() -> Option<String> {
@@ -293,29 +294,33 @@ fn env_token() -> Option<String> {
 
 /// https everywhere, http only for loopback hosts (local simulators and proxies).
 fn check_base_url(url: &str) -> Result<(), Error> {
-    // Split at the first ':' (a char pattern: a `"://"` search costs 1.5 kB of wasm).
-    let (scheme, rest) = match url.split_once(':') {
-        Some((scheme, rest)) if rest.starts_with("//") => (scheme, &rest[2..]),
-        _ => return Err(Error::Config(format!("base URL `{url}` has no scheme"))),
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.contains('@') {
-        // Never echo the URL: the part before `@` is a user name and password.
+    if url.contains('@') {
+        // Never echo the URL: the part before `@` is a user name and password (anywhere: with a
+        // `/` or `?` in the password, the host would seem to end before the `@`).
         return Err(Error::Config(
             "the base URL must not hold a user name or password; pass the access token as the token".into(),
         ));
     }
+    // Split at the first ':' (a char pattern: a `"://"` search costs 1.5 kB of wasm).
+    let (scheme, rest) = match url.split_once(':') {
+        Some((scheme, rest)) if rest.starts_with("//") => (scheme, &rest[2..]),
+        // Not echoed: a token given as the base URL by mistake would be shown.
+        _ => return Err(Error::Config("the base URL has no scheme (it starts with https://)".into())),
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     if rest.contains(['?', '#']) {
         return Err(Error::Config(format!(
             "base URL `{}` must not have a query or fragment",
             url.split(['?', '#']).next().unwrap_or("")
         )));
     }
-    let host_only = if let Some(h) = host.strip_prefix('[') {
-        h.split(']').next().unwrap_or("")
-    } else {
-        host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host)
+    let (host_only, port) = match host.strip_prefix('[') {
+        Some(h) => h.split_once(']').map_or((h, ""), |(h, after)| (h, after.strip_prefix(':').unwrap_or(after))),
+        None => host.rsplit_once(':').unwrap_or((host, "")),
     };
+    if !port.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::Config(format!("base URL `{url}` has a port that is not a number")));
+    }
     if host_only.is_empty() {
         return Err(Error::Config(format!("base URL `{url}` has no host")));
     }
@@ -386,9 +391,21 @@ mod tests {
         for bad in ["http://webexapis.com/v1", "ftp://x/v1", "webexapis.com", "https:///v1", "http://127.example.com/v1"] {
             assert!(check_base_url(bad).is_err(), "{bad}");
         }
-        for bad in ["https://user:hunter2@webexapis.com/v1", "https://:hunter2@h/v1", "https://webexapis.com/v1?hunter2", "https://h/v1#hunter2"] {
+        for bad in ["https://h:8o/v1", "https://h:-1/v1", "http://[::1]x/v1"] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+        for bad in [
+            "https://user:hunter2@webexapis.com/v1",
+            "https://:hunter2@h/v1",
+            "https://webexapis.com/v1?hunter2",
+            "https://h/v1#hunter2",
+            "https://user:hun?ter2@h/v1",
+            "https://user:hun/ter2@h/v1",
+            "https://user:hunter2#@h/v1",
+            "hunter2-a-token-given-as-the-base-url",
+        ] {
             let message = check_base_url(bad).unwrap_err().to_string();
-            assert!(!message.contains("hunter2"), "{message}");
+            assert!(!message.contains("hunter") && !message.contains("ter2"), "{message}");
         }
     }
 

@@ -5,6 +5,10 @@
 //! Requests are validated before anything is sent; answers keep fields and enum values this
 //! version does not know.
 //!
+//! Natively, calls run on a Tokio runtime with its time and I/O drivers enabled (`#[tokio::main]`,
+//! or a runtime built with `enable_all()`): they use Tokio's timers and sockets, so polling one
+//! on another executor (`futures::executor::block_on`) panics.
+//!
 //! Layers, each using only those above it in this list: [`platform`] (timers, clock, random
 //! numbers), [`wire`] (JSON names, reading and writing, field kinds), [`error`], [`ids`],
 //! [`validate`], [`api`] (models, rules and operation declarations per area), `transport`,

@@ -126,6 +126,9 @@ struct State {
     /// The schedule's number, counted up by a cut, a pause and a reopening: a caller that
     /// claimed a turn of an older schedule claims again when it wakes.
     schedule: u64,
+    /// Until when (ms) the server asked this client to wait in a Retry-After longer than the
+    /// client waits (see [`Pacer::hold_off`]).
+    held_off_until_ms: f64,
 }
 
 /// The pacer of one client.
@@ -190,6 +193,7 @@ impl State {
             held_ms: 0.0,
             last_success_ms: f64::NAN,
             schedule: 0,
+            held_off_until_ms: 0.0,
         }
     }
 
@@ -440,6 +444,19 @@ impl Pacer {
         if self.settings.adaptive {
             self.update(|st| st.succeeded_at(sent_ms, elapsed_ms));
         }
+    }
+
+    /// A 429 asked to wait until `until_ms`, longer than the client's calls wait: the pacer is
+    /// not paused for it (every call would wait until it, up to its deadline); instead each
+    /// call checks [`Pacer::held_off_for`] before it is sent.
+    pub(crate) fn hold_off(&self, until_ms: f64) {
+        let mut st = self.lock();
+        st.held_off_until_ms = st.held_off_until_ms.max(until_ms);
+    }
+
+    /// Until when (ms) the server asked this client to wait in a long Retry-After (0: never).
+    pub(crate) fn held_off_until_ms(&self) -> f64 {
+        self.lock().held_off_until_ms
     }
 
     /// A request sent at `sent_ms` was refused with 429 and waits `retry_after`.

@@ -195,8 +195,13 @@ fn retryable_status(status: u16, idempotent: bool, retry_after: Option<Duration>
     }
 }
 
-/// Sends a request with the client's retry policy; returns the success answer.
+/// Sends a request with the client's retry policy; returns the success answer. The request's
+/// URL must be under the client's base URL: the client's token is sent nowhere else.
 pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error> {
+    // The token goes to the client's base URL only (a public entry point: any URL could be given).
+    if !request.url.strip_prefix(client.base_url()).is_some_and(|rest| rest.starts_with('/')) {
+        return Err(Error::Config("a request's URL must be under the client's base URL (the token goes nowhere else)".into()));
+    }
     let name = request.operation;
     let method = request.method;
     let policy = &client.inner.retry;
@@ -207,7 +212,9 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
     let mut retries = 0u32;
     // Every attempt sent, for the request log (a token refresh is an attempt, not a retry).
     let mut attempts = 0u32;
+    // A token provider is asked for a new token once after a 401, for the attempt right after.
     let mut refreshed = false;
+    let mut refresh_now = false;
     loop {
         // Waits for the token provider and for a bulk slot count against the deadline too.
         let remaining = || duration_of(((deadline_ms - rt::now_ms()) / 1000.0).max(0.001));
@@ -221,8 +228,9 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
             // a rate limit, calls take turns at the rate it allows), waited for in that order
             // under one timer; `stage` names the wait the deadline passed in.
             let stage = AtomicUsize::new(0);
+            let refresh = std::mem::take(&mut refresh_now);
             let ready = rt::timeout(remaining(), async {
-                let token = client.token(refreshed).await?;
+                let token = client.token(refresh).await?;
                 stage.store(1, Ordering::Relaxed);
                 let permit = match &request.gate {
                     Some(g) => g.acquire().await.ok(),
@@ -242,6 +250,30 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
                     }))
                 }
             };
+            // The server asked (refusing another call) to wait longer than this client waits:
+            // while the wait left is longer than `max_retry_after` (or the deadline), a call
+            // fails at once, unsent. Once it is not, calls are sent; one refused is waited out.
+            let held = duration_of((client.inner.pace.held_off_until_ms() - rt::now_ms()) / 1000.0);
+            if held > policy.max_retry_after || (!held.is_zero() && held >= remaining()) {
+                return Err(Error::Api(Box::new(ApiError {
+                    operation: name.into(),
+                    status: 429,
+                    kind: ApiErrorKind::RateLimited,
+                    message: status_text(429).into(),
+                    errors: Vec::new(),
+                    tracking_id: None,
+                    retry_after: Some(held),
+                    body_excerpt: String::new(),
+                    note: Some(
+                        [
+                            "not sent: the server asked this client to wait ",
+                            &crate::error::seconds(held),
+                            ", more than it waits (RetryPolicy::max_retry_after or the deadline)",
+                        ]
+                        .concat(),
+                    ),
+                })));
+            }
             let limit = client.inner.timeout.min(remaining());
             attempt_started = rt::now_ms();
             attempts += 1;
@@ -289,11 +321,17 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
             Attempt::Status { status, body, retry_after, tracking_id: tid } => {
                 let mut err = api_error(name, status, &body, retry_after, tid, &tracking_id);
                 if status == 429 {
-                    client.inner.pace.refused(attempt_started, retry_after);
+                    match retry_after {
+                        Some(ra) if ra > policy.max_retry_after => {
+                            client.inner.pace.hold_off(rt::now_ms() + ra.as_secs_f64() * 1000.0)
+                        }
+                        _ => client.inner.pace.refused(attempt_started, retry_after),
+                    }
                 }
                 if status == 401 && client.has_token_provider() && !refreshed {
                     log(Some(status), None, Some(Duration::ZERO));
                     refreshed = true;
+                    refresh_now = true;
                     continue;
                 }
                 if !retryable_status(status, method.is_idempotent(), retry_after) {
@@ -314,7 +352,10 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
                         return Err(Error::Api(Box::new(err)));
                     }
                 }
-                let wait = retry_after.unwrap_or_else(|| backoff(policy, retries));
+                // `Retry-After: 0` (or a date already past) asks for no wait: it paces nothing, so
+                // the attempt counts as a retry and backs off as without the header (sent again at
+                // once, it would be sent again and again until the deadline).
+                let wait = retry_after.filter(|ra| !ra.is_zero()).unwrap_or_else(|| backoff(policy, retries));
                 (wait, Error::Api(Box::new(err)))
             }
             Attempt::Failed(kind, message) => {
@@ -328,7 +369,7 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
         };
         // A 429 with Retry-After is pacing, not failure: it uses up no retries, only time (the total
         // deadline). Without the header (a browser the server does not expose it to) it counts as a retry.
-        let paced = status == Some(429) && matches!(&err, Error::Api(e) if e.retry_after.is_some());
+        let paced = status == Some(429) && matches!(&err, Error::Api(e) if e.retry_after.is_some_and(|ra| !ra.is_zero()));
         let out_of_retries = !paced && retries >= policy.max_retries;
         let gives_up = out_of_retries || rt::now_ms() + wait.as_secs_f64() * 1000.0 > deadline_ms;
         log(status, failure.as_deref(), (!gives_up).then_some(wait));

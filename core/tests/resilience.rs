@@ -197,6 +197,8 @@ async fn error_bodies_of_every_shape_are_read() {
     let err = c.people().get_ecbn(&d.people[0]).await.unwrap_err();
     let Error::Api(api) = &err else { panic!("{err:?}") };
     assert_eq!((api.status, api.body_excerpt.as_str()), (429, ""));
+    // A new client: this one sends nothing until the hour has passed.
+    let c = Client::builder().token(DEFAULT_TOKEN).base_url(&sim.base_url).max_retries(0).build().unwrap();
     // The usual Webex body: message, errors[], trackingId.
     let err = c
         .people()
@@ -460,4 +462,86 @@ async fn retry_engine_sends_a_prepared_request() {
     let err = retry::execute(&c, &request).await.unwrap_err();
     assert_eq!((err.status(), err.code(), err.class_name()), (Some(503), "server", "ServerError"));
     assert_eq!(sim.journal_len(), 1);
+}
+
+/// `Retry-After: 0` asks for no wait, so it paces nothing: each such 429 uses up a retry and
+/// backs off, instead of being sent again at once until the deadline.
+#[tokio::test]
+async fn a_zero_retry_after_uses_up_retries() {
+    let sim = sim(20);
+    let c = client(&sim);
+    let d = dir(&sim);
+    sim.set_faults(script(vec![status_fault(429, Some("0")); 50]));
+    let err = c.people().get_ecbn(&d.people[0]).await.unwrap_err();
+    assert_eq!(err.status(), Some(429));
+    assert!(err.to_string().contains("gave up after 3 attempt(s)"), "{err}");
+    assert_eq!(sim.journal_len(), 3);
+}
+
+/// A Retry-After longer than the client waits fails that call at once, and every later call
+/// of the client until then without sending it (the pacer is not paused for an hour).
+#[tokio::test]
+async fn a_long_retry_after_fails_later_calls_without_sending_them() {
+    let sim = sim(20);
+    let c = client(&sim);
+    let d = dir(&sim);
+    sim.set_faults(script(vec![status_fault(429, Some("3600"))]));
+    assert_eq!(c.people().get_ecbn(&d.people[0]).await.unwrap_err().status(), Some(429));
+    let t = Instant::now();
+    let err = c.people().get_ecbn(&d.people[1]).await.unwrap_err();
+    assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+    let Error::Api(api) = &err else { panic!("{err:?}") };
+    assert_eq!((api.status, api.kind), (429, ApiErrorKind::RateLimited));
+    assert!(api.retry_after.is_some_and(|ra| ra > Duration::from_secs(3590)), "{err}");
+    assert!(err.to_string().contains("not sent"), "{err}");
+    assert_eq!(sim.journal_len(), 1, "the later call is not sent");
+    // Another client (its own pacer) is not held.
+    client(&sim).people().get_ecbn(&d.people[1]).await.unwrap();
+}
+
+/// After a 401 the provider is asked for a new token once, for the attempt right after it; the
+/// retries after that take the token as it is.
+#[tokio::test]
+async fn a_401_refreshes_once_not_on_every_later_retry() {
+    let sim = sim(20);
+    let d = dir(&sim);
+    sim.set_tokens(vec!["fresh-token".into(), "stale-token".into()]);
+    sim.set_faults(script(vec![status_fault(401, None), status_fault(503, None), status_fault(503, None)]));
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let c = Client::builder().token_provider(Rotating { asked: asked.clone() }).base_url(&sim.base_url).retry(fast_retry()).build().unwrap();
+    c.people().get_ecbn(&d.people[0]).await.unwrap();
+    assert_eq!(*asked.lock().unwrap(), vec![false, true, false, false]);
+    let statuses: Vec<u16> = sim.journal().iter().map(|e| e.status).collect();
+    assert_eq!(statuses, vec![401, 503, 503, 200]);
+}
+
+/// The retry engine sends the client's token to the client's base URL only.
+#[tokio::test]
+async fn the_retry_engine_refuses_urls_outside_the_base_url() {
+    let sim = sim(20);
+    let c = client(&sim);
+    let port = sim.base_url.rsplit(':').next().unwrap_or_default().to_string();
+    for url in ["http://127.0.0.2:9/v1/x".to_string(), format!("{}evil/x", sim.base_url), format!("http://127.0.0.1:{port}")] {
+        let request = retry::Request { operation: "engine.get", method: Method::Get, url: url.clone(), body: None, gate: None };
+        let err = retry::execute(&c, &request).await.unwrap_err();
+        assert_eq!(err.code(), "config", "{url}: {err}");
+    }
+    assert_eq!(sim.journal_len(), 0);
+}
+
+/// A typed call without its path ID or its body, or with an ID its operation does not take,
+/// is refused before anything is sent.
+#[tokio::test]
+async fn typed_calls_need_their_id_and_body_and_take_no_other_id() {
+    let sim = sim(20);
+    let c = client(&sim);
+    let d = dir(&sim);
+    let no_id = Call::<Ecbn>::of::<api::ecbn::PeopleGetEcbn>(&c, None, None).await.unwrap_err();
+    let no_body = Call::<wire::NoContent>::of::<api::ecbn::VirtualLinesUpdateEcbn>(&c, Some(&d.virtual_lines[0]), None).await.unwrap_err();
+    let extra_id = Call::<OrgNotification>::of::<api::notifications::NotificationsGetOrg>(&c, Some(&d.locations[0]), None).await.unwrap_err();
+    for (err, field, rule) in [(no_id, "personId", "required"), (no_body, "body", "required"), (extra_id, "id", "unexpected")] {
+        let Error::Validation(v) = &err else { panic!("{err:?}") };
+        assert!(v.errors.iter().any(|e| e.field == field && e.rule == rule), "{err}");
+    }
+    assert_eq!(sim.journal_len(), 0);
 }

@@ -205,6 +205,14 @@ def _fails(report: AuditReport, fail_on: str) -> bool:
     return any(f.severity in worst for f in report.findings)
 
 
+def _csv_rows(text: str) -> int:
+    """The rows of a CSV text under its header (a quoted cell may hold a line break)."""
+    import csv
+    import io
+
+    return max(sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) - 1, 0)
+
+
 def _audit(args: argparse.Namespace) -> int:
     made = []
     for flag, path in (("--out", args.out), ("--plan", args.plan)):
@@ -254,8 +262,7 @@ def _audit(args: argparse.Namespace) -> int:
                 f.write(plan)
         except OSError as e:
             raise UsageError(f"cannot write --plan {args.plan}: {e.strerror}") from None
-        rows = plan.count("\r\n") - 1
-        print(f"wrote a plan of {rows} changes to {args.plan}", file=sys.stderr)
+        print(f"wrote a plan of {_csv_rows(plan)} changes to {args.plan}", file=sys.stderr)
     if args.out:
         c = report.counts
         print(f"wrote {len(report.findings)} findings ({c.get('error', 0)} errors, {c.get('warning', 0)} warnings) "

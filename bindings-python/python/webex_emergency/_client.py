@@ -113,7 +113,7 @@ def _make_bulk(op: Dict[str, Any], is_async: bool) -> Callable[..., Any]:
         def bulk(self: Any, items: Iterable[Any], *, concurrency: int = 10, progress: Any = None,
                  org_id: Optional[str] = None, dry_run: bool = False) -> BulkResults:
             cb = _progress_callback(progress, items)
-            raw = self._native.bulk(name, items, concurrency, cb, org_id, dry_run)
+            raw = self._native.bulk(name, items, concurrency, cb, org_id, bool(dry_run))
             return _bulk_results(model, raw, dry_run)
 
     bulk.__name__ = bulk.__qualname__ = "bulk_" + op["methodName"]
@@ -295,7 +295,7 @@ class Client(_ClientBase):
         a notebook's interrupt) stops the run: the rows so far are returned, ``stopped`` set."""
         sheet = _native.NativeSheet(kind, text, resume)
         rows: List[SheetRow] = []
-        show = _progress.callback(sheet.rows, "row", "failed") if progress is True else progress or None
+        show = progress if callable(progress) else _progress.callback(sheet.rows, "row", "failed") if progress else None
         failed = 0
 
         def on_row(line: int, status: str, error: str, record: str, request: Any, code: Optional[str]) -> None:
@@ -303,10 +303,17 @@ class Client(_ClientBase):
             rows.append(SheetRow(line, status, error, record, request))
             failed += status == "failed"
             if show is not None:
-                show(len(rows), sheet.rows, failed)
+                # As for bulk runs: progress is for display; an exception from it is printed and
+                # the run goes on (the rows are what must not be lost).
+                try:
+                    show(len(rows), sheet.rows, failed)
+                except Exception:
+                    import traceback
+
+                    traceback.print_exc()
 
         try:
-            counts = sheet.run(self._native, on_row, concurrency, org_id, dry_run)
+            counts = sheet.run(self._native, on_row, concurrency, org_id, bool(dry_run))
         except KeyboardInterrupt:
             # The run stopped cleanly (rows not finished are skipped): the rows are kept.
             return SheetResults(rows, sheet.counts, sheet.head, sheet.kept, stopped=True)

@@ -21,6 +21,18 @@ class WebexError(Exception):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r})"
 
+    def __reduce__(self) -> Any:
+        # Pickled (multiprocessing, concurrent.futures) and copied with every attribute: the
+        # keyword-only ones are not in `args`, so the default would fail to rebuild it.
+        return (_rebuilt, (type(self), self.message), self.__dict__)
+
+
+def _rebuilt(cls: type[WebexError], message: str) -> WebexError:
+    """An error of ``cls`` with ``message``, its attributes set afterwards (see ``__reduce__``)."""
+    error: WebexError = cls.__new__(cls)
+    Exception.__init__(error, message)
+    return error
+
 
 class ConfigError(WebexError, ValueError):
     """The client was configured wrongly (no token, bad base URL, ...)."""

@@ -78,6 +78,10 @@ class Model:
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other.to_dict() == self.to_dict()  # type: ignore[attr-defined]
 
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # Pickled and copied as its JSON (an answer's fields live in Rust, which pickle cannot see).
+        return (type(self), (self.to_dict(),))
+
     def __hash__(self) -> int:
         return hash((type(self).__name__, repr(self.to_dict())))
 

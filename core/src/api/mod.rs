@@ -20,11 +20,13 @@ use crate::wire::{FieldKind, Json, ModelInfo, Schema};
 /// HTTP methods this API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
-    /// Read; retried on 5xx and connection errors.
+    /// Read; retried on 429, 502, 503 and 504 (and 423 with Retry-After), on timeouts and on
+    /// connection errors.
     Get,
     /// Replace; idempotent, so retried like GET.
     Put,
-    /// Create or log in; never replayed.
+    /// Create or log in; never replayed after a failure it may have been processed in. A 401
+    /// with a token provider is sent once more with the new token (the first was refused).
     Post,
 }
 
