@@ -82,8 +82,11 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # console, a function as `token` (as in Python): 121.5 kB; the review's retry fixes (a Retry-After
 # longer than the client waits holding off its later calls, `Retry-After: 0` no longer a
 # retry-free loop, one token refresh per 401), IDs refused by operations that take none, options
-# that are not an object refused, a base URL's credentials found anywhere: 122.1 kB.
-if [ $((wasm + glue)) -gt 122200 ]; then
-  echo "the npm package is over its 122.2 kB (gzip -9) budget" >&2
+# that are not an object refused, a base URL's credentials found anywhere: 122.1 kB; per-call
+# options the call does not take refused (`dry_run` was ignored and the write sent), a truthy
+# `dryRun` a dry run in bulk runs too, a `signal` that is not an AbortSignal refused, a timer's
+# promise settled when its race is lost (800 bytes kept per call), the sheet rows' error code: 122.8 kB.
+if [ $((wasm + glue)) -gt 122900 ]; then
+  echo "the npm package is over its 122.9 kB (gzip -9) budget" >&2
   exit 1
 fi

@@ -190,8 +190,7 @@ export interface SheetOptions {
   orgId?: string;
   /** Once it aborts, rows not finished are \`skipped\`. */
   signal?: AbortSignal;
-  /** Told of each row as it finishes. An exception from it stops the run (rows in flight end,
-   * the rest are \`skipped\`, each still told to onRow), then bulkCsv rejects with it. */
+  /** Told of each row as it finishes. An exception from it is written to the console; the run goes on. */
   onRow?: (row: SheetRow) => void;
 }
 /** What became of one row of a bulk sheet. */
@@ -209,6 +208,8 @@ export interface SheetRow {
   record: string;
   /** The request a dry run would send. */
   request: PreparedRequest | null;
+  /** The error's code for a failed row (\`validation\`, \`authentication\`, ... as the error classes' \`code\`). */
+  code: string | null;
 }
 export interface SheetResults {
   rows: SheetRow[];

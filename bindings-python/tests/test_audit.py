@@ -65,6 +65,9 @@ def test_a_large_orgs_report_is_written_out_whole():
     assert len(list(csv.DictReader(io.StringIO(report.to_csv())))) == len(report.findings)
     assert len(json.loads(report.to_json())["findings"]) == len(report.findings)
     assert len(list(csv.DictReader(io.StringIO(report.plan_csv())))) > 0
+    # A notebook shows the first 200 findings and counts the rest, not megabytes of HTML.
+    shown = report._repr_html_()
+    assert shown.count("<tr>") == 1 + 200 + 1 and f"and {len(report.findings) - 200} more" in shown
 
 
 def test_read_failures_become_findings_and_nothing_is_lost():

@@ -34,6 +34,7 @@ def test_malformed_rows_fail_alone_and_progress_is_called(ids, client):
     assert [(r.line, r.status) for r in results] == [(2, "done"), (3, "failed")]
     assert results.failed[0].error.startswith("line 3, column kind:")
     assert sorted(seen)[-1] == (2, 2, 1)
+    assert results._repr_html_().index("<td>3</td>") < results._repr_html_().index("<td>2</td>"), "failed rows first"
     try:
         client.bulk_csv("ecbn", "kind,id\n")
     except we.ValidationError as e:

@@ -91,6 +91,12 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
 /** Loads the WebAssembly module (once). In browsers and bundlers it is fetched next to this file;
  * in Node it is read from disk. */
+function cannotLoad(e) {
+  const error = new ConfigError(`cannot load the WebAssembly module: ${e?.message ?? e}`);
+  error.cause = e;
+  return error;
+}
+
 export function init(input) {
   if (!ready) {
     const loading = (async () => {
@@ -99,13 +105,12 @@ export function init(input) {
         const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
         source = await fs.readFile(new URL('./webex_emergency_wasm_bg.wasm', import.meta.url));
       }
-      await initWasm(source === undefined ? undefined : { module_or_path: source });
+      // Loaded meanwhile by initSync(): a second instance would replace the one its clients use.
+      if (!loaded) await initWasm(source === undefined ? undefined : { module_or_path: source });
       loaded = true;
     })().catch((e) => {
       if (ready === loading) ready = null; // a later init() tries again (unless initSync() loaded it)
-      const error = new ConfigError(`cannot load the WebAssembly module: ${e?.message ?? e}`);
-      error.cause = e;
-      throw error;
+      throw cannotLoad(e);
     });
     ready = loading;
   }
@@ -114,7 +119,12 @@ export function init(input) {
 
 /** Loads the WebAssembly module synchronously from its bytes or a compiled module. */
 export function initSync(module) {
-  initWasmSync({ module });
+  if (loaded) return;
+  try {
+    initWasmSync({ module });
+  } catch (e) {
+    throw cannotLoad(e);
+  }
   loaded = true;
   ready = Promise.resolve();
 }
@@ -238,7 +248,7 @@ export class Client {
       if (op.bulk) this[key][camel(`bulk_${name}`)] = bulk(native, op);
       if (op.stream) this[key][camel(op.stream)] = (options) => stream(native, op.name, options);
     }
-    this.baseUrl = options.baseUrl ?? 'https://webexapis.com/v1';
+    this.baseUrl = options?.baseUrl ?? 'https://webexapis.com/v1';
   }
 
   /** The emergency-readiness audit of the organization; options `{ concurrency, locations,

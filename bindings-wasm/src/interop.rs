@@ -103,24 +103,47 @@ pub(crate) fn invalid(operation: &str, e: FieldError) -> JsValue {
 }
 
 
-/// What a callback of the caller threw, wrapped so that `index.js` rethrows it as it is (not
-/// as an internal error).
-pub(crate) fn thrown_by_callback(e: JsValue) -> JsValue {
-    let o = Object::new();
-    set(&o, "thrownByCallback", &e);
-    o.into()
-}
-
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     fn console_error(e: &JsValue);
 }
 
-/// An exception from a progress callback is written to the console and the run goes on (as in
-/// Python, where it is printed): progress is for display, and a run is not lost to it.
+/// An exception from a callback (`onProgress`, `onRow`) is written to the console and the run
+/// goes on (as Python prints one from `progress`): callbacks are told of a run, they do not
+/// hold it; the run's result holds every row and item.
 pub(crate) fn told(called: Result<JsValue, JsValue>) {
     if let Err(e) = called {
         console_error(&e);
     }
+}
+
+/// Refuses an options object holding a name the call does not take (`dry_run`, `org_id`: the
+/// Python spellings would otherwise be ignored, and a write sent for real, to the token's own
+/// organization), or options that are not an object (an ID given to `getOrg(id)`).
+pub(crate) fn known_options(options: &JsValue, names: &[&str]) -> Result<(), JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(());
+    }
+    if !options.is_object() {
+        return Err(js_error(&Error::Config("the options must be an object".into())));
+    }
+    for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !names.contains(&key.as_str()) {
+            let message = ["unknown option `", &key, "`; the options are ", &names.join(", ")].concat();
+            return Err(js_error(&Error::Config(message)));
+        }
+    }
+    Ok(())
+}
+
+/// `options.signal`: absent is `None`; anything but an `AbortSignal` is refused (dropped, an
+/// abort button would do nothing).
+pub(crate) fn get_signal(options: &JsValue) -> Result<Option<web_sys::AbortSignal>, JsValue> {
+    let v = get(options, "signal");
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.dyn_into().map(Some).map_err(|_| js_error(&Error::Config("option `signal` must be an AbortSignal".into())))
 }

@@ -21,7 +21,7 @@ use webex_emergency::sheet::{RowCounts, Sheet};
 use webex_emergency::{Error, FieldError, TransportError, TransportKind};
 
 use crate::abort::AbortWatch;
-use crate::interop::{from_js, get, get_count, get_string, invalid, js_error, set, to_js, told};
+use crate::interop::{from_js, get, get_count, get_signal, get_string, invalid, js_error, known_options, set, to_js, told};
 
 /// A token provider that calls a JS function (which may return a Promise).
 struct JsTokenProvider(Function);
@@ -87,10 +87,7 @@ fn prepare(
     options: &JsValue,
 ) -> Result<webex_emergency::Call<Value>, JsValue> {
     let op = bindings_api::find(operation).map_err(|e| js_error(&e))?;
-    // Options that are not an object (an ID given to `getOrg(id)`) are refused, not read as none.
-    if !(options.is_undefined() || options.is_null() || options.is_object()) {
-        return Err(js_error(&Error::Config("the options must be an object".into())));
-    }
+    known_options(options, &["orgId", "signal", "start", "max", "order", "dryRun"])?;
     let id = match id.as_string() {
         Some(id) => Some(id),
         None if id.is_undefined() || id.is_null() => None,
@@ -117,7 +114,8 @@ fn bulk_args(options: &JsValue, progress: Option<webex_emergency::bulk::Progress
     Ok(BulkArgs {
         concurrency: get_count(options, "concurrency")?,
         org_id: get_string(options, "orgId")?,
-        dry_run: get(options, "dryRun").as_bool().unwrap_or(false),
+        // Truthy, as for single calls: `dryRun: 'true'` from a form is a dry run, not a write.
+        dry_run: get(options, "dryRun").is_truthy(),
         progress,
         cancel: watch.as_ref().map(|w| w.cancel.clone()),
     })
@@ -157,9 +155,9 @@ impl NativeClient {
     /// Sends an operation; options `{ orgId, signal, start, max, order }`.
     pub fn call(&self, operation: String, id: JsValue, body: JsValue, options: JsValue) -> Promise {
         let prepared = prepare(&self.client, &operation, &id, &body, &options);
-        let signal = get(&options, "signal").dyn_into::<web_sys::AbortSignal>().ok();
+        let signal = get_signal(&options);
         promise(async move {
-            let call = prepared?;
+            let (call, signal) = (prepared?, signal?);
             let out = abortable(&operation, signal, bindings_api::send(call)).await;
             out.map(|v| to_js(&v)).map_err(|e| js_error(&e))
         })
@@ -174,6 +172,7 @@ impl NativeClient {
 
     /// Every item of a paged operation; options `{ pageSize, order, orgId }`.
     pub fn pages(&self, operation: String, options: JsValue) -> Result<PageIterator, JsValue> {
+        known_options(&options, &["pageSize", "order", "orgId"])?;
         let args = PageArgs {
             page_size: get_count(&options, "pageSize")?,
             order: get_string(&options, "order")?,
@@ -194,11 +193,13 @@ impl NativeClient {
                 told(f.call3(&JsValue::NULL, &done.into(), &ok.into(), &failed.into()));
             })
         });
+        let known = known_options(&options, &["concurrency", "onProgress", "orgId", "dryRun", "signal"]);
         let watch = signal_watch(&options);
-        let args = bulk_args(&options, progress, &watch);
         promise(async move {
+            let watch = watch?;
+            let args = bulk_args(&options, progress, &watch);
             let _watch = watch; // listening until the run ends
-            let args = args?;
+            let args = known.and(args)?;
             let op = bindings_api::find(&operation).map_err(|e| js_error(&e))?;
             let iter = js_sys::try_iter(&items)
                 .ok()
@@ -228,7 +229,7 @@ impl NativeClient {
 
     /// Runs a bulk CSV sheet (`ecbn` or `notification`, the command line's format); options
     /// `{ resume, concurrency, dryRun, orgId, signal, onRow }`. `onRow(row)` is told of each row as
-    /// it finishes: `{ line, total, status, error, cells, record, request }` (`total`: rows to run). Once `signal` aborts, rows
+    /// it finishes: `{ line, total, status, error, cells, record, request, code }` (`total`: rows to run). Once `signal` aborts, rows
     /// not finished are `skipped`. Resolves to `{ rows, counts, kept, head, columns }`.
     #[wasm_bindgen(js_name = bulkCsv)]
     pub fn bulk_csv(&self, kind: JsValue, text: JsValue, options: JsValue) -> Promise {
@@ -240,15 +241,15 @@ impl NativeClient {
         let text = text.as_string();
         let resume = get_string(&options, "resume");
         let on_row = get(&options, "onRow").dyn_into::<Function>().ok();
+        let known = known_options(&options, &["resume", "concurrency", "dryRun", "orgId", "signal", "onRow"]);
         let watch = signal_watch(&options);
-        let args = bulk_args(&options, None, &watch);
         promise(async move {
+            known?;
+            let watch = watch?;
+            let args = bulk_args(&options, None, &watch);
             let _watch = watch; // listening until the run ends
             let text = text.ok_or_else(|| js_error(&Error::Config("the CSV text must be a string".into())))?;
-            let (resume, mut args) = (resume?, args?);
-            // What an exception from onRow fires: the signal's cancel, or one of the run's own.
-            let stop = args.cancel.get_or_insert_with(Default::default).clone();
-            let mut thrown = None;
+            let (resume, args) = (resume?, args?);
             let sheet = Sheet::read_named(&kind, &text, resume.as_deref()).map_err(|e| js_error(&e))?;
             let (head, kept, columns, total) = (sheet.head(), sheet.kept(), sheet.result_columns(), sheet.len());
             let mut rows = std::pin::pin!(sheet.run_with(&client, args).map_err(|e| js_error(&e))?);
@@ -264,18 +265,11 @@ impl NativeClient {
                 set(&o, "record", &JsValue::from_str(&row.record));
                 set(&o, "cells", &row.cells.iter().map(|c| JsValue::from_str(c)).collect::<Array>());
                 set(&o, "request", &row.request.as_ref().map_or(JsValue::NULL, to_js));
+                set(&o, "code", &row.code.map_or(JsValue::NULL, JsValue::from_str));
                 if let Some(f) = &on_row {
-                    // As in Python: the first exception stops the run (rows in flight end, the
-                    // rest are `skipped`, each still told to onRow) and is thrown once it stops.
-                    if let Err(e) = f.call1(&JsValue::NULL, &o) {
-                        thrown.get_or_insert(e);
-                        stop.fire();
-                    }
+                    told(f.call1(&JsValue::NULL, &o));
                 }
                 array.push(&o);
-            }
-            if let Some(e) = thrown {
-                return Err(interop::thrown_by_callback(e));
             }
             for (status, n) in tally.by_name() {
                 set(&counts, status, &JsValue::from(n as f64));
@@ -294,18 +288,20 @@ impl NativeClient {
     /// onProgress, signal }`. Resolves to the report as a plain object.
     pub fn audit(&self, options: JsValue) -> Promise {
         let client = self.client.clone();
+        let known = known_options(&options, &["concurrency", "locations", "orgId", "onProgress", "signal"]);
         let args = audit_args(&options);
-        let signal = get(&options, "signal").dyn_into::<web_sys::AbortSignal>().ok();
+        let signal = get_signal(&options);
         promise(async move {
-            let report = abortable("audit", signal, bindings_api::audit(&client, args?)).await;
+            let (args, signal) = (known.and(args)?, signal?);
+            let report = abortable("audit", signal, bindings_api::audit(&client, args)).await;
             report.map(|v| to_js(&v)).map_err(|e| js_error(&e))
         })
     }
 }
 
 /// The watch of the `AbortSignal` in `options.signal`, if any: its cancel stops a bulk run.
-fn signal_watch(options: &JsValue) -> Option<AbortWatch> {
-    get(options, "signal").dyn_into::<web_sys::AbortSignal>().ok().map(AbortWatch::new)
+fn signal_watch(options: &JsValue) -> Result<Option<AbortWatch>, JsValue> {
+    Ok(get_signal(options)?.map(AbortWatch::new))
 }
 
 type ItemStream = std::pin::Pin<Box<dyn Stream<Item = Result<Value, Error>>>>;

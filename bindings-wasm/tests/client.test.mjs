@@ -190,6 +190,46 @@ test('an ID given to an operation that takes none is refused, not dropped', asyn
   assert.equal((await sim.journal()).length - before, 2, 'only the calls without an ID were sent');
 });
 
+test('calls leave nothing behind: memory per call stays flat', async (t) => {
+  // Each attempt races the fetch against a timer; the timer that lost once left its promise
+  // pending, and wasm-bindgen's future kept its callbacks (about 900 bytes) for good. Measured
+  // in a process of its own, where nothing else allocates.
+  await sim.faults({});
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const probe = new URL('./heap-probe.mjs', import.meta.url).pathname;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', probe, sim.baseUrl, ids.people[0], '6000']);
+  const perCall = Number(stdout.trim());
+  t.diagnostic(`${perCall} bytes of heap per call`);
+  assert.ok(Number.isFinite(perCall) && perCall < 300, `${stdout.trim()} bytes of heap kept per call`);
+});
+
+test('options a call does not take are refused, not ignored; a truthy dryRun is a dry run everywhere', async () => {
+  await sim.faults({});
+  const c = client();
+  const before = (await sim.journal()).length;
+  const body = { emailNotificationsEnabled: true, emailAddress: 'x@example.org' };
+  // The Python spellings: ignored, the PUT went for real to the token's own organization.
+  await assert.rejects(c.notifications.updateOrg(body, { dry_run: true }), (e) => e instanceof we.ConfigError && /unknown option `dry_run`/.test(e.message));
+  await assert.rejects(c.people.getEcbn(ids.people[0], { org_id: 'x' }), (e) => e instanceof we.ConfigError && /org_id/.test(e.message));
+  await assert.rejects(c.people.bulkUpdateEcbn([[ids.people[0], {}]], { dry_run: true }), (e) => e instanceof we.ConfigError);
+  await assert.rejects(c.bulkCsv('ecbn', 'kind,id,selected,locationMemberId\n', { dry_run: true }), (e) => e instanceof we.ConfigError);
+  await assert.rejects(c.audit({ location: [] }), (e) => e instanceof we.ConfigError);
+  await assert.rejects(c.people.list({ page_size: 5 }).next(), (e) => e instanceof we.ConfigError);
+  // A string where the list's params go is not spread into options.
+  await assert.rejects(c.people.listPage('abc'), (e) => e instanceof we.ConfigError);
+  await assert.rejects(c.people.getEcbn(ids.people[0], { signal: {} }), (e) => e instanceof we.ConfigError && /AbortSignal/.test(e.message));
+  await assert.rejects(c.people.bulkUpdateEcbn([], { signal: 'stop' }), (e) => e instanceof we.ConfigError);
+  assert.equal((await sim.journal()).length, before, 'nothing was sent');
+  for (const dryRun of ['true', 1, 'yes']) {
+    const shown = await c.people.bulkUpdateEcbn([[ids.people[0], { selected: 'DIRECT_LINE' }]], { dryRun });
+    assert.equal(shown[0].result.method, 'PUT', String(dryRun));
+    const sheet = await c.bulkCsv('ecbn', `kind,id,selected,locationMemberId\nperson,${ids.people[0]},DIRECT_LINE,\n`, { dryRun });
+    assert.equal(sheet.counts.planned, 1);
+  }
+  assert.equal((await sim.journal()).length, before, 'dry runs send nothing');
+});
+
 test('a function given as token is the token provider', async () => {
   const asked = [];
   const c = new we.Client({ baseUrl: sim.baseUrl, token: async (refresh) => { asked.push(refresh); return 'sim-token'; } });

@@ -196,8 +196,12 @@ test('a dropped CSV; cancel stops its run: finished rows done, the rest skipped'
   const [, done, failed, skipped] = /Applied: (\d+) done, (\d+) failed, (\d+) skipped/.exec(await page.textContent('#bulk-summary'));
   assert.equal(Number(done) + Number(failed) + Number(skipped), 200);
   assert.ok(Number(skipped) > 0 && Number(done) >= 10, `${done} done, ${skipped} skipped`);
-  // Apply again: the rows done are not sent again, the rest are.
+  // A preview in between changes nothing; then apply again: the rows done are not sent again,
+  // the rest are.
   await sim.faults({});
+  await page.click('#preview');
+  await page.waitForSelector('#bulk-summary:has-text("Preview:")');
+  assert.equal(await page.isVisible('#download-results'), true, 'the applied run\'s results stay downloadable');
   const start = (await sim.journal()).length;
   await page.click('#apply');
   await page.waitForSelector(`#bulk-summary:has-text("${done} done before, not sent again")`);
@@ -271,5 +275,65 @@ test('1,000+ findings render a page at a time and the page stays responsive', as
   await page.keyboard.press('Enter');
   assert.match(await page.textContent('#page-text'), /^page 2 of/);
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a run in progress keeps its CSV and connection; a token refused mid-run says so; a reconnect keeps or forgets the work', async () => {
+  await sim.control('POST', '/_sim/reset', { seed: 42, size: 400 });
+  await sim.faults({});
+  const dir = await sim.directory();
+  const { page, errors } = await open();
+  await page.waitForSelector('#message:has-text("Connected")');
+  const drop = (text, name) => page.evaluate(([t, n]) => {
+    const data = new DataTransfer();
+    data.items.add(new File([t], n, { type: 'text/csv' }));
+    document.getElementById('drop').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, [text, name]);
+  const csv = `kind,id,selected,locationMemberId\n${dir.people.slice(0, 150).map((p) => `person,${p},LOCATION_ECBN,`).join('\n')}\n`;
+  await drop(csv, 'first.csv');
+  await page.waitForSelector('#bulk-summary:has-text("first.csv chosen")');
+  await sim.faults({ latencyMs: 40 });
+  await page.click('#apply');
+  await page.waitForFunction(() => Number(document.getElementById('bulk-progress').value) >= 5);
+  // Another CSV while it runs is refused; the connection and the plan cannot change meanwhile.
+  await drop('kind,id,selected,locationMemberId\n', 'second.csv');
+  await page.waitForSelector('#message:has-text("A run is in progress")');
+  for (const id of ['#connect-button', '#use-plan', '#csv-file', '#run-audit']) assert.equal(await page.isDisabled(id), true, id);
+  // The token is refused from now on: the run stops, and the page says why.
+  await sim.control('PUT', '/_sim/config', { tokens: ['a-new-token'] });
+  await page.waitForSelector('#bulk-summary:has-text("Applied:")');
+  await sim.faults({});
+  assert.match(await page.textContent('#message'), /token was refused \(401\) during the run/);
+  assert.match(await page.textContent('#rows tbody tr:first-child td:nth-child(2)'), /failed/, 'failed rows are shown first');
+  const [, done] = /Applied: (\d+) done/.exec(await page.textContent('#bulk-summary'));
+  assert.ok(Number(done) >= 5 && Number(done) < 150, done);
+  // A new token for the same organization keeps the CSV and its results: applying resumes.
+  await page.fill('#token', 'a-new-token');
+  await page.click('#connect-button');
+  await page.waitForSelector('#message:has-text("Connected again to the same organization")');
+  const start = (await sim.journal()).length;
+  await page.click('#apply');
+  await page.waitForSelector(`#bulk-summary:has-text("${done} done before, not sent again")`);
+  const puts = (await sim.journal()).slice(start).filter((e) => e.method === 'PUT' && e.status === 204);
+  assert.equal(puts.length, 150 - Number(done));
+  // Another organization forgets them, even when connecting to it fails.
+  const otherOrg = Buffer.from('ciscospark://us/ORGANIZATION/00000000-0000-4000-8000-000000000001').toString('base64').replace(/=+$/, '');
+  await page.fill('#org-id', otherOrg);
+  await page.click('#connect-button');
+  await page.waitForSelector('#message.bad');
+  await page.fill('#org-id', '');
+  await page.click('#connect-button');
+  await page.waitForSelector('#message:has-text("Connected. Run the audit.")');
+  assert.equal(await page.isDisabled('#apply'), true);
+  assert.equal(await page.isHidden('#rows'), true);
+  // A plan chosen from an audit is dropped by the next audit (it may undo changes made since).
+  await audit(page);
+  await page.click('#use-plan');
+  await page.waitForSelector('#bulk-summary:has-text("The audit\'s plan chosen")');
+  await audit(page);
+  assert.match(await page.textContent('#bulk-summary'), /The audit changed/);
+  assert.equal(await page.isDisabled('#apply'), true);
+  assert.deepEqual(errors, []);
+  await sim.control('PUT', '/_sim/config', { tokens: ['sim-token'] });
   await page.close();
 });

@@ -46,6 +46,7 @@ test('malformed rows fail alone with line and column; a bad header rejects with 
     + `person,${dir.workspaces[0]},LOCATION_ECBN,\n`;
   const r = await client().bulkCsv('ecbn', text);
   assert.deepEqual(r.rows.map((x) => [x.line, x.status]), [[2, 'done'], [3, 'failed'], [4, 'failed']]);
+  assert.deepEqual(r.rows.map((x) => x.code), [null, 'validation', 'validation']);
   assert.match(r.rows[1].error, /^line 3, column kind: `robot` is not one of/);
   assert.match(r.rows[2].error, /^line 4, column id: expected a PEOPLE ID but got a PLACE ID/);
   await assert.rejects(client().bulkCsv('ecbn', 'kind,id\n'),
@@ -69,26 +70,22 @@ test('abort stops new requests: every row is reported, the rest skipped', async 
   assert.equal(r.counts.done + r.counts.skipped, 80);
 });
 
-test('an exception from onRow stops the run and is thrown as it is, every row still told', async () => {
-  await sim.faults({ latencyMs: 20 });
-  const dir = await sim.directory();
-  const lines = dir.people.slice(0, 60).map((p) => `person,${p},LOCATION_ECBN,`);
-  const text = `kind,id,selected,locationMemberId\n${lines.join('\n')}\n`;
-  const before = (await sim.journal()).length;
-  const told = [];
-  const mine = new TypeError('my results store is full');
-  let n = 0;
-  await assert.rejects(
-    client().bulkCsv('ecbn', text, { concurrency: 2, onRow: (r) => { told.push(r.status); if (++n === 5) throw mine; } }),
-    (e) => e === mine,
-  );
+test('an exception from onRow is written to the console; the run goes on and resolves with every row', async () => {
   await sim.faults({});
-  assert.equal(told.length, 60, 'every row is told to onRow, after the exception too');
-  const done = told.filter((s) => s === 'done').length;
-  assert.ok(done >= 5 && done < 20, `stopped soon after: ${done} done`);
-  assert.equal(told.filter((s) => s === 'skipped').length, 60 - done);
-  // Rows in flight when it stopped are dropped and `skipped` (run them again): at most
-  // `concurrency` of them were sent.
-  const sent = (await sim.journal()).length - before;
-  assert.ok(sent >= done && sent <= done + 2, `${sent} sent, ${done} done`);
+  const dir = await sim.directory();
+  const lines = dir.people.slice(0, 30).map((p) => `person,${p},LOCATION_ECBN,`);
+  const text = `kind,id,selected,locationMemberId\n${lines.join('\n')}\n`;
+  const logged = [];
+  const original = console.error;
+  console.error = (e) => logged.push(e);
+  let r;
+  try {
+    r = await client().bulkCsv('ecbn', text, { concurrency: 2, onRow: (row) => { if (row.line % 10 === 0) throw new TypeError('my store is full'); } });
+  } finally {
+    console.error = original;
+  }
+  assert.equal(r.counts.done, 30);
+  assert.equal(r.csv.trim().split('\n').length, 31, 'the results file has every row');
+  assert.equal(logged.length, 3);
+  assert.ok(logged.every((e) => e instanceof TypeError));
 });

@@ -636,7 +636,9 @@ fn result_record(cells: &[String], status: RowStatus, error: &str) -> String {
     let error = crate::audit::report::spreadsheet_safe(error);
     row.push(status.as_str());
     row.push(&error);
-    crate::wire::csv_row::row(&row)
+    let mut record = String::new();
+    crate::wire::csv_row::write_spreadsheet_row(&mut record, &row);
+    record
 }
 
 /// A request body from text values by JSON field name (`address.city` for a nested field),

@@ -9,6 +9,9 @@ if _TYPE_CHECKING:
 
 from . import _native
 
+#: Rows a notebook's HTML table shows at most (the rest are counted below it).
+_HTML_ROWS = 200
+
 #: Every rule of the audit with its severity, in the core's order.
 RULES: List[Dict[str, str]] = _native.audit_rules()
 
@@ -135,13 +138,18 @@ class AuditReport:
 
         c = self.counts
         head = " · ".join(f'<b style="color:{_COLOURS[s]}">{c.get(s, 0)} {s}</b>' for s in ("error", "warning", "info"))
+        # The first rows only (errors come first): a large org's every finding would put
+        # megabytes of HTML into the saved notebook.
         rows = "".join(
             f'<tr><td style="color:{_COLOURS.get(f.severity, "inherit")};font-weight:bold">{html.escape(f.severity)}</td>'
-            f"<td>{html.escape(f.rule)}</td><td>{html.escape(f.entity.kind)}: {html.escape(f.entity.name)}</td>"
+            f"<td>{html.escape(f.rule)}</td><td>{html.escape(f.entity.kind)}: {html.escape(f.entity.name or f.entity.id)}</td>"
             f"<td>{html.escape(f.location.name if f.location else '')}</td><td>{html.escape(f.message)}"
             f"<br><i>{html.escape(f.fix)}</i></td></tr>"
-            for f in self.findings
+            for f in self.findings[:_HTML_ROWS]
         )
+        more = len(self.findings) - _HTML_ROWS
+        if more > 0:
+            rows += f'<tr><td colspan="5">… and {more} more: <code>report.to_pandas()</code> or <code>to_csv()</code> has every finding</td></tr>'
         return (f"<div><p>{head} ({self.elapsed_ms} ms)</p><table><thead><tr><th>severity</th><th>rule</th>"
                 f"<th>entity</th><th>location</th><th>message and fix</th></tr></thead><tbody>{rows}</tbody></table></div>")
 

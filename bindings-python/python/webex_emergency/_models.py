@@ -108,7 +108,10 @@ class ModelList(list):  # type: ignore[type-arg]
     def _repr_html_(self) -> str:
         import html
 
-        rows = [m for m in self if isinstance(m, Model)]
+        from ._audit import _HTML_ROWS
+
+        models = [m for m in self if isinstance(m, Model)]
+        rows = models[:_HTML_ROWS]
         cols: List[str] = []
         for m in rows:
             for k in m.to_dict():
@@ -119,6 +122,8 @@ class ModelList(list):  # type: ignore[type-arg]
             "<tr>" + "".join(f"<td>{html.escape(_cell(m.to_dict().get(c)))}</td>" for c in cols) + "</tr>"
             for m in rows
         )
+        if len(models) > _HTML_ROWS:
+            body += f'<tr><td colspan="{max(len(cols), 1)}">… and {len(models) - _HTML_ROWS} more</td></tr>'
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -193,9 +198,15 @@ class BulkResults(list):  # type: ignore[type-arg]
     def _repr_html_(self) -> str:
         import html
 
+        from ._audit import _HTML_ROWS
+
+        # Failed items first, then the rest, up to _HTML_ROWS (a notebook saves what it shows).
+        shown = sorted(self, key=lambda r: (r.ok, r.index))[:_HTML_ROWS]
         rows = "".join(
             f"<tr><td>{r.index}</td><td>{'ok' if r.ok else 'failed'}</td>"
             f"<td>{html.escape('' if r.ok else str(r.error))}</td></tr>"
-            for r in self
+            for r in shown
         )
+        if len(self) > _HTML_ROWS:
+            rows += f'<tr><td colspan="3">… and {len(self) - _HTML_ROWS} more (failed items come first)</td></tr>'
         return f"<table><thead><tr><th>index</th><th>status</th><th>error</th></tr></thead><tbody>{rows}</tbody></table>"

@@ -57,11 +57,19 @@ class SheetResults(list):  # type: ignore[type-arg]
     def _repr_html_(self) -> str:
         import html
 
+        from ._audit import _HTML_ROWS
+
         colours = {"done": "#1a7f37", "failed": "#cf222e", "skipped": "#9a6700", "planned": "#0969da"}
+        # Failed and skipped rows first (in line order), then the rest, up to _HTML_ROWS.
+        rank = {"failed": 0, "skipped": 1}
+        shown = sorted(self, key=lambda r: (rank.get(r.status, 2), r.line))[:_HTML_ROWS]
         rows = "".join(
             f'<tr><td>{r.line}</td><td style="color:{colours.get(r.status, "inherit")};font-weight:bold">'
             f"{html.escape(r.status)}</td><td>{html.escape(r.error)}</td></tr>"
-            for r in self
+            for r in shown
         )
+        if len(self) > _HTML_ROWS:
+            rows += (f'<tr><td colspan="3">… and {len(self) - _HTML_ROWS} more (failed and skipped rows come first): '
+                     "<code>to_csv()</code> has every row</td></tr>")
         return (f"<div><p>{html.escape(repr(self))}</p><table><thead><tr><th>line</th><th>status</th>"
                 f"<th>error</th></tr></thead><tbody>{rows}</tbody></table></div>")

@@ -11,8 +11,42 @@ import { $, el, PagedTable, download, options } from './view.js';
 let client = null;
 let report = null;
 let csvText = null;
-let results = null;
+/** Whether the chosen CSV is the audit's plan (a new audit makes it stale). */
+let csvFromPlan = false;
+/** The last run that applied `csvText` (not a preview): its results file resumes the next. */
+let applied = null;
+/** The AbortController of the sheet run in progress. */
 let running = null;
+/** An audit or a sheet run is in progress: the CSV and the connection stay as they are. */
+let busy = false;
+/** The base URL and org ID of the last connection made (whose work is kept on reconnecting). */
+let connectedTo = null;
+
+/** Controls that would change what a run in progress works on. */
+const WORK_CONTROLS = ['connect-button', 'use-plan', 'csv-file', 'preview', 'apply', 'run-audit', 'audit-again'];
+
+function setBusy(on) {
+  busy = on;
+  for (const id of WORK_CONTROLS) $(id).disabled = on;
+  if (!on) {
+    $('use-plan').disabled = !report;
+    for (const id of ['preview', 'apply']) $(id).disabled = csvText === null;
+  }
+}
+
+/** Forgets the report, the chosen CSV and the results (a new connection is another org). */
+function forgetWork() {
+  report = null;
+  csvText = null;
+  csvFromPlan = false;
+  applied = null;
+  $('report').hidden = true;
+  $('rows').hidden = true;
+  $('download-results').hidden = true;
+  $('audit-again').hidden = true;
+  $('bulk-summary').textContent = '';
+  for (const id of ['use-plan', 'preview', 'apply']) $(id).disabled = true;
+}
 
 function say(text, bad = false) {
   $('message').textContent = text;
@@ -49,16 +83,31 @@ function explain(e) {
 
 $('connect').addEventListener('submit', async (ev) => {
   ev.preventDefault();
+  if (busy) return;
+  // The previous client is dropped whatever the outcome. Its report, CSV and results are kept
+  // only for the same base URL and organization (a new token after one expired); for another
+  // they are forgotten, so that nothing made for one organization is applied through another's.
+  const baseUrl = $('base-url').value.trim();
+  const orgId = $('org-id').value.trim() || undefined;
+  const target = `${baseUrl}\n${orgId ?? ''}`;
+  client = null;
+  $('audit-section').hidden = true;
+  $('bulk-section').hidden = true;
+  if (target !== connectedTo) {
+    forgetWork();
+    connectedTo = null;
+  }
   say('Connecting…');
   try {
     await init();
-    const orgId = $('org-id').value.trim() || undefined;
-    const next = new Client({ baseUrl: $('base-url').value.trim(), token: $('token').value.trim(), orgId });
+    const next = new Client({ baseUrl, token: $('token').value.trim(), orgId });
     await next.locations.listPage({ max: 1 }); // proves the token and that the browser may call the API
     client = next;
+    connectedTo = target;
     $('audit-section').hidden = false;
     $('bulk-section').hidden = false;
-    say('Connected. Run the audit.');
+    say(report || csvText !== null ? 'Connected again to the same organization: the report, the CSV and its results are kept.'
+      : 'Connected. Run the audit.');
   } catch (e) {
     say(explain(e), true);
   }
@@ -84,20 +133,27 @@ function progress(bar, text, done, total, failed, failures) {
 }
 
 async function runAudit() {
-  if (!client) return;
-  $('run-audit').disabled = true;
+  if (!client || busy) return;
+  setBusy(true);
   say('Auditing…');
   try {
     report = await client.audit({
       onProgress: (done, total, failed) => progress($('audit-progress'), $('audit-progress-text'), done, total, failed,
         'reads failed'),
     });
+    if (csvFromPlan) {
+      // The plan chosen was the previous audit's: applying it now could undo changes made since.
+      csvText = null;
+      csvFromPlan = false;
+      applied = null;
+      $('bulk-summary').textContent = 'The audit changed: choose its plan (or a file) again.';
+    }
     showReport();
     say(`Audited in ${(report.elapsedMs / 1000).toFixed(1)} s.`);
   } catch (e) {
     say(explain(e), true);
   } finally {
-    $('run-audit').disabled = false;
+    setBusy(false);
   }
 }
 
@@ -135,9 +191,14 @@ $('export-json').addEventListener('click', () => download('findings.json', repor
 
 // -- Bulk ----------------------------------------------------------------------------------------
 
-function useCsv(text, what) {
+function useCsv(text, what, fromPlan = false) {
+  if (busy) {
+    say('A run is in progress: wait for it or cancel it before choosing another CSV.', true);
+    return;
+  }
   csvText = text;
-  results = null;
+  csvFromPlan = fromPlan;
+  applied = null;
   $('preview').disabled = false;
   $('apply').disabled = false;
   $('rows').hidden = true;
@@ -158,7 +219,7 @@ $('drop').addEventListener('drop', (ev) => {
   $('drop').classList.remove('over');
   if (ev.dataTransfer.files[0]) readFile(ev.dataTransfer.files[0]);
 });
-$('use-plan').addEventListener('click', () => useCsv(reportPlanCsv(report), "The audit's plan"));
+$('use-plan').addEventListener('click', () => useCsv(reportPlanCsv(report), "The audit's plan", true));
 
 function cell(r, columns, name) {
   const i = columns.indexOf(name);
@@ -171,17 +232,24 @@ function rowView(r, columns) {
   return el('tr', [el('td', String(r.line)), el('td', r.status, `st-${r.status}`), el('td', member), el('td', detail)]);
 }
 
+/** Rows to show, at most 1,000: failed and skipped first (in line order), then the rest. */
+function rowsToShow(rows) {
+  const rank = (r) => (r.status === 'failed' ? 0 : r.status === 'skipped' ? 1 : 2);
+  return [...rows].sort((a, b) => rank(a) - rank(b) || a.line - b.line).slice(0, 1000);
+}
+
 async function runSheet(dryRun) {
-  if (!client || csvText === null) return;
+  if (!client || csvText === null || busy) return;
   const abort = new AbortController();
   running = abort;
-  for (const id of ['preview', 'apply', 'run-audit']) $(id).disabled = true;
+  setBusy(true);
   $('cancel').disabled = dryRun;
   const body = $('rows').querySelector('tbody');
   body.replaceChildren();
   $('rows').hidden = false;
-  // Applying again after a cancel or failures resumes: the rows already done are not sent again.
-  const resume = !dryRun && results && !results.dryRun ? results.csv : undefined;
+  // Applying again after a cancel or failures resumes: the rows already done are not sent again
+  // (a preview in between changes nothing).
+  const resume = !dryRun && applied ? applied.csv : undefined;
   let done = 0;
   let failed = 0;
   try {
@@ -193,28 +261,33 @@ async function runSheet(dryRun) {
         progress($('bulk-progress'), $('bulk-progress-text'), done, r.total, failed, dryRun ? 'with errors' : 'failed');
       },
     });
-    results = { ...ran, dryRun }; // its csv holds the rows kept from before and this run's
-    body.replaceChildren(...ran.rows.slice(0, 1000).map((r) => rowView(r, ran.columns)));
+    if (!dryRun) applied = ran; // its csv holds the rows kept from before and this run's
+    body.replaceChildren(...rowsToShow(ran.rows).map((r) => rowView(r, ran.columns)));
     const c = ran.counts;
-    const shown = ran.rows.length > 1000 ? ' (the first 1,000 rows shown; the results CSV has all)' : '';
+    const shown = ran.rows.length > 1000
+      ? ' (1,000 rows shown, failed and skipped first; the results CSV has all)' : '';
     const kept = ran.kept ? ` ${ran.kept} done before, not sent again.` : '';
     $('bulk-summary').textContent = dryRun
       ? `Preview: ${c.planned} rows valid, ${c.failed} with errors; nothing was sent.${shown}`
       : `Applied: ${c.done} done, ${c.failed} failed, ${c.skipped} skipped.${kept}${shown}`;
-    $('download-results').hidden = dryRun;
-    $('audit-again').hidden = dryRun;
+    $('download-results').hidden = !applied;
+    $('audit-again').hidden = !applied;
+    if (ran.rows.some((r) => r.code === 'authentication')) {
+      say('The access token was refused (401) during the run, which stopped: the rows not sent are ' +
+        '`skipped`. Connect with a new token and apply again; the rows done are not sent again.', true);
+    }
   } catch (e) {
     say(explain(e), true);
     $('bulk-summary').textContent = 'Not run: see the message above.';
   } finally {
     running = null;
     $('cancel').disabled = true;
-    for (const id of ['preview', 'apply', 'run-audit']) $(id).disabled = false;
+    setBusy(false);
   }
 }
 
 $('preview').addEventListener('click', () => runSheet(true));
 $('apply').addEventListener('click', () => runSheet(false));
 $('cancel').addEventListener('click', () => running?.abort());
-$('download-results').addEventListener('click', () => download('results.csv', results.csv, 'text/csv'));
+$('download-results').addEventListener('click', () => download('results.csv', applied.csv, 'text/csv'));
 $('audit-again').addEventListener('click', runAudit);

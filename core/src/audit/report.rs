@@ -301,7 +301,7 @@ pub fn csv_text(report: &Value) -> String {
             text(&["message"]),
             text(&["fix"]),
         ];
-        csv_row::write_row(&mut out, &row);
+        csv_row::write_spreadsheet_row(&mut out, &row);
     }
     out
 }
@@ -344,7 +344,7 @@ pub fn plan_csv(report: &Value) -> String {
     }
     let mut out = csv_row::row(&PLAN_COLUMNS);
     for row in &rows {
-        csv_row::write_row(&mut out, &row.each_ref().map(|c| spreadsheet_safe(c)));
+        csv_row::write_spreadsheet_row(&mut out, &row.each_ref().map(|c| spreadsheet_safe(c)));
     }
     out
 }
@@ -361,6 +361,18 @@ pub(crate) fn spreadsheet_safe(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_cells_cannot_start_a_formula_in_any_spreadsheet_locale() {
+        let entity = |name: &str| object!("kind" => "person", "id" => "P", "name" => name);
+        let report = object!("findings" => vec![
+            object!("severity" => "error", "rule" => "r", "entity" => entity("=cmd|' /C calc'!A0"), "message" => "m", "fix" => "f"),
+            object!("severity" => "error", "rule" => "r", "entity" => entity("x;=HYPERLINK(\"http://e\")"), "message" => "m", "fix" => "f"),
+        ]);
+        let text = csv_text(&report);
+        assert!(text.contains(",'=cmd|' /C calc'!A0,"), "{text}");
+        assert!(text.contains(",\"x;=HYPERLINK(\"\"http://e\"\")\","), "{text}");
+    }
 
     fn finding(kind: EntityKind, location: Option<Place>, fix: &str) -> Finding {
         Finding {

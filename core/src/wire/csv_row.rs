@@ -12,12 +12,23 @@
 /// written `""`, so that it is not read back as a blank line. The same bytes as
 /// `csv::WriterBuilder::new().terminator(CRLF)` writes (tested against it).
 pub fn write_row<S: AsRef<str>>(out: &mut String, cells: &[S]) {
+    write_quoting(out, cells, &[',', '"', '\r', '\n']);
+}
+
+/// [`write_row`] for a file a spreadsheet opens: a cell holding `;` is quoted too, so that a
+/// spreadsheet splitting fields at `;` (Excel in many locales) keeps it one cell; split, the
+/// text after the `;` could start a formula (`x;=HYPERLINK(...)`).
+pub fn write_spreadsheet_row<S: AsRef<str>>(out: &mut String, cells: &[S]) {
+    write_quoting(out, cells, &[',', '"', '\r', '\n', ';']);
+}
+
+fn write_quoting<S: AsRef<str>>(out: &mut String, cells: &[S], quoted: &[char]) {
     for (i, cell) in cells.iter().enumerate() {
         let cell = cell.as_ref();
         if i > 0 {
             out.push(',');
         }
-        if cell.contains([',', '"', '\r', '\n']) || (cells.len() == 1 && cell.is_empty()) {
+        if cell.contains(quoted) || (cells.len() == 1 && cell.is_empty()) {
             out.push('"');
             out.push_str(&cell.replace('"', "\"\""));
             out.push('"');
@@ -62,5 +73,12 @@ mod tests {
             write_row(&mut ours, r);
         }
         assert_eq!(ours, by_csv_crate(&rows));
+    }
+
+    #[test]
+    fn spreadsheet_rows_quote_semicolons_too() {
+        let mut out = String::new();
+        write_spreadsheet_row(&mut out, &["x;=HYPERLINK(\"http://e\")", "plain", "a,b"]);
+        assert_eq!(out, "\"x;=HYPERLINK(\"\"http://e\"\")\",plain,\"a,b\"\r\n");
     }
 }
