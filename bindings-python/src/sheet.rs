@@ -37,6 +37,18 @@ pub(crate) struct NativeSheet {
     /// The start of the results file: its header and the kept rows.
     #[pyo3(get)]
     head: String,
+    /// Every finished row, when the run keeps them (`keep=True`): taken before `on_row` is
+    /// called, so that a Ctrl-C arriving inside `on_row` loses none from the results.
+    finished: Arc<Mutex<Vec<Finished>>>,
+}
+
+/// A finished row as kept for `results()`.
+struct Finished {
+    line: u64,
+    status: &'static str,
+    error: String,
+    record: String,
+    request: Option<serde_json::Value>,
 }
 
 #[pymethods]
@@ -54,7 +66,21 @@ impl NativeSheet {
             interrupt: Interrupt::default(),
             stopped: AtomicBool::new(false),
             counts: Arc::default(),
+            finished: Arc::default(),
         })
+    }
+
+    /// The rows finished so far as `(line, status, error, record, request)`, when the run
+    /// keeps them (see `run`'s `keep`); also after a Ctrl-C.
+    fn results(&self, py: Python<'_>) -> PyResult<Vec<(u64, &'static str, String, String, Py<PyAny>)>> {
+        let finished = self.finished.lock().map_err(|_| PyRuntimeError::new_err("poisoned"))?;
+        finished
+            .iter()
+            .map(|f| {
+                let request = f.request.as_ref().map_or_else(|| Ok(py.None()), |r| to_py(py, r).map(Bound::unbind))?;
+                Ok((f.line, f.status, f.error.clone(), f.record.clone(), request))
+            })
+            .collect()
     }
 
     /// Stops the run from another thread or a signal handler: requests in flight end, the
@@ -83,7 +109,8 @@ impl NativeSheet {
     /// `request` the validated request of a dry run, `code` the error code of a failed row). Ctrl-C or an exception from
     /// `on_row` stops the run: requests in flight end, the remaining rows are `skipped`, then it
     /// is raised. Returns the count of rows per status (also `counts` afterwards).
-    #[pyo3(signature = (client, on_row, concurrency=None, org_id=None, dry_run=false))]
+    #[pyo3(signature = (client, on_row, concurrency=None, org_id=None, dry_run=false, keep=false))]
+    #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
         py: Python<'_>,
@@ -92,6 +119,7 @@ impl NativeSheet {
         concurrency: Option<&Bound<'_, PyAny>>,
         org_id: Option<String>,
         dry_run: bool,
+        keep: bool,
     ) -> PyResult<Py<PyAny>> {
         let concurrency = count(concurrency, "concurrency").map_err(|e| config_error(py, e))?;
         let sheet = self.sheet.lock().ok().and_then(|mut s| s.take());
@@ -101,11 +129,21 @@ impl NativeSheet {
         let rows = guard(py, || sheet.run_with(&client.client, args).map_err(|e| exception(py, &e)))?;
         let seen = interrupt.clone();
         let counts = self.counts.clone();
+        let finished = keep.then(|| self.finished.clone());
         let run = async move {
             let mut rows = std::pin::pin!(rows);
             while let Some(row) = rows.next().await {
                 if let Ok(mut c) = counts.lock() {
                     c.add(row.status);
+                }
+                if let Some(Ok(mut kept)) = finished.as_ref().map(|f| f.lock()) {
+                    kept.push(Finished {
+                        line: row.line,
+                        status: row.status.as_str(),
+                        error: row.error.clone(),
+                        record: row.record.clone(),
+                        request: row.request.clone(),
+                    });
                 }
                 Python::attach(|py| {
                     let request = row.request.as_ref().map(|r| to_py(py, r)).transpose();

@@ -77,3 +77,29 @@ def test_an_exception_from_progress_is_printed_and_the_run_goes_on(ids, client, 
     assert capsys.readouterr().err.count("ValueError: bar broke at") == 8
     # A truthy value that is not callable is a bar, as for bulk runs (it was called, and failed).
     assert [r.status for r in client.bulk_csv("ecbn", text, progress=1, dry_run=1)] == ["planned"] * 8
+
+
+def test_a_ctrl_c_inside_the_row_callback_loses_no_row(sim, ids, client, monkeypatch):
+    """Ctrl-C lands between any two bytecodes: here inside the code told of a finished row.
+    The rows are kept by the sheet before that code runs, so the results have every row."""
+    from webex_emergency import _progress
+
+    text = "kind,id,selected,locationMemberId\n" + "".join(f"person,{p},LOCATION_ECBN,\n" for p in ids["people"][:40])
+    calls = 0
+
+    def interrupted_bar(total, unit, failures):
+        def show(done, total, failed):
+            nonlocal calls
+            calls += 1
+            if calls == 5:
+                raise KeyboardInterrupt
+        return show
+
+    monkeypatch.setattr(_progress, "callback", interrupted_bar)
+    sim.set_faults({"latencyMs": 20})
+    results = client.bulk_csv("ecbn", text, concurrency=2, progress=True)
+    sim.set_faults({})
+    assert results.stopped
+    assert len(results) == sum(results.counts.values()) == 40, results.counts
+    assert {r.status for r in results} <= {"done", "skipped"} and results.counts["done"] >= 5
+    assert len(results.to_csv().strip().splitlines()) == 41

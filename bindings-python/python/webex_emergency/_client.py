@@ -86,6 +86,11 @@ def _progress_callback(progress: Any, items: Any) -> Optional[Callable[[int, int
     return None if show is None else (lambda done, succeeded, failed: show(done, total, failed))
 
 
+def _sheet_rows(sheet: Any) -> List[SheetRow]:
+    """A finished sheet's rows, as the sheet kept them."""
+    return [SheetRow(*row) for row in sheet.results()]
+
+
 def _bulk_results(model: Optional[str], raw: List[Any], dry_run: bool) -> BulkResults:
     out = BulkResults()
     for index, data, error in raw:
@@ -294,30 +299,31 @@ class Client(_ClientBase):
         True for a bar (terminal or notebook), or a callable ``(done, total, failed)``. Ctrl-C (or
         a notebook's interrupt) stops the run: the rows so far are returned, ``stopped`` set."""
         sheet = _native.NativeSheet(kind, text, resume)
-        rows: List[SheetRow] = []
         show = progress if callable(progress) else _progress.callback(sheet.rows, "row", "failed") if progress else None
-        failed = 0
+        finished = failed = 0
 
         def on_row(line: int, status: str, error: str, record: str, request: Any, code: Optional[str]) -> None:
-            nonlocal failed
-            rows.append(SheetRow(line, status, error, record, request))
+            # The rows themselves are kept by the sheet (`keep=True`) before this is called, so
+            # that a Ctrl-C arriving here loses none of them: this only shows progress.
+            nonlocal finished, failed
+            finished += 1
             failed += status == "failed"
             if show is not None:
                 # As for bulk runs: progress is for display; an exception from it is printed and
                 # the run goes on (the rows are what must not be lost).
                 try:
-                    show(len(rows), sheet.rows, failed)
+                    show(finished, sheet.rows, failed)
                 except Exception:
                     import traceback
 
                     traceback.print_exc()
 
         try:
-            counts = sheet.run(self._native, on_row, concurrency, org_id, bool(dry_run))
+            counts = sheet.run(self._native, on_row, concurrency, org_id, bool(dry_run), True)
         except KeyboardInterrupt:
             # The run stopped cleanly (rows not finished are skipped): the rows are kept.
-            return SheetResults(rows, sheet.counts, sheet.head, sheet.kept, stopped=True)
-        return SheetResults(rows, counts, sheet.head, sheet.kept)
+            return SheetResults(_sheet_rows(sheet), sheet.counts, sheet.head, sheet.kept, stopped=True)
+        return SheetResults(_sheet_rows(sheet), counts, sheet.head, sheet.kept)
 
     def close(self) -> None:
         """Releases nothing yet (connections close with the process); kept for `with`."""
