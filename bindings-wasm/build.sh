@@ -85,8 +85,10 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # that are not an object refused, a base URL's credentials found anywhere: 122.1 kB; per-call
 # options the call does not take refused (`dry_run` was ignored and the write sent), a truthy
 # `dryRun` a dry run in bulk runs too, a `signal` that is not an AbortSignal refused, a timer's
-# promise settled when its race is lost (800 bytes kept per call), the sheet rows' error code: 122.8 kB.
-if [ $((wasm + glue)) -gt 122900 ]; then
-  echo "the npm package is over its 122.9 kB (gzip -9) budget" >&2
+# promise settled when its race is lost (800 bytes kept per call), the sheet rows' error code: 122.8 kB;
+# a call held off by a long Retry-After checked before its waits and the rest of a short one
+# slept out (the review): 123.0 kB.
+if [ $((wasm + glue)) -gt 123000 ]; then
+  echo "the npm package is over its 123.0 kB (gzip -9) budget" >&2
   exit 1
 fi

@@ -42,6 +42,9 @@ pub(crate) struct NativeSheet {
     finished: Arc<Mutex<Vec<Finished>>>,
 }
 
+/// A finished row as Python gets it: `(line, status, error, record, request)`.
+type RowTuple = (u64, &'static str, String, String, Py<PyAny>);
+
 /// A finished row as kept for `results()`.
 struct Finished {
     line: u64,
@@ -72,7 +75,7 @@ impl NativeSheet {
 
     /// The rows finished so far as `(line, status, error, record, request)`, when the run
     /// keeps them (see `run`'s `keep`); also after a Ctrl-C.
-    fn results(&self, py: Python<'_>) -> PyResult<Vec<(u64, &'static str, String, String, Py<PyAny>)>> {
+    fn results(&self, py: Python<'_>) -> PyResult<Vec<RowTuple>> {
         let finished = self.finished.lock().map_err(|_| PyRuntimeError::new_err("poisoned"))?;
         finished
             .iter()

@@ -79,9 +79,9 @@ def test_an_exception_from_progress_is_printed_and_the_run_goes_on(ids, client, 
     assert [r.status for r in client.bulk_csv("ecbn", text, progress=1, dry_run=1)] == ["planned"] * 8
 
 
-def test_a_ctrl_c_inside_the_row_callback_loses_no_row(sim, ids, client, monkeypatch):
-    """Ctrl-C lands between any two bytecodes: here inside the code told of a finished row.
-    The rows are kept by the sheet before that code runs, so the results have every row."""
+def test_a_ctrl_c_from_the_progress_bar_keeps_every_row_in_the_results(sim, ids, client, monkeypatch):
+    """The results come from the rows the sheet kept (before any Python code was told of them):
+    after an interrupt, the finished rows and the skipped ones are all there, as counted."""
     from webex_emergency import _progress
 
     text = "kind,id,selected,locationMemberId\n" + "".join(f"person,{p},LOCATION_ECBN,\n" for p in ids["people"][:40])

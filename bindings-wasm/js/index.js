@@ -76,7 +76,6 @@ const CLASSES = {
 /** The error the core reported, as an instance of the exported class it names. */
 function convert(e) {
   if (e instanceof WebexError) return e;
-  if (e !== null && typeof e === 'object' && Object.hasOwn(e, 'thrownByCallback')) return e.thrownByCallback;
   if (e instanceof Error && Object.hasOwn(CLASSES, e.name)) return new CLASSES[e.name](e.message, e);
   if (!loaded) return new ConfigError('call `await init()` (or `initSync`) before using webex-emergency');
   // A trap inside the module (never expected): the engine's error is its cause.

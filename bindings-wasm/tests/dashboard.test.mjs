@@ -316,23 +316,38 @@ test('a run in progress keeps its CSV and connection; a token refused mid-run sa
   await page.waitForSelector(`#bulk-summary:has-text("${done} done before, not sent again")`);
   const puts = (await sim.journal()).slice(start).filter((e) => e.method === 'PUT' && e.status === 204);
   assert.equal(puts.length, 150 - Number(done));
-  // Another organization forgets them, even when connecting to it fails.
+  // A connection that fails leaves nothing to act with (the old client is dropped); connecting
+  // to the same organization again then finds its work.
   const otherOrg = Buffer.from('ciscospark://us/ORGANIZATION/00000000-0000-4000-8000-000000000001').toString('base64').replace(/=+$/, '');
   await page.fill('#org-id', otherOrg);
   await page.click('#connect-button');
   await page.waitForSelector('#message.bad');
+  assert.equal(await page.isHidden('#bulk-section'), true);
+  assert.equal(await page.isHidden('#audit-section'), true);
   await page.fill('#org-id', '');
   await page.click('#connect-button');
-  await page.waitForSelector('#message:has-text("Connected. Run the audit.")');
-  assert.equal(await page.isDisabled('#apply'), true);
-  assert.equal(await page.isHidden('#rows'), true);
-  // A plan chosen from an audit is dropped by the next audit (it may undo changes made since).
+  await page.waitForSelector('#message:has-text("Connected again to the same organization")');
+  // A plan chosen from an audit is dropped by the next audit (it may undo changes made since);
+  // what was applied of it stays downloadable.
   await audit(page);
   await page.click('#use-plan');
   await page.waitForSelector('#bulk-summary:has-text("The audit\'s plan chosen")');
-  await audit(page);
-  assert.match(await page.textContent('#bulk-summary'), /The audit changed/);
+  await page.click('#apply');
+  await page.waitForSelector('#bulk-summary:has-text("Applied:")');
+  await page.click('#audit-again');
+  await page.waitForSelector('#bulk-summary:has-text("The audit changed")');
   assert.equal(await page.isDisabled('#apply'), true);
+  const applied = parseCsv(await downloaded(page, '#download-results'));
+  assert.ok(applied.length > 0 && applied.every((r) => r.status === 'done'), JSON.stringify(applied.slice(0, 2)));
+  // The same base URL, no org ID given, but the token's organization is another (the simulator
+  // reseeded: a new org ID): the work is forgotten too, the organization read when connecting.
+  const before = (await sim.directory()).orgId;
+  await sim.control('POST', '/_sim/reset', { seed: 7, size: 200 });
+  assert.notEqual((await sim.directory()).orgId, before);
+  await page.click('#connect-button');
+  await page.waitForSelector('#message:has-text("Connected. Run the audit.")');
+  assert.equal(await page.isHidden('#download-results'), true);
+  assert.equal(await page.isHidden('#report'), true);
   assert.deepEqual(errors, []);
   await sim.control('PUT', '/_sim/config', { tokens: ['sim-token'] });
   await page.close();

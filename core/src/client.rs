@@ -294,13 +294,6 @@ fn env_token() -> Option<String> {
 
 /// https everywhere, http only for loopback hosts (local simulators and proxies).
 fn check_base_url(url: &str) -> Result<(), Error> {
-    if url.contains('@') {
-        // Never echo the URL: the part before `@` is a user name and password (anywhere: with a
-        // `/` or `?` in the password, the host would seem to end before the `@`).
-        return Err(Error::Config(
-            "the base URL must not hold a user name or password; pass the access token as the token".into(),
-        ));
-    }
     // Split at the first ':' (a char pattern: a `"://"` search costs 1.5 kB of wasm).
     let (scheme, rest) = match url.split_once(':') {
         Some((scheme, rest)) if rest.starts_with("//") => (scheme, &rest[2..]),
@@ -308,18 +301,26 @@ fn check_base_url(url: &str) -> Result<(), Error> {
         _ => return Err(Error::Config("the base URL has no scheme (it starts with https://)".into())),
     };
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if rest.contains(['?', '#']) {
-        return Err(Error::Config(format!(
-            "base URL `{}` must not have a query or fragment",
-            url.split(['?', '#']).next().unwrap_or("")
-        )));
+    if host.contains('@') {
+        // Never echo the URL: the part before `@` is a user name and password. (One holding `/`
+        // or `?` ends the host early: its port is then no number, refused below, unechoed.)
+        return Err(Error::Config(
+            "the base URL must not hold a user name or password; pass the access token as the token".into(),
+        ));
     }
     let (host_only, port) = match host.strip_prefix('[') {
         Some(h) => h.split_once(']').map_or((h, ""), |(h, after)| (h, after.strip_prefix(':').unwrap_or(after))),
         None => host.rsplit_once(':').unwrap_or((host, "")),
     };
     if !port.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::Config(format!("base URL `{url}` has a port that is not a number")));
+        // Not echoed: `https://user:pa/ss@host` reaches here with a password's start as its port.
+        return Err(Error::Config("the base URL's port is not a number".into()));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(Error::Config(format!(
+            "base URL `{}` must not have a query or fragment",
+            url.split(['?', '#']).next().unwrap_or("")
+        )));
     }
     if host_only.is_empty() {
         return Err(Error::Config(format!("base URL `{url}` has no host")));
@@ -391,6 +392,7 @@ mod tests {
         for bad in ["http://webexapis.com/v1", "ftp://x/v1", "webexapis.com", "https:///v1", "http://127.example.com/v1"] {
             assert!(check_base_url(bad).is_err(), "{bad}");
         }
+        assert!(check_base_url("https://gw.example.com/@tenant/v1").is_ok(), "an @ in the path");
         for bad in ["https://h:8o/v1", "https://h:-1/v1", "http://[::1]x/v1"] {
             assert!(check_base_url(bad).is_err(), "{bad}");
         }

@@ -450,6 +450,9 @@ impl Pacer {
     /// not paused for it (every call would wait until it, up to its deadline); instead each
     /// call checks [`Pacer::held_off_for`] before it is sent.
     pub(crate) fn hold_off(&self, until_ms: f64) {
+        if !self.settings.adaptive {
+            return; // with the adaptation off, only that call fails (and `max_rate` paces)
+        }
         let mut st = self.lock();
         st.held_off_until_ms = st.held_off_until_ms.max(until_ms);
     }

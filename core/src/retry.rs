@@ -228,6 +228,9 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
             // a rate limit, calls take turns at the rate it allows), waited for in that order
             // under one timer; `stage` names the wait the deadline passed in.
             let stage = AtomicUsize::new(0);
+            if let Some(err) = held_off(client, name, policy, remaining()).await {
+                return Err(err);
+            }
             let refresh = std::mem::take(&mut refresh_now);
             let ready = rt::timeout(remaining(), async {
                 let token = client.token(refresh).await?;
@@ -250,29 +253,9 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
                     }))
                 }
             };
-            // The server asked (refusing another call) to wait longer than this client waits:
-            // while the wait left is longer than `max_retry_after` (or the deadline), a call
-            // fails at once, unsent. Once it is not, calls are sent; one refused is waited out.
-            let held = duration_of((client.inner.pace.held_off_until_ms() - rt::now_ms()) / 1000.0);
-            if held > policy.max_retry_after || (!held.is_zero() && held >= remaining()) {
-                return Err(Error::Api(Box::new(ApiError {
-                    operation: name.into(),
-                    status: 429,
-                    kind: ApiErrorKind::RateLimited,
-                    message: status_text(429).into(),
-                    errors: Vec::new(),
-                    tracking_id: None,
-                    retry_after: Some(held),
-                    body_excerpt: String::new(),
-                    note: Some(
-                        [
-                            "not sent: the server asked this client to wait ",
-                            &crate::error::seconds(held),
-                            ", more than it waits (RetryPolicy::max_retry_after or the deadline)",
-                        ]
-                        .concat(),
-                    ),
-                })));
+            // Held off meanwhile (checked again after the waits): failed unsent, or slept out.
+            if let Some(err) = held_off(client, name, policy, remaining()).await {
+                return Err(err);
             }
             let limit = client.inner.timeout.min(remaining());
             attempt_started = rt::now_ms();
@@ -387,6 +370,39 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
             retries += 1;
         }
     }
+}
+
+/// The server asked (refusing another call of this client with a 429) to wait longer than the
+/// client waits: while the wait left is longer than `max_retry_after` (or than `remaining`, the
+/// call's deadline), the call fails at once, unsent; once it is not, the rest is slept out
+/// before the call is sent.
+async fn held_off(client: &Client, name: &str, policy: &crate::client::RetryPolicy, remaining: Duration) -> Option<Error> {
+    let held = duration_of((client.inner.pace.held_off_until_ms() - rt::now_ms()) / 1000.0);
+    if held.is_zero() {
+        return None;
+    }
+    if held <= policy.max_retry_after && held < remaining {
+        rt::sleep(held).await;
+        return None;
+    }
+    Some(Error::Api(Box::new(ApiError {
+        operation: name.into(),
+        status: 429,
+        kind: ApiErrorKind::RateLimited,
+        message: status_text(429).into(),
+        errors: Vec::new(),
+        tracking_id: None,
+        retry_after: Some(held),
+        body_excerpt: String::new(),
+        note: Some(
+            [
+                "not sent: the server asked this client to wait ",
+                &crate::error::seconds(held),
+                ", more than it waits (RetryPolicy::max_retry_after or the deadline)",
+            ]
+            .concat(),
+        ),
+    })))
 }
 
 fn with_note(err: Error, note: String) -> Error {

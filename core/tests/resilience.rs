@@ -497,6 +497,17 @@ async fn a_long_retry_after_fails_later_calls_without_sending_them() {
     assert_eq!(sim.journal_len(), 1, "the later call is not sent");
     // Another client (its own pacer) is not held.
     client(&sim).people().get_ecbn(&d.people[1]).await.unwrap();
+    // Nor one with the adaptation off: only the refused call fails.
+    let fixed = Client::builder()
+        .token(DEFAULT_TOKEN)
+        .base_url(&sim.base_url)
+        .retry(fast_retry())
+        .pacing(Pacing { adaptive: false, max_rate: None })
+        .build()
+        .unwrap();
+    sim.set_faults(script(vec![status_fault(429, Some("3600"))]));
+    assert_eq!(fixed.people().get_ecbn(&d.people[0]).await.unwrap_err().status(), Some(429));
+    fixed.people().get_ecbn(&d.people[1]).await.unwrap();
 }
 
 /// After a 401 the provider is asked for a new token once, for the attempt right after it; the

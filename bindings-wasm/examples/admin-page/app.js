@@ -87,21 +87,21 @@ $('connect').addEventListener('submit', async (ev) => {
   // The previous client is dropped whatever the outcome. Its report, CSV and results are kept
   // only for the same base URL and organization (a new token after one expired); for another
   // they are forgotten, so that nothing made for one organization is applied through another's.
+  // The organization is the org ID given, or else the token's, read from a location.
   const baseUrl = $('base-url').value.trim();
   const orgId = $('org-id').value.trim() || undefined;
-  const target = `${baseUrl}\n${orgId ?? ''}`;
   client = null;
   $('audit-section').hidden = true;
   $('bulk-section').hidden = true;
-  if (target !== connectedTo) {
-    forgetWork();
-    connectedTo = null;
-  }
   say('Connecting…');
   try {
     await init();
     const next = new Client({ baseUrl, token: $('token').value.trim(), orgId });
-    await next.locations.listPage({ max: 1 }); // proves the token and that the browser may call the API
+    // Proves the token and that the browser may call the API, and names the organization.
+    const page = await next.locations.listPage({ max: 1 });
+    const org = orgId ?? page.items?.[0]?.orgId;
+    const target = org ? `${baseUrl}\n${org}` : null; // an org without locations: not known
+    if (target === null || target !== connectedTo) forgetWork();
     client = next;
     connectedTo = target;
     $('audit-section').hidden = false;
@@ -143,9 +143,9 @@ async function runAudit() {
     });
     if (csvFromPlan) {
       // The plan chosen was the previous audit's: applying it now could undo changes made since.
+      // What was applied of it stays downloadable until another CSV is chosen.
       csvText = null;
       csvFromPlan = false;
-      applied = null;
       $('bulk-summary').textContent = 'The audit changed: choose its plan (or a file) again.';
     }
     showReport();
