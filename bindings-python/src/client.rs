@@ -186,9 +186,12 @@ impl NativeClient {
             // An ID that is not text is a validation error naming the parameter (`personId`), as
             // in JS, not a TypeError naming the method's `id`.
             let id = match id.filter(|id| !id.is_none()) {
-                Some(id) => Some(id.cast::<pyo3::types::PyString>().ok().and_then(|s| s.to_cow().ok().map(|c| c.into_owned())).ok_or_else(|| {
-                    invalid(py, operation, FieldError::new(op.path_param.map_or("id", |p| p.name), "type", "must be a string (a Webex ID)"))
-                })?),
+                Some(id) => Some(
+                    id.cast::<pyo3::types::PyString>()
+                        .ok()
+                        .and_then(|s| s.to_cow().ok().map(|c| c.into_owned()))
+                        .ok_or_else(|| invalid(py, operation, bindings_api::id_not_text(op)))?,
+                ),
                 None => None,
             };
             let body = match body {

@@ -91,10 +91,7 @@ fn prepare(
     let id = match id.as_string() {
         Some(id) => Some(id),
         None if id.is_undefined() || id.is_null() => None,
-        None => {
-            let name = op.path_param.map_or("id", |p| p.name);
-            return Err(invalid(operation, FieldError::new(name, "type", "must be a string (a Webex ID)")));
-        }
+        None => return Err(invalid(operation, bindings_api::id_not_text(op))),
     };
     let body = match from_js(body, "body").map_err(|e| invalid(operation, e))? {
         Value::Null => None,

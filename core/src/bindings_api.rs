@@ -147,6 +147,12 @@ pub fn args_from_item(op: &Operation, item: Value) -> Result<Args, FieldError> {
     Ok(Args { id, body: op.has_body().then_some(body), ..Default::default() })
 }
 
+/// The broken rule of a path ID a binding was given as something other than text (a number,
+/// bytes): named after the operation's parameter (`personId`), as every other rule is.
+pub fn id_not_text(op: &Operation) -> FieldError {
+    FieldError::new(op.path_param.map_or("id", |p| p.name), "type", "must be a string (a Webex ID)")
+}
+
 /// A call of `op` that fails validation with `errors` (for items that cannot be read).
 pub fn failed_call(client: &Client, op: &'static Operation, errors: Vec<FieldError>) -> Call<Value> {
     let mut call = Call::new(client, op, None, (None, Vec::new()));

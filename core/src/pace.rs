@@ -11,6 +11,7 @@
 //! Retry-After time. A smoothed attempt time that doubles holds the rate where it is.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -126,9 +127,6 @@ struct State {
     /// The schedule's number, counted up by a cut, a pause and a reopening: a caller that
     /// claimed a turn of an older schedule claims again when it wakes.
     schedule: u64,
-    /// Until when (ms) the server asked this client to wait in a Retry-After longer than the
-    /// client waits (see [`Pacer::hold_off`]).
-    held_off_until_ms: f64,
 }
 
 /// The pacer of one client.
@@ -137,6 +135,10 @@ pub(crate) struct Pacer {
     state: Mutex<State>,
     /// Wakes the callers sleeping to their turns when a new schedule starts.
     new_schedule: tokio::sync::Notify,
+    /// Until when (ms, as `f64` bits; 0: never) the server asked this client to wait in a
+    /// Retry-After longer than the client waits (see [`Pacer::hold_off`]). An atomic, not in
+    /// `state`: every attempt reads it, and almost always finds 0, without taking the lock.
+    held_off_until_ms: AtomicU64,
 }
 
 impl std::fmt::Debug for Pacer {
@@ -193,7 +195,6 @@ impl State {
             held_ms: 0.0,
             last_success_ms: f64::NAN,
             schedule: 0,
-            held_off_until_ms: 0.0,
         }
     }
 
@@ -365,7 +366,12 @@ impl State {
 impl Pacer {
     pub(crate) fn new(settings: Pacing) -> Arc<Pacer> {
         let state = State::new(settings.max_rate);
-        Arc::new(Pacer { settings, state: Mutex::new(state), new_schedule: tokio::sync::Notify::new() })
+        Arc::new(Pacer {
+            settings,
+            state: Mutex::new(state),
+            new_schedule: tokio::sync::Notify::new(),
+            held_off_until_ms: AtomicU64::new(0),
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -448,18 +454,18 @@ impl Pacer {
 
     /// A 429 asked to wait until `until_ms`, longer than the client's calls wait: the pacer is
     /// not paused for it (every call would wait until it, up to its deadline); instead each
-    /// call checks [`Pacer::held_off_for`] before it is sent.
+    /// call checks [`Pacer::held_off_until_ms`] before it is sent.
     pub(crate) fn hold_off(&self, until_ms: f64) {
         if !self.settings.adaptive {
             return; // with the adaptation off, only that call fails (and `max_rate` paces)
         }
-        let mut st = self.lock();
-        st.held_off_until_ms = st.held_off_until_ms.max(until_ms);
+        // Times are positive, so their bits order as they do: the later time is kept.
+        self.held_off_until_ms.fetch_max(until_ms.max(0.0).to_bits(), Ordering::Relaxed);
     }
 
     /// Until when (ms) the server asked this client to wait in a long Retry-After (0: never).
     pub(crate) fn held_off_until_ms(&self) -> f64 {
-        self.lock().held_off_until_ms
+        f64::from_bits(self.held_off_until_ms.load(Ordering::Relaxed))
     }
 
     /// A request sent at `sent_ms` was refused with 429 and waits `retry_after`.

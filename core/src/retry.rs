@@ -377,7 +377,11 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
 /// call's deadline), the call fails at once, unsent; once it is not, the rest is slept out
 /// before the call is sent.
 async fn held_off(client: &Client, name: &str, policy: &crate::client::RetryPolicy, remaining: Duration) -> Option<Error> {
-    let held = duration_of((client.inner.pace.held_off_until_ms() - rt::now_ms()) / 1000.0);
+    let until_ms = client.inner.pace.held_off_until_ms();
+    if until_ms == 0.0 {
+        return None; // never held off: no clock read
+    }
+    let held = duration_of((until_ms - rt::now_ms()) / 1000.0);
     if held.is_zero() {
         return None;
     }
