@@ -110,6 +110,8 @@ export interface StreamOptions {
   pageSize?: number;
   order?: string;
   orgId?: string;
+  /** Once it aborts, the stream's page read in flight is abandoned and it throws an AbortError. */
+  signal?: AbortSignal;
 }
 export interface BulkOptions {
   /** Requests in flight at most (default 10). */
@@ -118,8 +120,9 @@ export interface BulkOptions {
   onProgress?: (done: number, succeeded: number, failed: number) => void;
   orgId?: string;
   dryRun?: boolean;
-  /** Once it aborts, no new request is sent, requests in flight are abandoned, and every item
-   * not finished is reported with an AbortError. */
+  /** Once it aborts, no new request is sent and requests in flight are abandoned. Every item of
+   * an array not finished is reported with an AbortError; an iterator or generator is read no
+   * further (the items taken from it are reported, the rest stay in it). */
   signal?: AbortSignal;
 }
 /** One bulk outcome, in input order. */

@@ -167,21 +167,23 @@ impl NativeClient {
         bindings_api::dry_run(&call).map(|v| to_js(&v)).map_err(|e| js_error(&e))
     }
 
-    /// Every item of a paged operation; options `{ pageSize, order, orgId }`.
+    /// Every item of a paged operation; options `{ pageSize, order, orgId, signal }`.
     pub fn pages(&self, operation: String, options: JsValue) -> Result<PageIterator, JsValue> {
-        known_options(&options, &["pageSize", "order", "orgId"])?;
+        known_options(&options, &["pageSize", "order", "orgId", "signal"])?;
+        let signal = get_signal(&options)?;
         let args = PageArgs {
             page_size: get_count(&options, "pageSize")?,
             order: get_string(&options, "order")?,
             org_id: get_string(&options, "orgId")?,
         };
         let stream = bindings_api::pages(&self.client, &operation, args).map_err(|e| js_error(&e))?;
-        Ok(PageIterator { stream: Rc::new(tokio::sync::Mutex::new(Box::pin(stream))) })
+        Ok(PageIterator { stream: Rc::new(tokio::sync::Mutex::new(Box::pin(stream))), operation, signal })
     }
 
     /// Runs an operation for every item of an array or iterable; options `{ concurrency,
     /// onProgress, orgId, dryRun, signal }`. Resolves to one `{ index, ok, result, error }` per
-    /// item; once `signal` aborts, items not finished fail with the `aborted` error at once.
+    /// item taken; once `signal` aborts, items not finished fail with the `aborted` error at
+    /// once (every item of an array; a generator is read no further).
     pub fn bulk(&self, operation: String, items: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
         let progress = get(&options, "onProgress").dyn_into::<Function>().ok().map(|f| -> webex_emergency::bulk::ProgressFn {
@@ -202,7 +204,10 @@ impl NativeClient {
                 .ok()
                 .flatten()
                 .ok_or_else(|| js_error(&Error::Config("items must be an array or an iterable".into())))?;
-            let items = iter.map(|item| {
+            // An array's length is known: after an abort its items not taken yet are still
+            // reported (aborted); a generator is read no further.
+            let length = items.dyn_ref::<Array>().map(|a| a.length() as usize);
+            let items = Counted { iter, length }.map(|item| {
                 item.map_err(|_| FieldError::new("item", "iterator", "the items iterator threw"))
                     .and_then(|v| from_js(&v, "item"))
             });
@@ -301,12 +306,31 @@ fn signal_watch(options: &JsValue) -> Result<Option<AbortWatch>, JsValue> {
     Ok(get_signal(options)?.map(AbortWatch::new))
 }
 
+/// An iterator whose length is known when `length` is given (see `bulk::run` on a cancel).
+struct Counted<I> {
+    iter: I,
+    length: Option<usize>,
+}
+
+impl<I: Iterator> Iterator for Counted<I> {
+    type Item = I::Item;
+    fn next(&mut self) -> Option<I::Item> {
+        self.iter.next()
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, self.length)
+    }
+}
+
 type ItemStream = std::pin::Pin<Box<dyn Stream<Item = Result<Value, Error>>>>;
 
 /// Iterator over every item of a paged operation: `next()` resolves to `{ done, value }`.
 #[wasm_bindgen]
 pub struct PageIterator {
     stream: Rc<tokio::sync::Mutex<ItemStream>>,
+    operation: String,
+    /// Abandons the page read in flight when it aborts.
+    signal: Option<web_sys::AbortSignal>,
 }
 
 #[wasm_bindgen]
@@ -314,8 +338,9 @@ impl PageIterator {
     /// The next item, fetching a page when needed.
     pub fn next(&self) -> Promise {
         let stream = self.stream.clone();
+        let (operation, signal) = (self.operation.clone(), self.signal.clone());
         promise(async move {
-            let item = stream.lock().await.next().await;
+            let item = abortable(&operation, signal, async { Ok(stream.lock().await.next().await) }).await.map_err(|e| js_error(&e))?;
             let out = Object::new();
             let (done, value) = match item {
                 None => (true, JsValue::UNDEFINED),

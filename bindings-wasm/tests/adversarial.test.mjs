@@ -127,6 +127,53 @@ test('an AbortSignal on a bulk run stops new requests at once; every item is rep
   }
 });
 
+test('an aborted bulk run reads a generator no further: the items taken are reported, the rest stay in it', async () => {
+  await sim.reset();
+  await sim.faults({ latencyMs: 100 });
+  try {
+    let taken = 0;
+    function* endless() {
+      for (;;) {
+        taken += 1;
+        yield [ids.people[taken % ids.people.length], { elinEnabled: true }];
+      }
+    }
+    const source = endless();
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 350);
+    const results = await client().people.bulkUpdateEcbn(source, { concurrency: 4, signal: ac.signal });
+    assert.ok(results.length < 1000, `${results.length} items taken`);
+    assert.equal(results.length, taken);
+    assert.deepEqual(results.map((r) => r.index), [...Array(results.length).keys()]);
+    assert.ok(results.some((r) => r.ok) && results.some((r) => r.error instanceof we.AbortError));
+    source.next();
+    assert.equal(taken, results.length + 1, 'the generator goes on where the run stopped');
+  } finally {
+    await sim.faults({});
+  }
+});
+
+test('an AbortSignal stops a list stream, its page read in flight abandoned', async () => {
+  await sim.reset();
+  const c = client();
+  await assert.rejects(c.people.list({ signal: {} }).next(), (e) => e instanceof we.ConfigError && /AbortSignal/.test(e.message));
+  const done = new AbortController();
+  done.abort();
+  await assert.rejects(c.people.list({ signal: done.signal }).next(), we.AbortError);
+  await sim.faults({ latencyMs: 2000 });
+  try {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 200);
+    const started = Date.now();
+    await assert.rejects(async () => { for await (const _ of c.people.list({ pageSize: 5, signal: ac.signal })) { /* read all */ } },
+      (e) => e instanceof we.AbortError && e.kind === 'aborted');
+    assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`);
+    assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
+  } finally {
+    await sim.faults({});
+  }
+});
+
 test('a script exits promptly after its last call (no timer left behind)', async () => {
   const pkg = new URL('../pkg/index.js', import.meta.url).href;
   const wasm = fileURLToPath(new URL('../pkg/webex_emergency_wasm_bg.wasm', import.meta.url));

@@ -33,7 +33,8 @@ pub type ProgressFn = Arc<dyn Fn(BulkProgress) + Send + Sync>;
 pub type ProgressFn = Arc<dyn Fn(BulkProgress)>;
 
 /// Stops a bulk run once fired: items not sent yet fail at once as aborted (without a request)
-/// and requests in flight are abandoned; every item is still reported. Clones fire together.
+/// and requests in flight are abandoned; every item taken is still reported, and a source of
+/// unknown length is read no further (see [`run`]). Clones fire together.
 ///
 /// A flag and a wake-up rather than a shared future of the caller's: the bindings fire it from
 /// an `AbortSignal` listener, a Ctrl-C or a `stop()`, and `futures_util`'s `Shared` was 1 kB of
@@ -108,6 +109,11 @@ pub struct BulkItem<R> {
 /// Runs every call of `calls` (an iterator or a stream) with at most `concurrency` requests in
 /// flight, yielding one [`BulkItem`] per input item as each finishes. Invalid items fail with
 /// their validation error without a request; a failure never stops the run.
+///
+/// Once [`BulkOptions::cancel`] fires, a source of known length (a `Vec`, a slice: its
+/// `size_hint` has an upper bound) is read to its end and every item not finished is reported
+/// as aborted; any other source (a generator, which may never end) is read no further: the items
+/// taken from it are reported, the rest stay in it.
 pub fn run<R, S>(calls: S, options: BulkOptions) -> impl Stream<Item = BulkItem<R>> + MaybeSend
 where
     R: Json + MaybeSend + 'static,
@@ -118,6 +124,13 @@ where
         n => n.min(MAX_CONCURRENCY),
     };
     let cancel = options.cancel;
+    let stop_reading = cancel.clone().filter(|_| calls.size_hint().1.is_none());
+    let mut calls = Box::pin(calls);
+    // Asked before each item is taken, so a fired cancel leaves the next one in the source.
+    let calls = futures_util::stream::poll_fn(move |cx| match &stop_reading {
+        Some(cancel) if cancel.is_fired() => std::task::Poll::Ready(None),
+        _ => calls.as_mut().poll_next(cx),
+    });
     let gate = Arc::new(tokio::sync::Semaphore::new(concurrency));
     let succeeded = AtomicU64::new(0);
     let failed = AtomicU64::new(0);

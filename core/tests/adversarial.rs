@@ -155,6 +155,45 @@ async fn a_cancelled_bulk_run_stops_sending_and_reports_every_item() {
     assert!(sent < 30, "{sent} sent");
 }
 
+#[tokio::test]
+async fn a_cancelled_bulk_run_reads_a_generator_no_further_and_leaves_the_rest_in_it() {
+    let sim = sim(50);
+    let d = dir(&sim);
+    let c = client(&sim);
+    sim.set_faults(Faults { latency_ms: 100, ..Faults::default() });
+    let taken = Arc::new(AtomicUsize::new(0));
+    let counter = taken.clone();
+    let person = d.people[0].clone();
+    let client2 = c.clone();
+    // A generator of unknown length (no upper bound in its size_hint) and long enough to take
+    // many seconds to drain (an endless one would hang this test without the fix, not fail it).
+    let mut calls = std::iter::from_fn(move || {
+        let n = counter.fetch_add(1, Ordering::SeqCst);
+        (n < 2_000_000).then(|| client2.people().get_ecbn(&person))
+    });
+    let cancel = bulk::Cancel::new();
+    let fire = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(350)).await;
+        fire.fire();
+    });
+    let options = BulkOptions { concurrency: 4, cancel: Some(cancel), ..Default::default() };
+    let run = bulk::run_iter(calls.by_ref(), options).collect::<Vec<_>>();
+    let results = tokio::time::timeout(Duration::from_secs(5), run).await.expect("the run never ended");
+    // Every item taken is reported once; nothing more was taken than reported.
+    assert!(results.len() < 1000, "{} items taken after the cancel", results.len());
+    assert_eq!(results.len(), taken.load(Ordering::SeqCst));
+    let mut indices: Vec<_> = results.iter().map(|r| r.index).collect();
+    indices.sort_unstable();
+    assert_eq!(indices, (0..results.len()).collect::<Vec<_>>());
+    assert!(results.iter().any(|r| r.result.is_ok()));
+    assert!(results.iter().any(|r| r.result.as_ref().is_err_and(|e| e.code() == "aborted")));
+    // The source goes on where the run stopped.
+    let before = taken.load(Ordering::SeqCst);
+    let _ = calls.next();
+    assert_eq!(taken.load(Ordering::SeqCst), before + 1);
+}
+
 /// A server on 127.0.0.1 that answers every request with `answer` and counts connections.
 async fn tiny_server(answer: String) -> (String, Arc<AtomicUsize>) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
