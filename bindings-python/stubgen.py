@@ -189,10 +189,9 @@ def client_stub() -> str:
             lines.append(f"    {res}: {p}{cls}")
         lines.append(f"    {'async def' if is_async else 'def'} audit(self, *, concurrency: int = 10, locations: Optional[Iterable[str]] = None, "
                      "org_id: Optional[str] = None, progress: Union[bool, Callable[[int, Optional[int], int], object], None] = None) -> AuditReport: ...")
-        if not is_async:
-            lines.append("    def bulk_csv(self, kind: str, text: str, *, resume: Optional[str] = None, concurrency: int = 10, "
-                         "dry_run: bool = False, org_id: Optional[str] = None, "
-                         "progress: Union[bool, Callable[[int, int, int], object], None] = None) -> SheetResults: ...")
+        lines.append(f"    {'async def' if is_async else 'def'} bulk_csv(self, kind: str, text: str, *, resume: Optional[str] = None, concurrency: int = 10, "
+                     "dry_run: bool = False, org_id: Optional[str] = None, "
+                     "progress: Union[bool, Callable[[int, int, int], object], None] = None) -> SheetResults: ...")
         if is_async:
             lines += ["    async def aclose(self) -> None: ...",
                       "    async def __aenter__(self) -> AsyncClient: ...",

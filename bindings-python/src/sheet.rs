@@ -14,7 +14,8 @@ use webex_emergency::sheet::{RowCounts, Sheet};
 use crate::client::{Interrupt, NativeClient};
 use crate::convert::{count, to_py};
 use crate::errors::{config_error, exception};
-use crate::runtime::{block_on_stoppable, guard};
+use crate::asyncio::{Completions, Outcome};
+use crate::runtime::{block_on_stoppable, guard, runtime};
 
 /// A bulk sheet (`ecbn` or `notification`) read and checked by the core; `resume` is the text
 /// of an earlier results file of the same input, whose `done` rows are kept and not run again.
@@ -124,6 +125,59 @@ impl NativeSheet {
         dry_run: bool,
         keep: bool,
     ) -> PyResult<Py<PyAny>> {
+        let run = self.rows_run(py, client, on_row, concurrency, org_id, dry_run, keep)?;
+        let stopper = self.interrupt.clone();
+        block_on_stoppable(py, run, move |e| stopper.set(e))?;
+        self.interrupt.raise()?;
+        self.counts(py)
+    }
+
+    /// [`NativeSheet::run`] for asyncio (not a dry run; rows kept for `results()`): the counts
+    /// are handed to `completions` under `token`. `on_row` is called on the I/O thread.
+    /// Cancelling the awaiting task abandons the run: rows not sent are never sent.
+    #[pyo3(signature = (completions, token, client, on_row, concurrency=None, org_id=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn submit(
+        &self,
+        py: Python<'_>,
+        completions: &Completions,
+        token: u64,
+        client: &NativeClient,
+        on_row: Py<PyAny>,
+        concurrency: Option<&Bound<'_, PyAny>>,
+        org_id: Option<String>,
+    ) -> PyResult<()> {
+        let run = self.rows_run(py, client, on_row, concurrency, org_id, false, true)?;
+        let (interrupt, counts) = (self.interrupt.clone(), self.counts.clone());
+        runtime()?.spawn(completions.inner.clone(), token, async move {
+            run.await;
+            match interrupt.raise() {
+                Ok(()) => {
+                    let counts = counts.lock().map(|c| *c).unwrap_or_default();
+                    let by_status = counts.by_name().into_iter().map(|(status, n)| (status.to_string(), n.into())).collect();
+                    Outcome::Plain(Ok(serde_json::Value::Object(by_status)))
+                }
+                Err(e) => Outcome::Raised(e),
+            }
+        });
+        Ok(())
+    }
+}
+
+impl NativeSheet {
+    /// The run of this sheet (once): counts and keeps each row as it finishes, then calls
+    /// `on_row` with the GIL; an exception from `on_row` stops the run (see [`Interrupt`]).
+    #[allow(clippy::too_many_arguments)]
+    fn rows_run(
+        &self,
+        py: Python<'_>,
+        client: &NativeClient,
+        on_row: Py<PyAny>,
+        concurrency: Option<&Bound<'_, PyAny>>,
+        org_id: Option<String>,
+        dry_run: bool,
+        keep: bool,
+    ) -> PyResult<impl std::future::Future<Output = ()> + Send + 'static> {
         let concurrency = count(concurrency, "concurrency").map_err(|e| config_error(py, e))?;
         let sheet = self.sheet.lock().ok().and_then(|mut s| s.take());
         let sheet = sheet.ok_or_else(|| PyRuntimeError::new_err("this sheet was already run"))?;
@@ -159,10 +213,7 @@ impl NativeSheet {
                 });
             }
         };
-        let stopper = interrupt.clone();
-        block_on_stoppable(py, run, move |e| stopper.set(e))?;
-        interrupt.raise()?;
-        self.counts(py)
+        Ok(run)
     }
 }
 

@@ -103,3 +103,65 @@ def test_a_ctrl_c_from_the_progress_bar_keeps_every_row_in_the_results(sim, ids,
     assert len(results) == sum(results.counts.values()) == 40, results.counts
     assert {r.status for r in results} <= {"done", "skipped"} and results.counts["done"] >= 5
     assert len(results.to_csv().strip().splitlines()) == 41
+
+
+def test_the_async_client_runs_a_sheet_as_the_blocking_one_does(sim, ids):
+    import asyncio
+
+    plan = "kind,id,selected,locationMemberId\n" + "".join(f"person,{p},LOCATION_ECBN,\n" for p in ids["people"][:30])
+    bad = plan + "robot,x,LOCATION_ECBN,\n"
+
+    async def main():
+        ac = we.AsyncClient("sim-token", base_url=sim.base_url)
+        seen = []
+        dry = await ac.bulk_csv("ecbn", plan, dry_run=True)
+        sent_before = len(sim.journal())
+        results = await ac.bulk_csv("ecbn", bad, concurrency=4, progress=lambda d, t, f: seen.append((d, t, f)))
+        again = await ac.bulk_csv("ecbn", bad, resume=results.to_csv())
+        return dry, sent_before, results, seen, again
+
+    dry, sent_before, results, seen, again = asyncio.run(main())
+    assert dry.counts["planned"] == 30 and sent_before == 0, "a dry run sends nothing"
+    assert isinstance(results, we.SheetResults) and len(results) == 31
+    assert results.counts == {"done": 30, "failed": 1, "skipped": 0, "planned": 0}
+    assert results.failed[0].line == 32 and results.failed[0].error.startswith("line 32, column kind:")
+    assert sorted(seen)[-1] == (31, 31, 1)
+    assert len([e for e in sim.journal() if e["method"] == "PUT"]) == 30, "each row sent once; the resume sent none"
+    assert again.kept == 30 and [r.status for r in again] == ["failed"]
+
+
+def test_an_async_sheet_run_stops_on_a_keyboard_interrupt_and_is_abandoned_when_cancelled(sim, ids):
+    import asyncio
+
+    text = "kind,id,selected,locationMemberId\n" + "".join(f"person,{p},LOCATION_ECBN,\n" for p in ids["people"][:60])
+    sim.set_faults({"latencyMs": 50})
+
+    def interrupt_at_5(done, total, failed):
+        if done == 5:
+            raise KeyboardInterrupt
+
+    async def main():
+        ac = we.AsyncClient("sim-token", base_url=sim.base_url)
+        stopped = await ac.bulk_csv("ecbn", text, concurrency=2, progress=interrupt_at_5)
+        task = asyncio.ensure_future(ac.bulk_csv("ecbn", text, concurrency=2))
+        await asyncio.sleep(0.3)
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+        else:
+            raise AssertionError("the cancellation is raised")
+        # The journal records a request when it is answered: those in flight at the cancel may
+        # still appear within the latency, nothing after.
+        await asyncio.sleep(0.2)
+        sent = len(sim.journal())
+        await asyncio.sleep(0.5)
+        return stopped, sent, len(sim.journal())
+
+    stopped, sent, later = asyncio.run(main())
+    sim.set_faults({})
+    assert stopped.stopped and len(stopped) == 60 and stopped.counts["skipped"] > 0
+    assert {r.status for r in stopped} <= {"done", "skipped"}
+    assert later == sent, "no request after the cancel"
+    assert sent < 60 + 20

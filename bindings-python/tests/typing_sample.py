@@ -55,7 +55,8 @@ async def concurrent(c: we.AsyncClient, people: List[str], loc: str) -> int:
     async for _ in c.redsky.compliance_statuses():
         n += 1
     bulk = await c.workspaces.bulk_update_ecbn([{"workspace_id": p, "elin_enabled": True} for p in people])
-    return len(got) + n + len(bulk)
+    sheet: we.SheetResults = await c.bulk_csv("ecbn", "kind,id,selected,locationMemberId\n", dry_run=True)
+    return len(got) + n + len(bulk) + len(sheet)
 
 
 def main() -> None:

@@ -299,27 +299,8 @@ class Client(_ClientBase):
         True for a bar (terminal or notebook), or a callable ``(done, total, failed)``. Ctrl-C (or
         a notebook's interrupt) stops the run: the rows so far are returned, ``stopped`` set."""
         sheet = _native.NativeSheet(kind, text, resume)
-        show = progress if callable(progress) else _progress.callback(sheet.rows, "row", "failed") if progress else None
-        finished = failed = 0
-
-        def on_row(line: int, status: str, error: str, record: str, request: Any, code: Optional[str]) -> None:
-            # The rows themselves are kept by the sheet (`keep=True`) before this is called, so
-            # that a Ctrl-C arriving here loses none of them: this only shows progress.
-            nonlocal finished, failed
-            finished += 1
-            failed += status == "failed"
-            if show is not None:
-                # As for bulk runs: progress is for display; an exception from it is printed and
-                # the run goes on (the rows are what must not be lost).
-                try:
-                    show(finished, sheet.rows, failed)
-                except Exception:
-                    import traceback
-
-                    traceback.print_exc()
-
         try:
-            counts = sheet.run(self._native, on_row, concurrency, org_id, bool(dry_run), True)
+            counts = sheet.run(self._native, _row_progress(sheet, progress), concurrency, org_id, bool(dry_run), True)
         except KeyboardInterrupt:
             # The run stopped cleanly (rows not finished are skipped): the rows are kept.
             return SheetResults(_sheet_rows(sheet), sheet.counts, sheet.head, sheet.kept, stopped=True)
@@ -335,6 +316,30 @@ class Client(_ClientBase):
         self.close()
 
 
+def _row_progress(sheet: Any, progress: Any) -> Callable[..., None]:
+    """The sheet run's `on_row`: it shows progress (a callable or True for a bar). The rows
+    themselves are kept by the sheet (`keep=True`) before it is called, so that a Ctrl-C arriving
+    in it loses none of them."""
+    show = progress if callable(progress) else _progress.callback(sheet.rows, "row", "failed") if progress else None
+    finished = failed = 0
+
+    def on_row(line: int, status: str, error: str, record: str, request: Any, code: Optional[str]) -> None:
+        nonlocal finished, failed
+        finished += 1
+        failed += status == "failed"
+        if show is not None:
+            # As for bulk runs: progress is for display; an exception from it is printed and
+            # the run goes on (the rows are what must not be lost).
+            try:
+                show(finished, sheet.rows, failed)
+            except Exception:
+                import traceback
+
+                traceback.print_exc()
+
+    return on_row
+
+
 class AsyncClient(_ClientBase):
     """asyncio client: every operation is a coroutine; ``asyncio.gather`` runs them together."""
 
@@ -348,6 +353,24 @@ class AsyncClient(_ClientBase):
         cb = _audit_progress(progress)
         raw = await _waiter().run(self._native.submit_audit, concurrency, _locations(locations), org_id, cb)
         return AuditReport(raw)
+
+    async def bulk_csv(self, kind: str, text: str, *, resume: Optional[str] = None, concurrency: int = 10,
+                       dry_run: bool = False, org_id: Optional[str] = None, progress: Any = None) -> SheetResults:
+        """Runs a bulk CSV sheet (see ``Client.bulk_csv``). ``progress`` is called on the I/O
+        thread; a KeyboardInterrupt from it stops the run as Ctrl-C stops ``Client.bulk_csv``.
+        Cancelling the task abandons the run: rows not sent are never sent, and the cancellation
+        is raised (the rows are not returned; the results file of an earlier run resumes)."""
+        sheet = _native.NativeSheet(kind, text, resume)
+        on_row = _row_progress(sheet, progress)
+        try:
+            if dry_run:
+                # Sends nothing: checked here, as bulk runs' dry runs are.
+                counts = sheet.run(self._native, on_row, concurrency, org_id, True, True)
+            else:
+                counts = await _waiter().run(sheet.submit, self._native, on_row, concurrency, org_id)
+        except KeyboardInterrupt:
+            return SheetResults(_sheet_rows(sheet), sheet.counts, sheet.head, sheet.kept, stopped=True)
+        return SheetResults(_sheet_rows(sheet), counts, sheet.head, sheet.kept)
 
     async def aclose(self) -> None:
         """Releases nothing yet; kept for `async with`."""

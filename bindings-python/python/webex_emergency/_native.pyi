@@ -70,6 +70,9 @@ class NativeSheet:
     def run(self, client: NativeClient, on_row: Callable[[int, str, str, str, Optional[Dict[str, Any]], Optional[str]], Any],
             concurrency: Optional[int] = None, org_id: Optional[str] = None, dry_run: bool = False,
             keep: bool = False) -> Dict[str, int]: ...
+    def submit(self, completions: Completions, token: int, client: NativeClient,
+               on_row: Callable[[int, str, str, str, Optional[Dict[str, Any]], Optional[str]], Any],
+               concurrency: Optional[int] = None, org_id: Optional[str] = None) -> None: ...
     def results(self) -> List[Tuple[int, str, str, str, Optional[Dict[str, Any]]]]: ...
 
 @final
