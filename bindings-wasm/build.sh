@@ -88,8 +88,9 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # promise settled when its race is lost (800 bytes kept per call), the sheet rows' error code: 122.8 kB;
 # a call held off by a long Retry-After checked before its waits and the rest of a short one
 # slept out (the review): 123.0 kB; an aborted bulk run reading a generator no further (an
-# array's length passed on), list streams taking a signal: 123.5 kB.
-if [ $((wasm + glue)) -gt 123500 ]; then
-  echo "the npm package is over its 123.5 kB (gzip -9) budget" >&2
+# array's length passed on), list streams taking a signal: 123.5 kB; what getToken threw kept as
+# the ConfigError's cause: 123.7 kB.
+if [ $((wasm + glue)) -gt 123700 ]; then
+  echo "the npm package is over its 123.7 kB (gzip -9) budget" >&2
   exit 1
 fi

@@ -49,7 +49,10 @@ impl TokenProvider for PyTokenProvider {
             }?;
             v.extract::<String>()
         });
-        Box::pin(async move { got.map_err(|_| Error::Config("the token provider failed or returned no string".into())) })
+        // The provider's exception (or the TypeError of a value that is no string) becomes the
+        // ConfigError's `__cause__`; its text is not copied into the message.
+        let got = got.map_err(|e| Error::token_provider("the token provider failed or returned no string", Some(Arc::new(e))));
+        Box::pin(async move { got })
     }
 }
 

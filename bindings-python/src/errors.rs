@@ -49,7 +49,11 @@ fn build_exception(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         }
     }
     let instance = module.getattr(err.class_name())?.call((err.to_string(),), Some(&kwargs))?;
-    Ok(PyErr::from_value(instance))
+    let made = PyErr::from_value(instance);
+    if let Some(cause) = err.cause().and_then(|c| c.downcast_ref::<PyErr>()) {
+        made.set_cause(py, Some(cause.clone_ref(py)));
+    }
+    Ok(made)
 }
 
 /// The validation error of `operation` for a value that could not be converted.

@@ -116,6 +116,35 @@ def test_token_from_environment_and_callable(sim, ids, monkeypatch):
     assert asked == [False, True]
 
 
+def test_a_failing_token_provider_is_the_config_errors_cause_and_its_text_stays_out(sim, ids):
+    class VaultDown(Exception):
+        pass
+
+    def provider(refresh):
+        raise VaultDown("vault unreachable; lease s3cr3t-lease")
+
+    c = we.Client(provider, base_url=sim.base_url)
+    with pytest.raises(we.ConfigError) as caught:
+        c.people.get_ecbn(ids["people"][0])
+    assert isinstance(caught.value.__cause__, VaultDown)
+    assert "s3cr3t" not in str(caught.value) and "s3cr3t" not in repr(caught.value)
+    # A value that is not a string: the conversion's TypeError is the cause.
+    with pytest.raises(we.ConfigError) as caught:
+        we.Client(lambda refresh: 42, base_url=sim.base_url).people.get_ecbn(ids["people"][0])
+    assert isinstance(caught.value.__cause__, TypeError)
+
+    async def main():
+        ac = we.AsyncClient(provider, base_url=sim.base_url)
+        await ac.people.get_ecbn(ids["people"][0])
+
+    import asyncio
+
+    with pytest.raises(we.ConfigError) as caught:
+        asyncio.run(main())
+    assert isinstance(caught.value.__cause__, VaultDown)
+    assert len(sim.journal()) == 0
+
+
 def test_exception_classes_are_the_cores_error_classes():
     """One list in the core: every class it names exists here with its parent and its code, and
     this package defines no other error class."""

@@ -14,6 +14,8 @@ export class WebexError extends Error {
     this.name = new.target.name;
     this.code = new.target.code;
     this.operation = data.operation ?? null;
+    // What a token provider threw, for a ConfigError it caused.
+    if (data.cause !== undefined) this.cause = data.cause;
   }
 }
 /** The client was configured wrongly. */

@@ -94,6 +94,9 @@ pub(crate) fn js_error(err: &Error) -> JsValue {
             }
         }
     }
+    if let Some(cause) = err.cause().and_then(|c| c.downcast_ref::<JsValue>()) {
+        set(o, "cause", cause);
+    }
     e.into()
 }
 

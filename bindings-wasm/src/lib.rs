@@ -30,7 +30,9 @@ impl webex_emergency::TokenProvider for JsTokenProvider {
     fn token(&self, refresh: bool) -> webex_emergency::platform::BoxFuture<'_, Result<String, Error>> {
         let called = self.0.call1(&JsValue::NULL, &JsValue::from_bool(refresh));
         Box::pin(async move {
-            let fail = |_| Error::Config("getToken failed".into());
+            // What getToken threw or rejected with becomes the ConfigError's `cause`; its text
+            // is not copied into the message.
+            let fail = |e: JsValue| Error::token_provider("getToken failed", Some(std::rc::Rc::new(e)));
             let mut v = called.map_err(fail)?;
             if let Some(p) = v.dyn_ref::<Promise>() {
                 v = JsFuture::from(p.clone()).await.map_err(fail)?;

@@ -123,6 +123,18 @@ test('getToken is asked again after a 401', async () => {
   await sim.control('PUT', '/_sim/config', { tokens: ['sim-token'] });
 });
 
+test('what getToken throws or rejects with is the ConfigError\'s cause, its text kept out', async () => {
+  await sim.reset();
+  const thrown = new Error('vault unreachable; lease s3cr3t-lease');
+  for (const getToken of [() => { throw thrown; }, async () => { throw thrown; }]) {
+    const c = new we.Client({ baseUrl: sim.baseUrl, getToken });
+    await assert.rejects(c.people.getEcbn(ids.people[0]), (e) => e instanceof we.ConfigError && e.cause === thrown && !/s3cr3t/.test(e.message));
+  }
+  const rejected = new we.Client({ baseUrl: sim.baseUrl, getToken: () => Promise.reject('plain reason') });
+  await assert.rejects(rejected.people.getEcbn(ids.people[0]), (e) => e instanceof we.ConfigError && e.cause === 'plain reason');
+  assert.equal((await sim.journal()).length, 0);
+});
+
 test('abort with an AbortSignal', async () => {
   await sim.reset();
   await sim.faults({ latencyMs: 2000 });

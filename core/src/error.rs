@@ -26,6 +26,48 @@ pub enum Error {
     /// The client was configured wrongly (no token, bad base URL, ...).
     #[error("configuration error: {0}")]
     Config(String),
+    /// The token provider failed (raised, rejected, or gave no string): a configuration error
+    /// that keeps what the provider raised as its cause.
+    #[error("configuration error: {}", .0.message)]
+    TokenProvider(Box<ProviderFailure>),
+}
+
+/// What a binding's error is kept as: a Python exception, a JS value (shared, never shown in a
+/// message, `Debug` or a log).
+#[cfg(not(target_arch = "wasm32"))]
+pub type Cause = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+/// What a binding's error is kept as: a JS value (never shown in a message, `Debug` or a log).
+#[cfg(target_arch = "wasm32")]
+pub type Cause = std::rc::Rc<dyn std::any::Any>;
+
+/// A token provider's failure: the client's message and what the provider raised (which may
+/// hold anything, so it is only handed back, never written out).
+#[derive(Clone)]
+pub struct ProviderFailure {
+    /// What the client says (no text of the provider's).
+    pub message: String,
+    /// The provider's own error, given back to the caller as the error's cause.
+    pub cause: Option<Cause>,
+}
+
+impl fmt::Debug for ProviderFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProviderFailure").field("message", &self.message).finish_non_exhaustive()
+    }
+}
+
+impl Error {
+    /// A token provider's failure with its cause (see [`ProviderFailure`]).
+    pub fn token_provider(message: &str, cause: Option<Cause>) -> Error {
+        Error::TokenProvider(Box::new(ProviderFailure { message: message.into(), cause }))
+    }
+    /// What the token provider raised, for a [`Error::TokenProvider`] error.
+    pub fn cause(&self) -> Option<&Cause> {
+        match self {
+            Error::TokenProvider(p) => p.cause.as_ref(),
+            _ => None,
+        }
+    }
 }
 
 impl Error {
@@ -57,7 +99,7 @@ impl Error {
                 _ => "transport",
             },
             Error::Decode(_) => "decode",
-            Error::Config(_) => "config",
+            Error::Config(_) | Error::TokenProvider(_) => "config",
         }
     }
     /// The SDK class name of this error, which both bindings use for their exception classes:
@@ -79,7 +121,7 @@ impl Error {
             },
             Error::Transport(t) => object!{"operation" => t.operation.clone(), "kind" => t.kind.as_str()},
             Error::Decode(d) => object!{"operation" => d.operation.clone(), "status" => d.status, "bodyExcerpt" => d.body_excerpt.clone(), "trackingId" => d.tracking_id.clone()},
-            Error::Config(_) => object!{},
+            Error::Config(_) | Error::TokenProvider(_) => object!{},
         };
         data["code"] = serde_json::Value::from(self.code());
         data["message"] = serde_json::Value::from(self.to_string());

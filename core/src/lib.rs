@@ -70,8 +70,8 @@ pub use call::{Call, PreparedRequest};
 pub use pace::Pacing;
 pub use client::{AttemptLog, AttemptLogFn, Client, ClientBuilder, RetryPolicy, TokenProvider, MAX_RETRIES, MAX_WAIT};
 pub use error::{
-    ApiError, ApiErrorItem, ApiErrorKind, DecodeError, Error, FieldError, TransportError, TransportKind,
-    ValidationErrors,
+    ApiError, ApiErrorItem, ApiErrorKind, Cause, DecodeError, Error, FieldError, ProviderFailure, TransportError,
+    TransportKind, ValidationErrors,
 };
 pub use resources::{HuntGroups, Locations, Notifications, People, RedSky, VirtualLines, Workspaces};
 pub use validate::ApiEnum;

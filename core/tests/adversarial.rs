@@ -58,6 +58,28 @@ async fn the_largest_policy_runs_a_call_without_a_panic() {
     assert_eq!(sim.journal().iter().map(|e| e.status).collect::<Vec<_>>(), [503, 200]);
 }
 
+/// A token provider that fails with an error of its own.
+struct Failing(Cause);
+
+impl TokenProvider for Failing {
+    fn token(&self, _refresh: bool) -> platform::BoxFuture<'_, Result<String, Error>> {
+        Box::pin(async { Err(Error::token_provider("the vault failed", Some(self.0.clone()))) })
+    }
+}
+
+#[tokio::test]
+async fn a_token_providers_failure_keeps_its_cause_and_no_text_of_it() {
+    let sim = sim(20);
+    let d = dir(&sim);
+    let cause: Cause = Arc::new("lease s3cr3t".to_string());
+    let c = Client::builder().token_provider(Failing(cause.clone())).base_url(&sim.base_url).build().unwrap();
+    let err = c.people().get_ecbn(&d.people[0]).await.unwrap_err();
+    assert_eq!(err.code(), "config");
+    assert!(Arc::ptr_eq(err.cause().expect("a cause"), &cause));
+    assert!(!format!("{err} {err:?} {}", err.data()).contains("s3cr3t"));
+    assert_eq!(sim.journal_len(), 0);
+}
+
 /// A token provider that never answers in time.
 struct Slow;
 

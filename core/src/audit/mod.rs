@@ -151,7 +151,7 @@ fn check_options(options: &AuditOptions) -> Result<usize, Error> {
 fn is_fatal(e: &Error) -> bool {
     match e {
         Error::Api(a) => matches!(a.kind, ApiErrorKind::Authentication | ApiErrorKind::PermissionDenied),
-        Error::Transport(_) | Error::Config(_) | Error::Validation(_) => true,
+        Error::Transport(_) | Error::Config(_) | Error::TokenProvider(_) | Error::Validation(_) => true,
         Error::Decode(_) => false,
     }
 }
