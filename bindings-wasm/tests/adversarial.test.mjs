@@ -72,6 +72,13 @@ test('arguments of the wrong type are rejected with the class of the error, neve
   assert.equal((await sim.journal()).length, 0);
 });
 
+test('a proxy, which fetch cannot be told of, is refused rather than ignored', async () => {
+  await sim.reset();
+  assert.throws(() => new we.Client({ token: 'sim-token', baseUrl: sim.baseUrl, proxy: 'http://user:pw@proxy.example:8080' }),
+    (e) => e instanceof we.ConfigError && /proxy/.test(e.message) && !/pw@/.test(e.message));
+  assert.equal((await sim.journal()).length, 0);
+});
+
 test('a provider token with a newline is refused without being printed', async () => {
   await sim.reset();
   const secret = 'sekrit-value\nX-Injected: 1';

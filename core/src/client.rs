@@ -204,7 +204,8 @@ impl ClientBuilder {
     }
     /// HTTP proxy for every request on native targets, `http://[user:password@]host:port`,
     /// reached with CONNECT. Without it, https requests use `HTTPS_PROXY` unless the host is
-    /// listed in `NO_PROXY`. Browsers and Node's fetch use their own settings.
+    /// listed in `NO_PROXY`. In the browser package `build` refuses it: `fetch` takes its proxy
+    /// from the environment (the browser's settings; in Node, the global dispatcher).
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Some(url.into());
         self

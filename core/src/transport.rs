@@ -409,8 +409,16 @@ mod imp {
     #[derive(Clone, Copy, Default)]
     pub(crate) struct Http;
 
-    pub(crate) fn build(_user_agent: &str, _proxy: Option<&str>) -> Result<Http, Error> {
-        Ok(Http)
+    /// A `proxy` is refused rather than ignored: `fetch` takes its proxy from the environment
+    /// (the browser's settings; in Node, the global dispatcher), and a caller who asked for one
+    /// must not be sent around it unknowing.
+    pub(crate) fn build(_user_agent: &str, proxy: Option<&str>) -> Result<Http, Error> {
+        match proxy {
+            Some(_) => Err(Error::Config(
+                "the `proxy` option is not available in the browser package: fetch uses the environment's proxy settings".into(),
+            )),
+            None => Ok(Http),
+        }
     }
 
     /// Aborts the fetch when the exchange is dropped (timeout or caller's abort).
