@@ -90,8 +90,9 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # slept out (the review): 123.0 kB; an aborted bulk run reading a generator no further (an
 # array's length passed on), list streams taking a signal: 123.5 kB; what getToken threw kept as
 # the ConfigError's cause: 123.7 kB; a `proxy` refused (fetch cannot be given one; it had been
-# ignored): 123.8 kB.
-if [ $((wasm + glue)) -gt 123800 ]; then
-  echo "the npm package is over its 123.8 kB (gzip -9) budget" >&2
+# ignored): 123.8 kB; the review of that: a cancel ending a run whose source waits, a Set's or a
+# typed array's length passed on as an array's, a failing token provider stopping a sheet: 124.0 kB.
+if [ $((wasm + glue)) -gt 124000 ]; then
+  echo "the npm package is over its 124.0 kB (gzip -9) budget" >&2
   exit 1
 fi

@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyIterator};
 use serde_json::Value;
@@ -43,10 +43,8 @@ impl TokenProvider for PyTokenProvider {
         let got = Python::attach(|py| {
             let Some(f) = self.0.get(py) else { return Err(PyRuntimeError::new_err("cleared")) };
             let f = f.bind(py);
-            let v = match f.call1((refresh,)) {
-                Err(e) if e.is_instance_of::<PyTypeError>(py) => f.call0(),
-                other => other,
-            }?;
+            // A provider that takes no argument was wrapped by the package (`_with_refresh`).
+            let v = f.call1((refresh,))?;
             v.extract::<String>()
         });
         // The provider's exception (or the TypeError of a value that is no string) becomes the
@@ -375,7 +373,11 @@ impl NativeClient {
         interrupt: &Interrupt,
     ) -> PyResult<impl std::future::Future<Output = bindings_api::BulkResults> + Send + 'static> {
         let op = bindings_api::find(operation).map_err(|e| exception(py, &e))?;
-        let items = Items { iter: Some(items.try_iter()?.unbind()), interrupt: interrupt.clone() };
+        // A list's or tuple's length is known: after a cancel its items not taken yet are still
+        // reported (aborted); a generator is read no further (see `bulk::run`).
+        let sized = items.is_instance_of::<pyo3::types::PyList>() || items.is_instance_of::<pyo3::types::PyTuple>();
+        let length = if sized { items.len().ok() } else { None };
+        let items = Items { iter: Some(items.try_iter()?.unbind()), interrupt: interrupt.clone(), length };
         guard(py, || bindings_api::bulk(self.client.clone(), op, items, args).map_err(|e| exception(py, &e)))
     }
 }
@@ -437,6 +439,8 @@ fn bulk_args(
 struct Items {
     iter: Option<Py<PyIterator>>,
     interrupt: Interrupt,
+    /// The length of a list or tuple.
+    length: Option<usize>,
 }
 
 impl Iterator for Items {
@@ -461,5 +465,8 @@ impl Iterator for Items {
             self.iter = None;
         }
         got
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, self.length)
     }
 }

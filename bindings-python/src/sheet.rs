@@ -108,7 +108,7 @@ impl NativeSheet {
         self.stopped.load(Ordering::SeqCst)
     }
 
-    /// Runs every row with `client` (once per sheet). `on_row(line, status, error, record,
+    /// Runs every row with `client` (once per sheet). `on_row` (or None) `(line, status, error, record,
     /// request, code)` is called as each row finishes (`record` is its results-file line,
     /// `request` the validated request of a dry run, `code` the error code of a failed row). Ctrl-C or an exception from
     /// `on_row` stops the run: requests in flight end, the remaining rows are `skipped`, then it
@@ -119,7 +119,7 @@ impl NativeSheet {
         &self,
         py: Python<'_>,
         client: &NativeClient,
-        on_row: Py<PyAny>,
+        on_row: Option<Py<PyAny>>,
         concurrency: Option<&Bound<'_, PyAny>>,
         org_id: Option<String>,
         dry_run: bool,
@@ -143,7 +143,7 @@ impl NativeSheet {
         completions: &Completions,
         token: u64,
         client: &NativeClient,
-        on_row: Py<PyAny>,
+        on_row: Option<Py<PyAny>>,
         concurrency: Option<&Bound<'_, PyAny>>,
         org_id: Option<String>,
     ) -> PyResult<()> {
@@ -172,7 +172,7 @@ impl NativeSheet {
         &self,
         py: Python<'_>,
         client: &NativeClient,
-        on_row: Py<PyAny>,
+        on_row: Option<Py<PyAny>>,
         concurrency: Option<&Bound<'_, PyAny>>,
         org_id: Option<String>,
         dry_run: bool,
@@ -202,6 +202,8 @@ impl NativeSheet {
                         request: row.request.clone(),
                     });
                 }
+                // Without a callback the GIL is not taken: asyncio calls share this thread.
+                let Some(on_row) = &on_row else { continue };
                 Python::attach(|py| {
                     let request = row.request.as_ref().map(|r| to_py(py, r)).transpose();
                     let called = request.and_then(|request| {

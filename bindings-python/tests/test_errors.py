@@ -145,6 +145,27 @@ def test_a_failing_token_provider_is_the_config_errors_cause_and_its_text_stays_
     assert len(sim.journal()) == 0
 
 
+def test_a_token_provider_is_called_once_per_token_with_or_without_an_argument(sim, ids):
+    calls = []
+
+    def no_argument():
+        calls.append(None)
+        return sim.token
+
+    assert we.Client(no_argument, base_url=sim.base_url).people.get_ecbn(ids["people"][0]).selected
+    assert calls == [None]
+    asked = []
+
+    def broken(refresh):
+        asked.append(refresh)
+        raise TypeError("the vault client's own TypeError")
+
+    with pytest.raises(we.ConfigError) as caught:
+        we.Client(broken, base_url=sim.base_url, max_retries=0).people.get_ecbn(ids["people"][0])
+    assert asked == [False], "a provider's own TypeError is not taken for a missing argument"
+    assert "own TypeError" in str(caught.value.__cause__)
+
+
 def test_exception_classes_are_the_cores_error_classes():
     """One list in the core: every class it names exists here with its parent and its code, and
     this package defines no other error class."""

@@ -143,6 +143,8 @@ def test_an_async_sheet_run_stops_on_a_keyboard_interrupt_and_is_abandoned_when_
     async def main():
         ac = we.AsyncClient("sim-token", base_url=sim.base_url)
         stopped = await ac.bulk_csv("ecbn", text, concurrency=2, progress=interrupt_at_5)
+        await asyncio.sleep(0.2)
+        before = len(sim.journal())
         task = asyncio.ensure_future(ac.bulk_csv("ecbn", text, concurrency=2))
         await asyncio.sleep(0.3)
         task.cancel()
@@ -157,11 +159,27 @@ def test_an_async_sheet_run_stops_on_a_keyboard_interrupt_and_is_abandoned_when_
         await asyncio.sleep(0.2)
         sent = len(sim.journal())
         await asyncio.sleep(0.5)
-        return stopped, sent, len(sim.journal())
+        return stopped, before, sent, len(sim.journal())
 
-    stopped, sent, later = asyncio.run(main())
+    stopped, before, sent, later = asyncio.run(main())
     sim.set_faults({})
     assert stopped.stopped and len(stopped) == 60 and stopped.counts["skipped"] > 0
     assert {r.status for r in stopped} <= {"done", "skipped"}
     assert later == sent, "no request after the cancel"
-    assert sent < 60 + 20
+    assert 0 < sent - before < 60, "the cancel stopped the second run before every row was sent"
+
+
+def test_a_failing_token_provider_stops_the_sheet_as_a_refused_token_does(sim, ids):
+    asked = []
+
+    def provider(refresh):
+        asked.append(refresh)
+        raise RuntimeError("the vault is down")
+
+    text = "kind,id,selected,locationMemberId\n" + "".join(f"person,{p},LOCATION_ECBN,\n" for p in ids["people"][:40])
+    results = we.Client(provider, base_url=sim.base_url).bulk_csv("ecbn", text, concurrency=2)
+    assert len(results) == 40 and len(sim.journal()) == 0
+    assert results.counts["failed"] >= 1 and results.counts["skipped"] >= 30, results.counts
+    assert all("token provider" in r.error for r in results.failed)
+    assert {r.error for r in results if r.status == "skipped"} == {"not sent: the token provider failed on another row"}
+    assert len(asked) < 10, "the provider is not asked once per row"

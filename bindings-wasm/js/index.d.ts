@@ -377,8 +377,8 @@ export interface BulkOptions {
   orgId?: string;
   dryRun?: boolean;
   /** Once it aborts, no new request is sent and requests in flight are abandoned. Every item of
-   * an array not finished is reported with an AbortError; an iterator or generator is read no
-   * further (the items taken from it are reported, the rest stay in it). */
+   * an array, Set or Map not finished is reported with an AbortError; an iterator or generator
+   * is read no further (the items taken from it are reported, the rest stay in it). */
   signal?: AbortSignal;
 }
 /** One bulk outcome, in input order. */

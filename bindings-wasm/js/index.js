@@ -10,12 +10,12 @@ import initWasm, {
 export class WebexError extends Error {
   static code = 'error';
   constructor(message, data = {}) {
-    super(message);
+    // `cause` (what a token provider threw, for a ConfigError it caused) as Error's own option:
+    // not enumerable, so JSON.stringify and spreading an error leave it out.
+    super(message, data.cause === undefined ? undefined : { cause: data.cause });
     this.name = new.target.name;
     this.code = new.target.code;
     this.operation = data.operation ?? null;
-    // What a token provider threw, for a ConfigError it caused.
-    if (data.cause !== undefined) this.cause = data.cause;
   }
 }
 /** The client was configured wrongly. */
@@ -81,9 +81,7 @@ function convert(e) {
   if (e instanceof Error && Object.hasOwn(CLASSES, e.name)) return new CLASSES[e.name](e.message, e);
   if (!loaded) return new ConfigError('call `await init()` (or `initSync`) before using webex-emergency');
   // A trap inside the module (never expected): the engine's error is its cause.
-  const internal = new WebexError('internal error in webex-emergency');
-  internal.cause = e;
-  return internal;
+  return new WebexError('internal error in webex-emergency', { cause: e });
 }
 
 let ready = null;
@@ -93,9 +91,7 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 /** Loads the WebAssembly module (once). In browsers and bundlers it is fetched next to this file;
  * in Node it is read from disk. */
 function cannotLoad(e) {
-  const error = new ConfigError(`cannot load the WebAssembly module: ${e?.message ?? e}`);
-  error.cause = e;
-  return error;
+  return new ConfigError(`cannot load the WebAssembly module: ${e?.message ?? e}`, { cause: e });
 }
 
 export function init(input) {

@@ -206,9 +206,9 @@ impl NativeClient {
                 .ok()
                 .flatten()
                 .ok_or_else(|| js_error(&Error::Config("items must be an array or an iterable".into())))?;
-            // An array's length is known: after an abort its items not taken yet are still
-            // reported (aborted); a generator is read no further.
-            let length = items.dyn_ref::<Array>().map(|a| a.length() as usize);
+            // The length of an array (or a typed array, a Set, a Map) is known: after an abort
+            // its items not taken yet are still reported (aborted); a generator is read no further.
+            let length = get(&items, "length").as_f64().or_else(|| get(&items, "size").as_f64()).map(|n| n as usize);
             let items = Counted { iter, length }.map(|item| {
                 item.map_err(|_| FieldError::new("item", "iterator", "the items iterator threw"))
                     .and_then(|v| from_js(&v, "item"))

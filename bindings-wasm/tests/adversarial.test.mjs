@@ -139,13 +139,15 @@ test('an aborted bulk run reads a generator no further: the items taken are repo
   await sim.faults({ latencyMs: 100 });
   try {
     let taken = 0;
-    function* endless() {
-      for (;;) {
+    // Long (it takes many seconds to drain) but finite: without the fix this test fails rather
+    // than hangs, as an endless one would.
+    function* long() {
+      while (taken < 2_000_000) {
         taken += 1;
         yield [ids.people[taken % ids.people.length], { elinEnabled: true }];
       }
     }
-    const source = endless();
+    const source = long();
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 350);
     const results = await client().people.bulkUpdateEcbn(source, { concurrency: 4, signal: ac.signal });
@@ -155,6 +157,13 @@ test('an aborted bulk run reads a generator no further: the items taken are repo
     assert.ok(results.some((r) => r.ok) && results.some((r) => r.error instanceof we.AbortError));
     source.next();
     assert.equal(taken, results.length + 1, 'the generator goes on where the run stopped');
+    // A Set's size is known: every item is reported, as an array's are.
+    const set = new Set(Array.from({ length: 100 }, (_, i) => [ids.people[i % ids.people.length], { elinEnabled: true }]));
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 150);
+    const all = await client().people.bulkUpdateEcbn(set, { concurrency: 2, signal: stop.signal });
+    assert.equal(all.length, 100);
+    assert.ok(all.some((r) => r.error instanceof we.AbortError));
   } finally {
     await sim.faults({});
   }

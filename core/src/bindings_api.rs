@@ -184,7 +184,7 @@ pub struct BulkArgs {
     pub dry_run: bool,
     /// Told of progress after each item.
     pub progress: Option<ProgressFn>,
-    /// Stops the run early: unfinished items fail as aborted.
+    /// Stops the run early: items taken and not finished fail as aborted (see [`bulk::run`]).
     pub cancel: Option<bulk::Cancel>,
 }
 
@@ -195,7 +195,8 @@ pub type BulkResults = Vec<(usize, Result<Value, Error>)>;
 pub const MAX_CONCURRENCY: u32 = 1000;
 
 /// Runs `op` for every item, with at most `concurrency` requests in flight; the future gives
-/// one result per item, in input order. Items are read one at a time, as requests go out. A
+/// one result per item taken, in input order (every item, unless a cancel stops the reading of
+/// a source of unknown length: see [`bulk::run`]). Items are read one at a time, as requests go out. A
 /// concurrency outside 1 to [`MAX_CONCURRENCY`] is a `ConfigError`, before any item is read.
 pub fn bulk<I>(
     client: Client,

@@ -124,12 +124,20 @@ where
         n => n.min(MAX_CONCURRENCY),
     };
     let cancel = options.cancel;
-    let stop_reading = cancel.clone().filter(|_| calls.size_hint().1.is_none());
+    // Polled before each item is taken, so a fired cancel leaves the next one in the source,
+    // and while the source is waiting, so that the cancel ends the reading at once.
+    let mut stop_reading = cancel.clone().filter(|_| calls.size_hint().1.is_none()).map(|c| Box::pin(async move { c.fired().await }));
     let mut calls = Box::pin(calls);
-    // Asked before each item is taken, so a fired cancel leaves the next one in the source.
-    let calls = futures_util::stream::poll_fn(move |cx| match &stop_reading {
-        Some(cancel) if cancel.is_fired() => std::task::Poll::Ready(None),
-        _ => calls.as_mut().poll_next(cx),
+    let mut stopped = false;
+    let calls = futures_util::stream::poll_fn(move |cx| {
+        if let Some(fired) = stop_reading.as_mut() {
+            // Once finished, neither the cancel's future nor the source is polled again.
+            stopped = stopped || std::future::Future::poll(fired.as_mut(), cx).is_ready();
+            if stopped {
+                return std::task::Poll::Ready(None);
+            }
+        }
+        calls.as_mut().poll_next(cx)
     });
     let gate = Arc::new(tokio::sync::Semaphore::new(concurrency));
     let succeeded = AtomicU64::new(0);

@@ -560,9 +560,10 @@ impl Sheet {
         let org_id = options.org_id.clone();
         let calls = (0..rows).map(move |i| calls_sheet.row_call(&client, &calls_sheet.rows[i], org_id.as_deref()));
         let dry_run = options.dry_run;
-        // A refused token (401) stops the run, by firing its cancel: every other row would be
-        // refused too.
-        let was_refused = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        // A refused token (401) or a failing token provider stops the run, by firing its
+        // cancel: every other row would fail the same way. Why, once it did: 1 refused, 2 the
+        // provider failed.
+        let stopped_by = std::sync::Arc::new(std::sync::atomic::AtomicU8::new(0));
         let cancel = options.cancel.unwrap_or_default();
         let bulk_options = BulkOptions { concurrency: options.concurrency, progress: options.progress, cancel: Some(cancel.clone()) };
         let results = if dry_run {
@@ -579,10 +580,10 @@ impl Sheet {
                 Ok(request) if dry_run => (RowStatus::Planned, String::new(), request),
                 Ok(_) => (RowStatus::Done, String::new(), None),
                 Err(Error::Transport(t)) if t.kind == TransportKind::Aborted => {
-                    let why = if was_refused.load(std::sync::atomic::Ordering::SeqCst) {
-                        "not sent: the access token was refused (401) on another row"
-                    } else {
-                        "the run was stopped before this row finished (run it again)"
+                    let why = match stopped_by.load(std::sync::atomic::Ordering::SeqCst) {
+                        1 => "not sent: the access token was refused (401) on another row",
+                        2 => "not sent: the token provider failed on another row",
+                        _ => "the run was stopped before this row finished (run it again)",
                     };
                     (RowStatus::Skipped, why.to_string(), None)
                 }
@@ -591,8 +592,14 @@ impl Sheet {
                     (RowStatus::Failed, row_error(&Error::Validation(v)), None)
                 }
                 Err(e) => {
-                    if matches!(&e, Error::Api(a) if a.kind == ApiErrorKind::Authentication) {
-                        was_refused.store(true, std::sync::atomic::Ordering::SeqCst);
+                    let stop = match &e {
+                        Error::Api(a) if a.kind == ApiErrorKind::Authentication => 1,
+                        Error::TokenProvider(_) => 2,
+                        _ => 0,
+                    };
+                    if stop != 0 {
+                        // The first reason stays (rows aborted after it were stopped by it).
+                        let _ = stopped_by.compare_exchange(0, stop, std::sync::atomic::Ordering::SeqCst, std::sync::atomic::Ordering::SeqCst);
                         cancel.fire();
                     }
                     (RowStatus::Failed, row_error(&e), None)

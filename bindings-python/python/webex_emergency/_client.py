@@ -239,11 +239,26 @@ assert [c.__name__ for c in (People, Workspaces, VirtualLines, HuntGroups, Notif
     _RESOURCES.values()), "resources of the core and of the package differ"
 
 
+def _with_refresh(provider: Callable[..., str]) -> Callable[[bool], str]:
+    """The token provider as a callable of ``refresh``: one that takes no argument is wrapped.
+    Decided once from its signature: retrying a call without the argument after a TypeError
+    would ask a vault twice and hide the provider's own TypeError."""
+    import inspect
+
+    try:
+        inspect.signature(provider).bind(False)
+    except TypeError:
+        return lambda refresh: provider()
+    except ValueError:
+        pass  # no signature to read (some builtins): it is given the argument
+    return provider
+
+
 def _native_client(token: TokenSource, base_url: Optional[str], timeout: Optional[float],
                    max_retries: Optional[int], org_id: Optional[str], user_agent: Optional[str],
                    proxy: Optional[str], request_log: Any, max_rate: Optional[float],
                    adaptive_pacing: Optional[bool]) -> Any:
-    provider = token if callable(token) else None
+    provider = _with_refresh(token) if callable(token) else None
     return _native.NativeClient(None if provider else token, provider, base_url, timeout, max_retries, org_id,
                                 user_agent, proxy, request_log, max_rate, adaptive_pacing)
 
@@ -316,26 +331,28 @@ class Client(_ClientBase):
         self.close()
 
 
-def _row_progress(sheet: Any, progress: Any) -> Callable[..., None]:
-    """The sheet run's `on_row`: it shows progress (a callable or True for a bar). The rows
-    themselves are kept by the sheet (`keep=True`) before it is called, so that a Ctrl-C arriving
-    in it loses none of them."""
+def _row_progress(sheet: Any, progress: Any) -> Optional[Callable[..., None]]:
+    """The sheet run's `on_row`, which shows progress (a callable or True for a bar), or None
+    without progress. The rows themselves are kept by the sheet (`keep=True`) before it is
+    called, so that a Ctrl-C arriving in it loses none of them."""
     show = progress if callable(progress) else _progress.callback(sheet.rows, "row", "failed") if progress else None
+    if show is None:
+        return None
+    bar: Callable[[int, int, int], Any] = show
     finished = failed = 0
 
     def on_row(line: int, status: str, error: str, record: str, request: Any, code: Optional[str]) -> None:
         nonlocal finished, failed
         finished += 1
         failed += status == "failed"
-        if show is not None:
-            # As for bulk runs: progress is for display; an exception from it is printed and
-            # the run goes on (the rows are what must not be lost).
-            try:
-                show(finished, sheet.rows, failed)
-            except Exception:
-                import traceback
+        # As for bulk runs: progress is for display; an exception from it is printed and the
+        # run goes on (the rows are what must not be lost).
+        try:
+            bar(finished, sheet.rows, failed)
+        except Exception:
+            import traceback
 
-                traceback.print_exc()
+            traceback.print_exc()
 
     return on_row
 
