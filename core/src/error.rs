@@ -8,8 +8,10 @@ use serde::Serialize;
 /// Largest part of an unexpected body kept in an error, in bytes.
 pub const BODY_EXCERPT_LIMIT: usize = 512;
 
-/// Every failure of this crate.
+/// Every failure of this crate. New kinds may be added (match with a `_` arm, or use
+/// [`Error::code`]).
 #[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The request was refused before anything was sent.
     #[error("{0}")]
