@@ -13,7 +13,7 @@ use webex_emergency::{Call, Client, Error, FieldError, TokenProvider};
 
 use crate::answers::{answer, bulk_answer};
 use crate::asyncio::{Completions, Outcome};
-use crate::convert::{count, fields_of, from_py, to_py};
+use crate::convert::{count, fields_of, flag, from_py, number, text, to_py};
 use crate::errors::{config_error, exception, invalid};
 use crate::pages::PageIterator;
 use crate::runtime::{block_on, guard, runtime};
@@ -110,20 +110,30 @@ impl NativeClient {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        token: Option<String>,
+        token: Option<&Bound<'_, PyAny>>,
         token_provider: Option<Py<PyAny>>,
-        base_url: Option<String>,
-        timeout: Option<f64>,
-        max_retries: Option<f64>,
-        org_id: Option<String>,
-        user_agent: Option<String>,
-        proxy: Option<String>,
+        base_url: Option<&Bound<'_, PyAny>>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<&Bound<'_, PyAny>>,
+        org_id: Option<&Bound<'_, PyAny>>,
+        user_agent: Option<&Bound<'_, PyAny>>,
+        proxy: Option<&Bound<'_, PyAny>>,
         request_log: Option<Py<PyAny>>,
-        max_rate: Option<f64>,
-        adaptive_pacing: Option<bool>,
+        max_rate: Option<&Bound<'_, PyAny>>,
+        adaptive_pacing: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let options =
-            ClientOptions { token, base_url, timeout, max_retries, org_id, user_agent, proxy, max_rate, adaptive_pacing };
+        // Options of the wrong type are a ConfigError naming the option, as in the npm package.
+        let options = ClientOptions {
+            token: text(token, "token")?,
+            base_url: text(base_url, "base_url")?,
+            timeout: number(timeout, "timeout")?,
+            max_retries: number(max_retries, "max_retries")?,
+            org_id: text(org_id, "org_id")?,
+            user_agent: text(user_agent, "user_agent")?,
+            proxy: text(proxy, "proxy")?,
+            max_rate: number(max_rate, "max_rate")?,
+            adaptive_pacing: flag(adaptive_pacing, "adaptive_pacing")?,
+        };
         let rt = runtime()?;
         let (token_provider, request_log) = (token_provider.map(Callback::new), request_log.map(Callback::new));
         let callbacks = token_provider.iter().chain(&request_log).cloned().collect();

@@ -5,6 +5,8 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, P
 use serde_json::{Map, Value};
 use webex_emergency::FieldError;
 
+use crate::errors::config_error;
+
 /// Deepest nesting of a value taken from Python (deeper values are refused, not recursed into).
 const MAX_DEPTH: usize = 64;
 /// Most values (containers, keys and scalars) in one value taken from Python.
@@ -181,4 +183,33 @@ pub(crate) fn count(obj: Option<&Bound<'_, PyAny>>, name: &str) -> Result<Option
         Ok(n) if whole => Ok(Some(n)),
         _ => Err(FieldError::new(name, "type", "must be a whole number from 0 to 4294967295")),
     }
+}
+
+/// A text option (`base_url`, `org_id`, ...): `None` is "not given"; anything but a `str` is a
+/// `ConfigError` naming the option, never showing the value (a proxy URL may hold a password).
+/// A `str` that is not UTF-8 (lone surrogates, from undecodable bytes) raises Python's own
+/// `UnicodeEncodeError`.
+pub(crate) fn text(obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<String>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(None) };
+    if !obj.is_instance_of::<PyString>() {
+        return Err(config_error(obj.py(), FieldError::new(name, "type", "must be a string")));
+    }
+    obj.extract::<String>().map(Some)
+}
+
+/// A number option (`timeout`, `max_rate`): an `int` or a `float`, not a `bool` (the core
+/// checks the range); anything else is a `ConfigError` naming the option.
+pub(crate) fn number(obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<f64>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(None) };
+    let numeric = (obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyFloat>()) && !obj.is_instance_of::<PyBool>();
+    match obj.extract::<f64>() {
+        Ok(n) if numeric => Ok(Some(n)),
+        _ => Err(config_error(obj.py(), FieldError::new(name, "type", "must be a number"))),
+    }
+}
+
+/// A `True`/`False` option; anything else is a `ConfigError` naming the option.
+pub(crate) fn flag(obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<bool>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(None) };
+    obj.extract::<bool>().map(Some).map_err(|_| config_error(obj.py(), FieldError::new(name, "type", "must be True or False")))
 }

@@ -23,6 +23,18 @@ def test_absurd_client_options_are_config_errors(sim, options):
         sim.client(**options)
 
 
+@pytest.mark.parametrize("name, value", [
+    ("timeout", "30"), ("timeout", True), ("max_retries", "2"), ("max_rate", [1]), ("org_id", 5),
+    ("base_url", b"http://127.0.0.1"), ("user_agent", 1.0), ("adaptive_pacing", 1), ("adaptive_pacing", "no"),
+    ("proxy", b"http://user:s3cr3t@proxy.example:8080"),
+])
+def test_client_options_of_the_wrong_type_are_config_errors_naming_the_option(sim, name, value):
+    for cls in (we.Client, we.AsyncClient):
+        with pytest.raises(we.ConfigError, match=f"`{name}`") as e:
+            cls("sim-token", **{"base_url": sim.base_url, name: value})
+        assert "s3cr3t" not in str(e.value)
+
+
 @pytest.mark.parametrize("concurrency", [-1, 0, 1001, 2**31, 2**40, 2**100, "10", 1.5, True])
 def test_absurd_concurrency_is_a_config_error_before_anything_is_sent(sim, client, ids, concurrency):
     person = ids["people"][0]
