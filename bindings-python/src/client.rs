@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyIterator};
+use pyo3::types::{PyDict, PyIterator, PyList, PyTuple};
 use serde_json::Value;
 use webex_emergency::bindings_api::{self, BulkArgs, ClientOptions};
 use webex_emergency::paging::PageArgs;
@@ -385,7 +385,7 @@ impl NativeClient {
         let op = bindings_api::find(operation).map_err(|e| exception(py, &e))?;
         // A list's or tuple's length is known: after a cancel its items not taken yet are still
         // reported (aborted); a generator is read no further (see `bulk::run`).
-        let sized = items.is_instance_of::<pyo3::types::PyList>() || items.is_instance_of::<pyo3::types::PyTuple>();
+        let sized = items.is_instance_of::<PyList>() || items.is_instance_of::<PyTuple>();
         let length = if sized { items.len().ok() } else { None };
         let items = Items { iter: Some(items.try_iter()?.unbind()), interrupt: interrupt.clone(), length };
         guard(py, || bindings_api::bulk(self.client.clone(), op, items, args).map_err(|e| exception(py, &e)))

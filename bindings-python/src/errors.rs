@@ -50,7 +50,7 @@ fn build_exception(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
     }
     let instance = module.getattr(err.class_name())?.call((err.to_string(),), Some(&kwargs))?;
     let made = PyErr::from_value(instance);
-    if let Some(cause) = err.cause().and_then(|c| c.downcast_ref::<PyErr>()) {
+    if let Some(cause) = err.provider_cause().and_then(|c| c.downcast_ref::<PyErr>()) {
         made.set_cause(py, Some(cause.clone_ref(py)));
     }
     Ok(made)

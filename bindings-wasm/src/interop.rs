@@ -94,7 +94,7 @@ pub(crate) fn js_error(err: &Error) -> JsValue {
             }
         }
     }
-    if let Some(cause) = err.cause().and_then(|c| c.downcast_ref::<JsValue>()) {
+    if let Some(cause) = err.provider_cause().and_then(|c| c.downcast_ref::<JsValue>()) {
         set(o, "cause", cause);
     }
     e.into()

@@ -63,16 +63,14 @@ impl Error {
     pub fn token_provider(message: &str, cause: Option<Cause>) -> Error {
         Error::TokenProvider(Box::new(ProviderFailure { message: message.into(), cause }))
     }
-    /// What the token provider raised, for a [`Error::TokenProvider`] error.
-    pub fn cause(&self) -> Option<&Cause> {
+    /// What the token provider raised, for a [`Error::TokenProvider`] error (named apart from
+    /// `std::error::Error`'s deprecated `cause`, which is another thing).
+    pub fn provider_cause(&self) -> Option<&Cause> {
         match self {
             Error::TokenProvider(p) => p.cause.as_ref(),
             _ => None,
         }
     }
-}
-
-impl Error {
     /// The HTTP status of an API or decode error.
     pub fn status(&self) -> Option<u16> {
         match self {

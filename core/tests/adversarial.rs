@@ -75,7 +75,7 @@ async fn a_token_providers_failure_keeps_its_cause() {
     let c = Client::builder().token_provider(Failing(cause.clone())).base_url(&sim.base_url).build().unwrap();
     let err = c.people().get_ecbn(&d.people[0]).await.unwrap_err();
     assert_eq!(err.code(), "config");
-    assert!(Arc::ptr_eq(err.cause().expect("a cause"), &cause));
+    assert!(Arc::ptr_eq(err.provider_cause().expect("a cause"), &cause));
     assert_eq!(sim.journal_len(), 0);
 }
 
