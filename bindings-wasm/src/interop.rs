@@ -39,8 +39,8 @@ pub(crate) fn from_js(v: &JsValue, path: &str) -> Result<Value, FieldError> {
         })?
         .as_string()
         .ok_or_else(|| FieldError::new(path, "type", "cannot be sent as JSON"))?;
-    // From bytes, as answers are read: one copy of the JSON reader in the package.
-    serde_json::from_slice(text.as_bytes()).map_err(|_| FieldError::new(path, "type", "cannot be sent as JSON"))
+    // Read back as answers are read: one JSON reader in the package.
+    webex_emergency::wire::json::read(text.as_bytes()).map_err(|_| FieldError::new(path, "type", "cannot be sent as JSON"))
 }
 
 /// `obj[key]`, or `undefined` when `obj` is not an object.

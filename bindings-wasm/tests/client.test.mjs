@@ -265,6 +265,33 @@ test('unknown fields and enum values are kept', async () => {
   }
 });
 
+test('answers are read by the host\'s JSON.parse: values kept, bad and deep JSON a DecodeError', async () => {
+  const c = client();
+  const p = ids.people[0];
+  const extra = '{"n":1.5,"e":1e-7,"big":12345678901234567890,"neg":-3,"whole":2.0,"s":"\\u00e9\\ud83d\\ude00 \\"q\\"",' +
+    '"list":[true,null,{"k":"v"},[]],"empty":{},"__proto__":{"x":1}}';
+  await sim.faults({ script: [{ status: 200, body: `json:{"selected":"DIRECT_LINE","extra":${extra}}` }] });
+  const got = await c.people.getEcbn(p);
+  assert.equal(got.selected, 'DIRECT_LINE');
+  assert.deepEqual(got.extra, JSON.parse(extra)); // the same values (keys sorted, as natively)
+  assert.equal(Object.getPrototypeOf(got.extra), Object.prototype);
+  // A lone surrogate is read as U+FFFD (serde_json refuses it natively; being tolerant here is fine).
+  await sim.faults({ script: [{ status: 200, body: 'json:{"selected":"DIRECT_LINE","s":"a\\ud800b"}' }] });
+  assert.equal((await c.people.getEcbn(p)).s, 'a\ufffdb');
+  const bad = ['{"selected":', '{"selected":"DIRECT_LINE",}', 'nul', '{"n":1e400}', '[' .repeat(129) + ']'.repeat(129),
+    '{"a":' + '['.repeat(100000) + ']'.repeat(100000) + '}'];
+  for (const text of bad) {
+    await sim.faults({ script: [{ status: 200, body: 'json:' + text }] });
+    await assert.rejects(c.people.getEcbn(p), (e) => e instanceof we.DecodeError && e.status === 200 &&
+      e.message.includes('the body is not valid JSON'), text.slice(0, 40));
+  }
+  // 128 levels are read, as serde_json reads them natively.
+  const deep = '['.repeat(127) + ']'.repeat(127);
+  await sim.faults({ script: [{ status: 200, body: `json:{"selected":"DIRECT_LINE","d":${deep}}` }] });
+  assert.equal(JSON.stringify((await c.people.getEcbn(p)).d), deep);
+  assert.equal((await c.people.getEcbn(p)).selected !== undefined, true);
+});
+
 test('the exported error classes are the core\'s error classes; options of the wrong type are refused', () => {
   const table = we.errorClasses();
   assert.ok(table.length > 10);

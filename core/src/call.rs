@@ -236,7 +236,7 @@ impl Parts {
         let body = match &self.body {
             Some(b) => {
                 headers.push(("Content-Type".into(), "application/json".into()));
-                let mut value: serde_json::Value = serde_json::from_slice(b).unwrap_or_default();
+                let mut value = crate::wire::json::read(b).unwrap_or_default();
                 if let Some(model) = self.op.request_model() {
                     model.mask_secrets(&mut value);
                 }

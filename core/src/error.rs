@@ -451,7 +451,7 @@ fn text_of(v: &serde_json::Value) -> Option<String> {
 /// Reads a Webex error body of any shape; anything that is not JSON gives an empty result.
 /// Texts are cut at [`MAX_ERROR_TEXT_CHARS`] and `errors[]` at [`MAX_ERROR_ITEMS`] entries.
 pub fn parse_error_body(body: &[u8]) -> ErrorBody {
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body)
+    let Ok(serde_json::Value::Object(map)) = crate::wire::json::read(body)
     else {
         return ErrorBody::default();
     };

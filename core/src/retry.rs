@@ -441,15 +441,12 @@ pub(crate) fn decode_failure(operation: &str, answer: &Answer, message: String) 
 
 /// Describes a JSON syntax failure in our own words: serde_json's `Display` would pull its (and
 /// std::io's) message tables into the wasm package (about 1.5 kB gzipped, measured with twiggy).
-fn json_syntax_message(e: &serde_json::Error) -> String {
-    use serde_json::error::Category;
-    let what = match e.classify() {
-        Category::Eof => "the body ends before the JSON value does",
-        Category::Syntax => "the body is not valid JSON",
-        Category::Data => "the body holds a JSON value of the wrong shape",
-        Category::Io => "the body could not be read",
-    };
-    format!("{what} (line {}, column {})", e.line(), e.column())
+/// The message of a body that is not JSON: what is wrong, and where when known.
+fn unreadable_message(e: &crate::wire::json::Unreadable) -> String {
+    match e.place {
+        Some((line, column)) => format!("{} (line {line}, column {column})", e.what),
+        None => e.what.to_string(),
+    }
 }
 
 /// Decodes a success body of an operation as `R`; an empty body reads as JSON `null`.
@@ -464,9 +461,9 @@ pub fn decode_body<R: Json>(
     let fail = |message: String, tracking_id| {
         Error::Decode(Box::new(DecodeError { operation: operation.to_string(), status, message, body_excerpt: excerpt(body), tracking_id }))
     };
-    let value: serde_json::Value = match serde_json::from_slice(bytes) {
+    let value = match crate::wire::json::read(bytes) {
         Ok(v) => v,
-        Err(e) => return Err(fail(json_syntax_message(&e), tracking_id)),
+        Err(e) => return Err(fail(unreadable_message(&e), tracking_id)),
     };
     R::from_json(value).map_err(|e| fail(e.trim_start_matches(['.', ':', ' ']).to_string(), tracking_id))
 }

@@ -65,9 +65,9 @@ impl FieldKind {
             FieldKind::Bool if text.eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
             FieldKind::Bool if text.eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
             FieldKind::Integer => text.parse::<i64>().map(Value::from).map_err(|_| self.expectation()),
-            // A JSON number, read by serde_json (`f64::from_str` would add core's float parser
-            // and its tables to the browser package).
-            FieldKind::Number => match serde_json::from_slice::<Value>(text.as_bytes()) {
+            // A JSON number, read by the JSON reader (`f64::from_str` would add core's float
+            // parser and its tables to the browser package).
+            FieldKind::Number => match crate::wire::json::read(text.as_bytes()) {
                 Ok(n @ Value::Number(_)) => Ok(n),
                 _ => Err(self.expectation()),
             },
