@@ -12,7 +12,7 @@ pub(crate) fn to_js(v: &Value) -> JsValue {
         Value::Bool(b) => JsValue::from_bool(*b),
         Value::String(s) => JsValue::from_str(s),
         Value::Number(n) => JsValue::from_f64(n.as_f64().unwrap_or(f64::NAN)),
-        _ => webex_emergency::wire::json::text(v, false).and_then(|s| JSON::parse(&s).ok()).unwrap_or(JsValue::NULL),
+        _ => JSON::parse(&webex_emergency::wire::json::text(v, false)).unwrap_or(JsValue::NULL),
     }
 }
 

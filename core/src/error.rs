@@ -443,7 +443,7 @@ fn text_of(v: &serde_json::Value) -> Option<String> {
             Some(s.chars().take(MAX_ERROR_TEXT_CHARS).chain("…".chars()).collect())
         }
         serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
-        serde_json::Value::Number(_) => crate::wire::json::text(v, false),
+        serde_json::Value::Number(_) => Some(crate::wire::json::text(v, false)),
         _ => None,
     }
 }

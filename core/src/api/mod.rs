@@ -290,14 +290,8 @@ fn broken_rules(rules: fn(Body<'_>, &mut Validator), body: &Value) -> Vec<FieldE
     v.errors
 }
 
-fn serialize(json: Value, mut errors: Vec<FieldError>) -> EncodedBody {
-    match crate::wire::json::bytes(&json, false) {
-        Some(bytes) => (Some(bytes), errors),
-        None => {
-            errors.push(FieldError::new("body", "serialize", "the body could not be written as JSON"));
-            (None, errors)
-        }
-    }
+fn serialize(json: Value, errors: Vec<FieldError>) -> EncodedBody {
+    (Some(crate::wire::json::bytes(&json, false)), errors)
 }
 
 /// Reads a JSON body as the request `model` with its `rules`: checks its shape (unknown

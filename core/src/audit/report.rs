@@ -275,7 +275,7 @@ fn order_key(f: &Finding) -> (Severity, &str, &str, &str, &str, &str, &str, Opti
 /// A report's JSON value as text, indented by two spaces (the bindings give their reports back
 /// to the core for this, so every language writes the same bytes).
 pub fn json_text(report: &Value) -> String {
-    crate::wire::json::text(report, true).unwrap_or_default()
+    crate::wire::json::text(report, true)
 }
 
 /// A report's findings as CSV text: a header row of [`CSV_COLUMNS`], then one row per finding.
