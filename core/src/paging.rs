@@ -98,7 +98,10 @@ fn checked_next(client: &Client, op: &Operation, link: &str) -> Result<String, E
     let base = client.base_url();
     let url = if link.starts_with('/') {
         // A reference relative to the host: keep the base URL's scheme and authority.
-        let authority_end = base.find("://").map(|i| i + 3).map(|i| base[i..].find('/').map_or(base.len(), |j| i + j));
+        // The base URL starts with `scheme://` (checked when the client was built). Char
+        // searches: a `"://"` one adds the two-way string searcher to the browser package.
+        let authority_end =
+            base.find(':').map(|i| i + 3).and_then(|i| base.get(i..).map(|rest| rest.find('/').map_or(base.len(), |j| i + j)));
         format!("{}{link}", &base[..authority_end.unwrap_or(0)])
     } else {
         link.to_string()
@@ -251,4 +254,27 @@ pub fn items(client: &Client, op: &'static Operation, args: PageArgs) -> impl St
 
 fn at_mut<'a>(v: &'a mut Value, path: &[&str]) -> Option<&'a mut Value> {
     path.iter().try_fold(v, |v, key| v.get_mut(*key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::checked_next;
+    use crate::api::directory::PEOPLE_LIST_PAGE;
+    use crate::Client;
+
+    #[test]
+    fn next_links_are_made_absolute_and_must_be_the_same_list() {
+        for (base, link, want) in [
+            ("http://127.0.0.1:8080/v1", "/v1/people?start=10", Some("http://127.0.0.1:8080/v1/people?start=10")),
+            ("https://webexapis.com/v1", "/v1/people", Some("https://webexapis.com/v1/people")),
+            ("https://webexapis.com/v1", "https://webexapis.com/v1/people?max=5", Some("https://webexapis.com/v1/people?max=5")),
+            ("https://webexapis.com/v1", "/v1/locations", None),
+            ("https://webexapis.com/v1", "/people", None),
+            ("https://webexapis.com/v1", "https://evil.example/v1/people", None),
+            ("https://webexapis.com/v1", "//evil.example/v1/people", None),
+        ] {
+            let client = Client::builder().token("t").base_url(base).build().unwrap();
+            assert_eq!(checked_next(&client, &PEOPLE_LIST_PAGE, link).ok().as_deref(), want, "{base} {link}");
+        }
+    }
 }

@@ -114,7 +114,8 @@ pub fn http_date_ms(text: &str) -> Option<f64> {
 /// or `Date.parse` would read it as local time. The host may read forms that are not HTTP-dates.
 #[cfg(target_arch = "wasm32")]
 pub fn http_date_ms(text: &str) -> Option<f64> {
-    let ms = if text.contains("GMT") { js_sys::Date::parse(text) } else { js_sys::Date::parse(&[text, " GMT"].concat()) };
+    // `ends_with`, not `contains`: a string search would add the two-way searcher to the package.
+    let ms = if text.ends_with("GMT") { js_sys::Date::parse(text) } else { js_sys::Date::parse(&[text, " GMT"].concat()) };
     ms.is_finite().then_some(ms)
 }
 
