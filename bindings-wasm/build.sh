@@ -98,8 +98,9 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # One-caller functions inlined by wasm-opt only up to 20 instructions: 120.6 kB; answers and JS
 # inputs read by the host's JSON.parse (no serde_json reader): 114.6 kB; JSON written by
 # wire::json::text (no serde_json serializer): 113.4 kB; no string searches for "://" and "GMT"
-# (std's two-way searcher): 112.6 kB.
-if [ $((wasm + glue)) -gt 112700 ]; then
-  echo "the npm package is over its 112.7 kB (gzip -9) budget" >&2
+# (std's two-way searcher): 112.6 kB; the review: a lone UTF-16 surrogate in what is sent
+# refused (JSON.parse would have made it U+FFFD), whole numbers up to 2^64 read as integers: 112.7 kB.
+if [ $((wasm + glue)) -gt 112800 ]; then
+  echo "the npm package is over its 112.8 kB (gzip -9) budget" >&2
   exit 1
 fi

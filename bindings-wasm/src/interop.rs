@@ -39,8 +39,31 @@ pub(crate) fn from_js(v: &JsValue, path: &str) -> Result<Value, FieldError> {
         })?
         .as_string()
         .ok_or_else(|| FieldError::new(path, "type", "cannot be sent as JSON"))?;
+    // The reader would take a lone surrogate as U+FFFD: a password would be changed unseen.
+    if has_lone_surrogate(&text) {
+        return Err(FieldError::new(path, "type", "holds a lone UTF-16 surrogate (half a character), which JSON cannot carry"));
+    }
     // Read back as answers are read: one JSON reader in the package.
     webex_emergency::wire::json::read(text.as_bytes()).map_err(|_| FieldError::new(path, "type", "cannot be sent as JSON"))
+}
+
+/// Whether `JSON.stringify`'s text holds a lone UTF-16 surrogate: it writes one as an escape
+/// from `\ud800` to `\udfff` (a surrogate pair is written as its character, escaped
+/// backslashes as `\\`).
+fn has_lone_surrogate(json: &str) -> bool {
+    let bytes = json.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        if matches!(bytes.get(i + 1..i + 4), Some([b'u', b'd', b'8'..=b'9' | b'a'..=b'f'])) {
+            return true;
+        }
+        i += 2;
+    }
+    false
 }
 
 /// `obj[key]`, or `undefined` when `obj` is not an object.

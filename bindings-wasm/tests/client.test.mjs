@@ -285,11 +285,23 @@ test('answers are read by the host\'s JSON.parse: values kept, bad and deep JSON
     await assert.rejects(c.people.getEcbn(p), (e) => e instanceof we.DecodeError && e.status === 200 &&
       e.message.includes('the body is not valid JSON'), text.slice(0, 40));
   }
-  // 128 levels are read, as serde_json reads them natively.
-  const deep = '['.repeat(127) + ']'.repeat(127);
+  // 127 levels (the object and 126 lists) are read, as serde_json reads them natively; 128 are not.
+  const deep = '['.repeat(126) + ']'.repeat(126);
   await sim.faults({ script: [{ status: 200, body: `json:{"selected":"DIRECT_LINE","d":${deep}}` }] });
   assert.equal(JSON.stringify((await c.people.getEcbn(p)).d), deep);
-  assert.equal((await c.people.getEcbn(p)).selected !== undefined, true);
+  await sim.faults({ script: [{ status: 200, body: `json:{"selected":"DIRECT_LINE","d":[${deep}]}` }] });
+  await assert.rejects(c.people.getEcbn(p), we.DecodeError);
+});
+
+test('a lone UTF-16 surrogate in what is sent is refused, not replaced', async () => {
+  const c = client();
+  for (const password of ['hunter2\ud800', 'hunter2\udfff!', '\udc00hunter2']) {
+    await assert.rejects(c.redsky.login({ email: 'a@example.org', password }, { dryRun: true }), (e) =>
+      e instanceof we.ValidationError && /lone UTF-16 surrogate/.test(e.message) && !e.message.includes('hunter2'));
+  }
+  // A surrogate pair is a character, and an escaped backslash before `ud800` is text.
+  const shown = await c.redsky.login({ email: 'a@example.org', password: 'hunter2\ud83d\ude00\\ud800' }, { dryRun: true });
+  assert.equal(shown.body.password, '***');
 });
 
 test('the exported error classes are the core\'s error classes; options of the wrong type are refused', () => {

@@ -439,9 +439,8 @@ pub(crate) fn decode_failure(operation: &str, answer: &Answer, message: String) 
     }))
 }
 
-/// Describes a JSON syntax failure in our own words: serde_json's `Display` would pull its (and
-/// std::io's) message tables into the wasm package (about 1.5 kB gzipped, measured with twiggy).
-/// The message of a body that is not JSON: what is wrong, and where when known.
+/// The message of a body that is not JSON, in our own words (serde_json's `Display` would pull
+/// its and std::io's message tables into the wasm package): what is wrong, and where when known.
 fn unreadable_message(e: &crate::wire::json::Unreadable) -> String {
     match e.place {
         Some((line, column)) => format!("{} (line {line}, column {column})", e.what),

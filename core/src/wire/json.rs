@@ -222,9 +222,11 @@ pub struct Unreadable {
 /// Reads a JSON text: every JSON text the crate reads goes through here. Natively this is
 /// serde_json's reader. In the browser package it is the host's `JSON.parse`, its result
 /// walked into a [`serde_json::Value`]: serde_json's reader (its parser, number tables and
-/// `Value` visitor) was 3.9 kB of the gzipped package (measured 2026-12-07). The host tells no
-/// place, and reads whole numbers such as `5.0` as `5`, floats exactly, and a lone UTF-16
-/// surrogate (`"\ud800"`) as U+FFFD where serde_json refuses it.
+/// `Value` visitor) was 6.0 kB of the gzipped package (measured 2026-12-07). Both refuse
+/// nesting deeper than 127. The host tells no place; it reads a number written with a fraction
+/// or an exponent that is whole (`5.0`, `1e2`, `-0`) as an integer, one above 2^53 rounded to
+/// the nearest double (natively exact up to 2^64), and a lone UTF-16 surrogate (`"\ud800"`)
+/// as U+FFFD where serde_json refuses the text.
 pub fn read(bytes: &[u8]) -> Result<serde_json::Value, Unreadable> {
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -248,7 +250,8 @@ pub fn read(bytes: &[u8]) -> Result<serde_json::Value, Unreadable> {
 }
 
 /// What `JSON.parse` returned, as a [`serde_json::Value`]; `None` for a number out of range
-/// (`1e400`) or nesting deeper than serde_json's limit of 128, as serde_json refuses them.
+/// (`1e400`) or a list or object nested deeper than 127 (`depth` counts the lists and objects
+/// around `v`), as serde_json refuses them.
 #[cfg(target_arch = "wasm32")]
 fn from_parsed(v: &wasm_bindgen::JsValue, depth: u8) -> Option<serde_json::Value> {
     use js_sys::{Array, Object};
@@ -258,8 +261,8 @@ fn from_parsed(v: &wasm_bindgen::JsValue, depth: u8) -> Option<serde_json::Value
         return Some(Value::String(s));
     }
     if let Some(n) = v.as_f64() {
-        // Whole numbers as integers, as serde_json reads `5`; every whole double up to 2^53 is exact.
-        return if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_992.0 {
+        // Whole numbers as integers, as serde_json reads `5` (from -2^63 up to 2^64, as there).
+        return if n.fract() == 0.0 && (-9_223_372_036_854_775_808.0..18_446_744_073_709_551_616.0).contains(&n) {
             Some(if n < 0.0 { Value::from(n as i64) } else { Value::from(n as u64) })
         } else {
             serde_json::Number::from_f64(n).map(Value::Number)
@@ -271,7 +274,7 @@ fn from_parsed(v: &wasm_bindgen::JsValue, depth: u8) -> Option<serde_json::Value
     if v.is_null() {
         return Some(Value::Null);
     }
-    if depth >= 128 {
+    if depth >= 127 {
         return None;
     }
     if Array::is_array(v) {
@@ -528,6 +531,14 @@ mod tests {
         assert_eq!(super::text(&numbers, false), r#"{"a":0.1,"b":-2.5,"c":1e-7,"d":123456789.25,"e":3,"f":-17,"g":[0.5,2],"h":1e-6,"i":1e+21,"j":-1.5e+300}"#);
     }
 
+    #[test]
+    fn nesting_deeper_than_127_is_refused() {
+        // The browser package's reader refuses the same depth (bindings-wasm/tests/client.test.mjs).
+        let nested = |n: usize| ["[".repeat(n), "]".repeat(n)].concat();
+        assert!(super::read(nested(127).as_bytes()).is_ok());
+        assert_eq!(super::read(nested(128).as_bytes()).unwrap_err().what, "the body is not valid JSON");
+    }
+
     /// Any JSON value: every kind of number, strings with every control character, quotes,
     /// backslashes and non-ASCII text, nested lists and objects (empty ones too).
     fn any_json() -> impl Strategy<Value = serde_json::Value> {
@@ -548,6 +559,8 @@ mod tests {
         })
     }
 
+    /// Natively, where floats are written by serde_json's own `Display`; the browser package's
+    /// float layout is checked by the float tests above and by bindings-wasm/tests/audit.test.mjs.
     proptest! {
         #[test]
         fn any_value_is_written_as_serde_json_writes_it(v in any_json()) {
