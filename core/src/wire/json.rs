@@ -559,8 +559,8 @@ mod tests {
         })
     }
 
-    /// Natively, where floats are written by serde_json's own `Display`; the browser package's
-    /// float layout is checked by the float tests above and by bindings-wasm/tests/audit.test.mjs.
+    // Natively, where floats are written by serde_json's own `Display`; the browser package's
+    // float layout is checked by the float tests above and by bindings-wasm/tests/audit.test.mjs.
     proptest! {
         #[test]
         fn any_value_is_written_as_serde_json_writes_it(v in any_json()) {
