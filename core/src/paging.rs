@@ -260,7 +260,7 @@ fn at_mut<'a>(v: &'a mut Value, path: &[&str]) -> Option<&'a mut Value> {
 mod tests {
     use super::checked_next;
     use crate::api::directory::PEOPLE_LIST_PAGE;
-    use crate::Client;
+    use crate::client::Client;
 
     #[test]
     fn next_links_are_made_absolute_and_must_be_the_same_list() {
