@@ -65,6 +65,8 @@ pub(crate) struct Parts {
     pub(crate) org_id: Option<String>,
     pub(crate) errors: Vec<FieldError>,
     pub(crate) gate: Option<Arc<tokio::sync::Semaphore>>,
+    /// Takes the pacer's next turn ahead of the calls waiting for theirs (a list's pages).
+    pub(crate) ahead: bool,
     /// The full URL to send instead of the operation's (the next page of a Link-paged list).
     pub(crate) url: Option<String>,
 }
@@ -145,6 +147,7 @@ impl Parts {
             org_id: None,
             errors,
             gate: None,
+            ahead: false,
             url: None,
         }
     }
@@ -265,7 +268,7 @@ impl Parts {
                 build_url(&self.client.inner.base_url, &path, &query)
             }
         };
-        let request = Request { operation: self.op.name, method: self.op.method, url, body: self.body, gate: self.gate };
+        let request = Request { operation: self.op.name, method: self.op.method, url, body: self.body, gate: self.gate, ahead: self.ahead };
         (self.client, request)
     }
 

@@ -2,8 +2,8 @@
 //!
 //! It sends as fast as callers ask until the server answers 429. The first refusal halves the
 //! rate it was sending at, so that the calls in flight and in the queue do not run into the limit
-//! one by one; as it says only that the limit is lower, the rate then doubles every half second
-//! until a second refusal measures the limit (what the server accepted in the last moments;
+//! one by one; as it says only that the limit is lower, the rate then doubles every quarter
+//! second until a second refusal measures the limit (what the server accepted in the last moments;
 //! later refusals measure from that second one, not from the quick rise before it). Below
 //! that, the rate grows again along a cubic curve (slowly near the rate that was refused, faster
 //! beyond it) to find the limit again (a `Retry-After: 0` asks for no wait and changes nothing).
@@ -68,7 +68,7 @@ const MAX_MEASURE_SECS: f64 = 30.0;
 /// Requests per measured span the rate may go beyond what the server accepted (besides the share).
 const EXTRA_PER_SPAN: f64 = 4.0;
 /// Seconds the rate takes to double after a first refusal, until a second one.
-const PROBE_DOUBLING_SECS: f64 = 0.5;
+const PROBE_DOUBLING_SECS: f64 = 0.25;
 /// Successes of requests sent after a cut that make a later refusal news (or a second).
 const SETTLE_SUCCESSES: u32 = 10;
 /// Refusals of requests sent after a cut, with none of them served, that make every call wait
@@ -219,8 +219,8 @@ impl State {
         rate_since(&self.successes, now, self.accepted_from(now, self.anchor_ms.max(self.first_success_ms)), 0.0)
     }
 
-    /// The rate in force at `now`, or none: after a first cut, doubling every half second
-    /// (within twice what the server accepts); after a later one, the cubic curve, kept within a
+    /// The rate in force at `now`, or none: after a first cut, doubling every quarter second
+    /// (within 1.5 times what the server accepts); after a later one, the cubic curve, kept within a
     /// tenth (and a request or two a second) above what the server accepts (beyond that a window
     /// limit only refuses later).
     fn rate(&self, now: f64) -> Option<f64> {
@@ -229,13 +229,14 @@ impl State {
             return Some(floor);
         }
         if self.probing {
-            // Doubling every half second (between doublings, a straight line), within twice
-            // what the server accepted over the last moments.
+            // Doubling every quarter second (between doublings, a straight line), within 1.5
+            // times what the server accepted over the last moments (with the quicker doubling,
+            // a smaller overshoot before the second refusal than at twice).
             let doublings = ((now - self.cut_ms).max(0.0) / (1000.0 * PROBE_DOUBLING_SECS)).min(20.0);
             let whole = doublings as i32;
             let probe = floor * 2f64.powi(whole) * (1.0 + doublings - f64::from(whole));
             let served = recent_rate(&self.successes, now, self.measure_from(now, self.first_success_ms));
-            return Some(probe.min(floor.max(2.0 * served + EXTRA_PER_SPAN / self.measure_secs)));
+            return Some(probe.min(floor.max(1.5 * served + EXTRA_PER_SPAN / self.measure_secs)));
         }
         let t = (now - self.cut_ms - self.held_ms).max(0.0) / 1000.0 - self.recover_secs;
         let curve = self.refused_rate * (1.0 + GROWTH * t * t * t);
@@ -387,8 +388,9 @@ impl Pacer {
         }
     }
 
-    /// Claims the next send time; how long to wait for it.
-    fn claim(&self, st: &mut State, now: f64) -> Duration {
+    /// Claims the next send time; how long to wait for it. A turn `ahead` is the next one free
+    /// at once: the turns claimed already are kept, the schedule after them moves back by one.
+    fn claim(&self, st: &mut State, now: f64, ahead: bool) -> Duration {
         if st.floor.is_none() {
             st.sends.push_back(now);
             trim(&mut st.sends, now, 1.0);
@@ -400,10 +402,10 @@ impl Pacer {
         // A send whose turn passed while the one before slept (timers wake up to a millisecond
         // late) goes at once and the schedule keeps its times, so the average rate is the rate;
         // after a pause in sending, the schedule starts again from now.
-        let slot = if now - st.next_ms > CATCH_UP_MS { now } else { st.next_ms };
+        let slot = if ahead || now - st.next_ms > CATCH_UP_MS { now } else { st.next_ms };
         let start = slot.max(st.paused_until_ms);
         if let Some(rate) = rate {
-            st.next_ms = start + 1000.0 / rate.max(MIN_RATE);
+            st.next_ms = if ahead { st.next_ms.max(start) } else { start } + 1000.0 / rate.max(MIN_RATE);
         }
         // Whole microseconds: `from_secs_f64` carries a panic path.
         Duration::from_micros(((start - now).max(0.0) * 1000.0) as u64)
@@ -413,13 +415,13 @@ impl Pacer {
     /// (under the lock), then slept to holding nothing, so that a call kept but no longer polled
     /// holds up no other. A cut, a pause or a reopening starts a new schedule: it wakes the
     /// callers sleeping to turns of the old one, and they claim again, at the new rate.
-    pub(crate) async fn turn(&self) {
+    pub(crate) async fn turn(&self, ahead: bool) {
         loop {
             // Made before the claim, so that a new schedule started after it wakes this caller.
             let new_schedule = std::pin::pin!(self.new_schedule.notified());
             let (wait, schedule) = {
                 let mut st = self.lock();
-                (self.claim(&mut st, rt::now_ms()), st.schedule)
+                (self.claim(&mut st, rt::now_ms(), ahead), st.schedule)
             };
             if wait.is_zero() {
                 return;
@@ -558,8 +560,8 @@ mod tests {
         p.lock().refused_at(now, now - 20.0, Duration::from_secs(1));
         let rate = p.lock().rate(now).unwrap();
         assert!((45.0..=55.0).contains(&rate), "half the sending rate: {rate}");
-        // Nothing known of the limit yet: the rate doubles in half a second.
-        let doubled = p.lock().rate(now + 500.0).unwrap();
+        // Nothing known of the limit yet: the rate doubles in a quarter second.
+        let doubled = p.lock().rate(now + 1000.0 * PROBE_DOUBLING_SECS).unwrap();
         assert!((95.0..=105.0).contains(&doubled), "{doubled}");
         // Served at 80 per second since; a request sent after the cut is refused: news.
         for i in 1..=40 {
@@ -743,9 +745,22 @@ mod tests {
     fn max_rate_spaces_requests_from_the_start() {
         let p = Pacer::new(Pacing { adaptive: false, max_rate: Some(100.0) });
         let now = rt::now_ms();
-        let waits: Vec<Duration> = (0..3).map(|_| p.claim(&mut p.lock(), now)).collect();
+        let waits: Vec<Duration> = (0..3).map(|_| p.claim(&mut p.lock(), now, false)).collect();
         assert_eq!(waits[0], Duration::ZERO);
         assert!((waits[2].as_secs_f64() - 0.02).abs() < 1e-6, "{waits:?}");
+    }
+
+    #[test]
+    fn a_turn_ahead_goes_at_once_and_moves_the_schedule_back_by_one() {
+        let p = Pacer::new(Pacing { adaptive: false, max_rate: Some(100.0) });
+        let now = rt::now_ms();
+        let claim = |ahead| p.claim(&mut p.lock(), now, ahead).as_secs_f64();
+        let waits = [claim(false), claim(false), claim(false), claim(true), claim(false)];
+        let want = [0.0, 0.01, 0.02, 0.0, 0.04];
+        assert!(waits.iter().zip(want).all(|(w, x)| (w - x).abs() < 1e-6), "{waits:?}");
+        // While paused, a turn ahead waits for the pause's end like the others.
+        p.lock().paused_until_ms = now + 500.0;
+        assert!((claim(true) - 0.5).abs() < 1e-6);
     }
 
     #[test]
@@ -778,10 +793,10 @@ mod tests {
         let p = Pacer::new(Pacing::default());
         p.lock().floor = Some(1.0);
         let started = std::time::Instant::now();
-        p.turn().await;
+        p.turn(false).await;
         let waiting = {
             let p = p.clone();
-            tokio::spawn(async move { p.turn().await })
+            tokio::spawn(async move { p.turn(false).await })
         };
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert!(!waiting.is_finished(), "a turn a second ahead");
@@ -802,10 +817,10 @@ mod tests {
         let now = rt::now_ms();
         // Forty requests a second for a second: a cut to twenty, forty turns claimed ahead.
         for i in 0..40 {
-            p.claim(&mut p.lock(), now - 1000.0 + f64::from(i) * 25.0);
+            p.claim(&mut p.lock(), now - 1000.0 + f64::from(i) * 25.0, false);
         }
         p.refused(now - 1.0, Some(Duration::from_secs(1)));
-        let claimed: Vec<Duration> = (0..40).map(|_| p.claim(&mut p.lock(), now)).collect();
+        let claimed: Vec<Duration> = (0..40).map(|_| p.claim(&mut p.lock(), now, false)).collect();
         let (schedule, last) = (p.lock().schedule, claimed[39].as_secs_f64());
         assert!((1.9..2.0).contains(&last), "{last}: 40 turns at 20/s");
         // A second cut: the turns not yet reached are of an old schedule, and the next turn is

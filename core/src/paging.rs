@@ -159,7 +159,9 @@ async fn next_page(s: &mut State) -> Result<Value, Error> {
         return Err(e);
     }
     let op = s.op;
+    // A page goes ahead of the calls waiting for the pacer: the reads of its items wait for it.
     let mut call = Call::<Value>::new(&s.client, op, None, (None, Vec::new()));
+    call.parts.ahead = true;
     let max = match op.paging {
         Paging::Offset(p) => {
             let max = s.args.page_size.unwrap_or(p.default_size);
@@ -249,6 +251,33 @@ pub fn items(client: &Client, op: &'static Operation, args: PageArgs) -> impl St
             },
         };
         futures_util::stream::iter(items)
+    })
+}
+
+/// `source`, read ahead of its consumer by up to `ahead` items: each time the stream is polled,
+/// `source` is polled until it has nothing ready or `ahead` items wait. A consumer that polls it
+/// as each of its own reads ends (the audit's) keeps the list's page reads going meanwhile, so a
+/// page that waits out a Retry-After does not leave the reads with nothing to do.
+pub(crate) fn read_ahead<S: Stream + MaybeSend + 'static>(source: S, ahead: usize) -> impl Stream<Item = S::Item> + MaybeSend + 'static
+where
+    S::Item: MaybeSend,
+{
+    let mut source = Box::pin(source);
+    let mut waiting = std::collections::VecDeque::new();
+    let mut ended = false;
+    futures_util::stream::poll_fn(move |cx| {
+        while !ended && waiting.len() < ahead {
+            match source.as_mut().poll_next(cx) {
+                std::task::Poll::Ready(Some(item)) => waiting.push_back(item),
+                std::task::Poll::Ready(None) => ended = true,
+                std::task::Poll::Pending => break,
+            }
+        }
+        match waiting.pop_front() {
+            Some(item) => std::task::Poll::Ready(Some(item)),
+            None if ended => std::task::Poll::Ready(None),
+            None => std::task::Poll::Pending,
+        }
     })
 }
 

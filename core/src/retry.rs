@@ -27,6 +27,9 @@ pub struct Request {
     /// Each attempt waits for a permit of this gate (bulk runs cap requests in flight with it;
     /// a request waiting to retry holds no permit).
     pub gate: Option<Arc<tokio::sync::Semaphore>>,
+    /// Takes the pacer's next turn ahead of the calls waiting for theirs (a list's pages, which
+    /// the reads of its items wait for; see [`crate::pace`]).
+    pub ahead: bool,
 }
 
 impl std::fmt::Debug for Request {
@@ -240,7 +243,7 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
                     None => None,
                 };
                 stage.store(2, Ordering::Relaxed);
-                client.inner.pace.turn().await;
+                client.inner.pace.turn(request.ahead).await;
                 Ok::<_, Error>((token, permit))
             });
             let (token, _permit) = match ready.await {

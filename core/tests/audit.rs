@@ -152,6 +152,31 @@ async fn ten_thousand_members_with_read_failures_lose_nothing() {
     assert_eq!(last.failed as usize, failed);
 }
 
+/// Under a rate limit the member lists are read ahead of the reads (so that a list page held up
+/// by a 429's Retry-After leaves them work to do): every list page is read before a fifth of the
+/// members' reads, not as the reads come to its items.
+#[tokio::test(flavor = "multi_thread")]
+async fn member_lists_are_read_ahead_of_the_reads() {
+    let sim = Simulator::start(Config { size: 1000, ..Config::default() }).unwrap();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = log.clone();
+    let c = Client::builder()
+        .token("sim-token")
+        .base_url(sim.base_url.clone())
+        .pacing(webex_emergency::Pacing { adaptive: false, max_rate: Some(1000.0) })
+        .attempt_log(std::sync::Arc::new(move |a| seen.lock().unwrap().push(a.operation)))
+        .build()
+        .unwrap();
+    c.audit(AuditOptions { concurrency: Some(10), ..Default::default() }).await.unwrap();
+    let log = log.lock().unwrap();
+    let is_read = |op: &&&str| op.ends_with(".get_ecbn") && !op.starts_with("locations.");
+    let reads = log.iter().filter(is_read).count();
+    let pages: Vec<usize> = log.iter().enumerate().filter(|(_, op)| op.ends_with(".list_page") && !op.starts_with("locations.")).map(|(i, _)| i).collect();
+    assert!(pages.len() >= 9 && reads > 800, "{} pages, {reads} reads", pages.len());
+    let reads_before_last_page = log[..*pages.last().unwrap()].iter().filter(is_read).count();
+    assert!(reads_before_last_page < reads / 5, "{reads_before_last_page} of {reads} reads before the last list page");
+}
+
 /// The plan proposes LOCATION_ECBN for exactly the members with an ECBN finding whose location's
 /// own ECBN is RECOMMENDED (in the seeded org: not location 1, whose ECBN is a hunt group's
 /// number, nor location 2, whose main number is inactive).

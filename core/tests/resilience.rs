@@ -445,7 +445,7 @@ async fn retry_engine_sends_a_prepared_request() {
     let d = dir(&sim);
     sim.set_faults(script(vec![status_fault(503, None), status_fault(502, None)]));
     let url = format!("{}/telephony/config/people/{}/emergencyCallbackNumber", sim.base_url, d.people[0]);
-    let request = retry::Request { operation: "engine.get", method: Method::Get, url, body: None, gate: None };
+    let request = retry::Request { operation: "engine.get", method: Method::Get, url, body: None, gate: None, ahead: false };
     let answer = retry::execute(&c, &request).await.unwrap();
     assert_eq!(answer.status, 200);
     let ecbn: Ecbn = retry::decode(request.operation, &answer).unwrap();
@@ -458,7 +458,7 @@ async fn retry_engine_sends_a_prepared_request() {
     sim.set_faults(script(vec![status_fault(503, None)]));
     let url = format!("{}/telephony/config/redSky/actions/login/invoke", sim.base_url);
     let body = br#"{"email":"admin@example.org","password":"pw"}"#.to_vec();
-    let request = retry::Request { operation: "engine.post", method: Method::Post, url, body: Some(body), gate: None };
+    let request = retry::Request { operation: "engine.post", method: Method::Post, url, body: Some(body), gate: None, ahead: false };
     let err = retry::execute(&c, &request).await.unwrap_err();
     assert_eq!((err.status(), err.code(), err.class_name()), (Some(503), "server", "ServerError"));
     assert_eq!(sim.journal_len(), 1);
@@ -533,7 +533,7 @@ async fn the_retry_engine_refuses_urls_outside_the_base_url() {
     let c = client(&sim);
     let port = sim.base_url.rsplit(':').next().unwrap_or_default().to_string();
     for url in ["http://127.0.0.2:9/v1/x".to_string(), format!("{}evil/x", sim.base_url), format!("http://127.0.0.1:{port}")] {
-        let request = retry::Request { operation: "engine.get", method: Method::Get, url: url.clone(), body: None, gate: None };
+        let request = retry::Request { operation: "engine.get", method: Method::Get, url: url.clone(), body: None, gate: None, ahead: false };
         let err = retry::execute(&c, &request).await.unwrap_err();
         assert_eq!(err.code(), "config", "{url}: {err}");
     }

@@ -50,6 +50,10 @@ pub type AuditProgressFn = Arc<dyn Fn(AuditProgress)>;
 /// Most reads in flight an audit takes.
 pub const MAX_CONCURRENCY: usize = 1000;
 
+/// Members listed ahead of the reads at most (each a few hundred bytes): five seconds of reads
+/// under a rate limit of 1,000 requests/s, more than a list page's `Retry-After` second.
+const LIST_AHEAD: usize = 5000;
+
 /// Options of an audit.
 #[derive(Clone, Default)]
 pub struct AuditOptions {
@@ -265,7 +269,10 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
 
     // Every member, as the lists are read; then every read runs with at most `concurrency` in flight.
     let skipped = Arc::new(std::sync::Mutex::new(KindCounts::default()));
+    // The lists are read ahead of the reads (a list page held up by a 429's Retry-After would
+    // otherwise leave them idle for that long): [`LIST_AHEAD`] members at most.
     let members = member_tasks(client, options.org_id.as_deref(), Arc::new(locations), Arc::new(wanted), skipped.clone());
+    let members = paging::read_ahead(members, LIST_AHEAD);
     let tasks = futures_util::stream::iter(location_tasks)
         .chain(members)
         .chain(futures_util::stream::once(async { Task::Listed }));
