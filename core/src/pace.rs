@@ -101,8 +101,10 @@ struct State {
     /// rise after it).
     first_success_ms: f64,
     anchor_ms: f64,
-    /// The earliest time of the next send, and the time every send waits for (ms).
+    /// The earliest time of the next send, of the next send of a list's page (see
+    /// [`Pacer::claim`]), and the time every send waits for (ms).
     next_ms: f64,
+    next_ahead_ms: f64,
     paused_until_ms: f64,
     /// A pause ended a little early (Retry-After is rounded up): requests go at
     /// [`REOPEN_PROBE_RATE`] until one is served.
@@ -183,6 +185,7 @@ impl State {
             first_success_ms: f64::NAN,
             anchor_ms: f64::NAN,
             next_ms: 0.0,
+            next_ahead_ms: 0.0,
             paused_until_ms: 0.0,
             reopening: false,
             window_from_ms: f64::NAN,
@@ -388,8 +391,10 @@ impl Pacer {
         }
     }
 
-    /// Claims the next send time; how long to wait for it. A turn `ahead` is the next one free
-    /// at once: the turns claimed already are kept, the schedule after them moves back by one.
+    /// Claims the next send time; how long to wait for it. A turn `ahead` (a list's page) goes
+    /// before the turns claimed already, spaced at the rate from the pages before it only; the
+    /// schedule after the claimed turns moves back by one. A pause holds it as it holds every
+    /// turn, and while a window reopens it queues as the others do.
     fn claim(&self, st: &mut State, now: f64, ahead: bool) -> Duration {
         if st.floor.is_none() {
             st.sends.push_back(now);
@@ -402,18 +407,31 @@ impl Pacer {
         // A send whose turn passed while the one before slept (timers wake up to a millisecond
         // late) goes at once and the schedule keeps its times, so the average rate is the rate;
         // after a pause in sending, the schedule starts again from now.
-        let slot = if ahead || now - st.next_ms > CATCH_UP_MS { now } else { st.next_ms };
+        let ahead = ahead && !st.reopening;
+        let slot = if ahead {
+            now.max(st.next_ahead_ms)
+        } else if now - st.next_ms > CATCH_UP_MS {
+            now
+        } else {
+            st.next_ms
+        };
         let start = slot.max(st.paused_until_ms);
         if let Some(rate) = rate {
-            st.next_ms = if ahead { st.next_ms.max(start) } else { start } + 1000.0 / rate.max(MIN_RATE);
+            let interval = 1000.0 / rate.max(MIN_RATE);
+            if ahead {
+                st.next_ahead_ms = start + interval;
+                st.next_ms = st.next_ms.max(start) + interval;
+            } else {
+                st.next_ms = start + interval;
+            }
         }
         // Whole microseconds: `from_secs_f64` carries a panic path.
         Duration::from_micros(((start - now).max(0.0) * 1000.0) as u64)
     }
 
     /// Waits for this caller's turn to send: a time of the schedule, claimed in arrival order
-    /// (under the lock), then slept to holding nothing, so that a call kept but no longer polled
-    /// holds up no other. A cut, a pause or a reopening starts a new schedule: it wakes the
+    /// (under the lock; a list's page `ahead` of the others, see [`Pacer::claim`]), then slept
+    /// to holding nothing, so that a call kept but no longer polled holds up no other. A cut, a pause or a reopening starts a new schedule: it wakes the
     /// callers sleeping to turns of the old one, and they claim again, at the new rate.
     pub(crate) async fn turn(&self, ahead: bool) {
         loop {
@@ -755,8 +773,9 @@ mod tests {
         let p = Pacer::new(Pacing { adaptive: false, max_rate: Some(100.0) });
         let now = rt::now_ms();
         let claim = |ahead| p.claim(&mut p.lock(), now, ahead).as_secs_f64();
-        let waits = [claim(false), claim(false), claim(false), claim(true), claim(false)];
-        let want = [0.0, 0.01, 0.02, 0.0, 0.04];
+        let waits = [claim(false), claim(false), claim(false), claim(true), claim(false), claim(true), claim(true)];
+        // The pages keep to the rate among themselves: the second at 10 ms, the third at 20 ms.
+        let want = [0.0, 0.01, 0.02, 0.0, 0.04, 0.01, 0.02];
         assert!(waits.iter().zip(want).all(|(w, x)| (w - x).abs() < 1e-6), "{waits:?}");
         // While paused, a turn ahead waits for the pause's end like the others.
         p.lock().paused_until_ms = now + 500.0;

@@ -262,6 +262,7 @@ pub(crate) fn read_ahead<S: Stream + MaybeSend + 'static>(source: S, ahead: usiz
 where
     S::Item: MaybeSend,
 {
+    let ahead = ahead.max(1);
     let mut source = Box::pin(source);
     let mut waiting = std::collections::VecDeque::new();
     let mut ended = false;

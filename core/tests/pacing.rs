@@ -110,3 +110,20 @@ async fn a_waiting_call_that_is_not_polled_holds_up_no_other() {
     tokio::time::timeout(Duration::from_secs(3), stalled).await.expect("goes when polled").unwrap();
     assert_eq!(sim.journal().len(), 4);
 }
+
+/// A list's pages go ahead of the calls waiting for their turns, but keep to `max_rate` among
+/// themselves: a list read alone is paced like any calls.
+#[tokio::test]
+async fn a_list_read_alone_keeps_to_max_rate() {
+    let sim = sim(60);
+    let pacing = webex_emergency::Pacing { adaptive: false, max_rate: Some(20.0) };
+    let c = Client::builder().token(DEFAULT_TOKEN).base_url(&sim.base_url).retry(fast_retry()).pacing(pacing).build().unwrap();
+    let started = std::time::Instant::now();
+    let people: Vec<_> = c.people().list(Some(10), None).collect().await;
+    assert!(people.iter().all(Result::is_ok) && people.len() >= 40, "{} people", people.len());
+    let pages = sim.journal().len();
+    assert!(pages >= 5, "{pages} pages");
+    // At 20 a second, the pages after the first take 50 ms each at least.
+    let least = Duration::from_millis(50 * (pages as u64 - 1));
+    assert!(started.elapsed() >= least, "{pages} pages in {:?}", started.elapsed());
+}
