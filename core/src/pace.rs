@@ -303,6 +303,7 @@ impl State {
         // The new rate starts now: no catching up with a schedule of the old one, and the turns
         // claimed in it and not yet reached are claimed again.
         self.next_ms = now;
+        self.next_ahead_ms = self.next_ahead_ms.min(now);
         self.schedule += 1;
         self.held_ms = 0.0;
         self.refused_after_cut = 0;
@@ -330,6 +331,7 @@ impl State {
         self.window_from_ms = now;
         self.window_served = 0;
         self.next_ms = self.next_ms.min(now);
+        self.next_ahead_ms = self.next_ahead_ms.min(now);
         self.schedule += 1;
     }
 
@@ -362,6 +364,7 @@ impl State {
             // Turns claimed before the pause and not yet reached wait for its end.
             self.paused_until_ms = until;
             self.next_ms = now;
+            self.next_ahead_ms = self.next_ahead_ms.min(now);
             self.schedule += 1;
         }
     }
@@ -393,8 +396,8 @@ impl Pacer {
 
     /// Claims the next send time; how long to wait for it. A turn `ahead` (a list's page) goes
     /// before the turns claimed already, spaced at the rate from the pages before it only; the
-    /// schedule after the claimed turns moves back by one. A pause holds it as it holds every
-    /// turn, and while a window reopens it queues as the others do.
+    /// schedule after the claimed turns moves back by one. From a pause until a window has
+    /// reopened (see [`State::pause`]) it queues as the others do.
     fn claim(&self, st: &mut State, now: f64, ahead: bool) -> Duration {
         if st.floor.is_none() {
             st.sends.push_back(now);
@@ -769,7 +772,7 @@ mod tests {
     }
 
     #[test]
-    fn a_turn_ahead_goes_at_once_and_moves_the_schedule_back_by_one() {
+    fn a_turn_ahead_goes_before_the_claimed_ones_at_the_rate_among_pages() {
         let p = Pacer::new(Pacing { adaptive: false, max_rate: Some(100.0) });
         let now = rt::now_ms();
         let claim = |ahead| p.claim(&mut p.lock(), now, ahead).as_secs_f64();
@@ -777,9 +780,13 @@ mod tests {
         // The pages keep to the rate among themselves: the second at 10 ms, the third at 20 ms.
         let want = [0.0, 0.01, 0.02, 0.0, 0.04, 0.01, 0.02];
         assert!(waits.iter().zip(want).all(|(w, x)| (w - x).abs() < 1e-6), "{waits:?}");
-        // While paused, a turn ahead waits for the pause's end like the others.
-        p.lock().paused_until_ms = now + 500.0;
-        assert!((claim(true) - 0.5).abs() < 1e-6);
+        // A new schedule (a cut) lets the next page go at once.
+        p.lock().cut(now);
+        assert_eq!(claim(true), 0.0);
+        // While a window reopens, a page queues like every call.
+        p.lock().reopening = true;
+        let queued = claim(false);
+        assert!(claim(true) > queued, "{queued}");
     }
 
     #[test]

@@ -212,3 +212,22 @@ async fn the_plan_covers_members_of_locations_with_a_recommended_ecbn() {
     // A member with two rules is one row naming both.
     assert!(rows.iter().any(|r| r[6].contains(' ')));
 }
+
+/// With the locations list failing, each location's summary is named by its members: the same
+/// in every run, whatever order the members' reads finish in (the lists are read at once).
+#[tokio::test(flavor = "multi_thread")]
+async fn locations_named_by_their_members_are_named_the_same_in_every_run() {
+    let faults = webex_emergency_sim::Faults { rate5xx: 1.0, path_contains: Some("/v1/locations".into()), ..Default::default() };
+    let sim = Simulator::start(Config { faults, ..Config::default() }).unwrap();
+    let c = Client::builder().token("sim-token").base_url(sim.base_url.clone()).max_retries(0).build().unwrap();
+    let mut runs = Vec::new();
+    for concurrency in [1, 10, 50] {
+        let report = c.audit(AuditOptions { concurrency: Some(concurrency), ..Default::default() }).await.unwrap();
+        assert!(report.findings.iter().any(|f| f.rule == "read-failed"), "the locations list failed");
+        assert_eq!(report.audited.location, 0);
+        let summaries: Vec<_> = report.by_location.iter().map(|l| (l.id.clone(), l.name.clone(), l.members)).collect();
+        assert!(summaries.len() >= 4 && summaries.iter().all(|s| !s.1.is_empty()), "{summaries:?}");
+        runs.push(summaries);
+    }
+    assert!(runs.windows(2).all(|w| w[0] == w[1]), "{runs:#?}");
+}

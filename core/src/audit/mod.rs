@@ -310,6 +310,15 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
                 findings: Default::default(),
                 ecbn_quality: None,
             });
+            // A location missing from the list is named by its members, the same whatever order
+            // they finish in: the least ID spelling and name (a virtual line carries its
+            // location's name, the others none).
+            if p.id < summary.id {
+                summary.id.clone_from(&p.id);
+            }
+            if !p.name.is_empty() && (summary.name.is_empty() || p.name < summary.name) {
+                summary.name.clone_from(&p.name);
+            }
             if outcome.kind != EntityKind::Location {
                 summary.members += 1;
             } else {
