@@ -434,8 +434,9 @@ impl Pacer {
 
     /// Waits for this caller's turn to send: a time of the schedule, claimed in arrival order
     /// (under the lock; a list's page `ahead` of the others, see [`Pacer::claim`]), then slept
-    /// to holding nothing, so that a call kept but no longer polled holds up no other. A cut, a pause or a reopening starts a new schedule: it wakes the
-    /// callers sleeping to turns of the old one, and they claim again, at the new rate.
+    /// to holding nothing, so that a call kept but no longer polled holds up no other. A cut, a
+    /// pause or a reopening starts a new schedule: it wakes the callers sleeping to turns of the
+    /// old one, and they claim again, at the new rate.
     pub(crate) async fn turn(&self, ahead: bool) {
         loop {
             // Made before the claim, so that a new schedule started after it wakes this caller.
