@@ -105,8 +105,10 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # lists read at once (a page waiting out a Retry-After no longer stalls the audit; measured
 # 91-100% of the rate limit's bound against 86-92% without, at 1,000/s with no latency): 112.97 kB;
 # the review: a location missing from the list named the same whatever order its members finish
-# in: 113.04 kB.
-if [ $((wasm + glue)) -gt 113100 ]; then
-  echo "the npm package is over its 113.1 kB (gzip -9) budget" >&2
+# in: 113.04 kB. The audit's last reads holding the pacer's creep, its total counted as the lists
+# are read (2026-12-07): 113.15 kB; text cut at ASCII bytes rather than with `char` patterns
+# (model messages, CSV quoting, the spreadsheet guard, the base URL's parts, `order`): 112.51 kB.
+if [ $((wasm + glue)) -gt 112600 ]; then
+  echo "the npm package is over its 112.6 kB (gzip -9) budget" >&2
   exit 1
 fi

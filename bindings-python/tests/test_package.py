@@ -1,27 +1,20 @@
-"""The installed package: import cost, types shipped, no Rust panic text anywhere."""
+"""The installed package: what its import loads, types shipped, no Rust panic text anywhere."""
 import pathlib
-import statistics
 import subprocess
 import sys
-import time
 
 import webex_emergency as we
 
 
-def _median_run(code: str, n: int = 9) -> float:
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
-def test_import_costs_under_50_ms_over_bare_python():
-    bare = _median_run("pass")
-    extra = _median_run("import webex_emergency") - bare
-    print(f"import webex_emergency: {extra * 1000:.1f} ms over bare python ({bare * 1000:.1f} ms)")
-    assert extra < 0.050
+def test_import_loads_no_heavy_module():
+    # The import's cost is measured by the benchmarks (bench/run.sh: "import"); this checks what
+    # made it slow before: typing (13-20 ms, from a module importing it at run time), asyncio,
+    # tqdm or pandas loaded by `import webex_emergency` itself.
+    code = "import sys; before = set(sys.modules); import webex_emergency; print(sorted(set(sys.modules) - before))"
+    loaded = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert "'webex_emergency._native'" in loaded
+    for heavy in ("typing", "asyncio", "tqdm", "pandas", "json", "re", "subprocess"):
+        assert f"'{heavy}'" not in loaded, f"import webex_emergency loads {heavy}: {loaded}"
 
 
 def test_types_are_shipped():

@@ -309,7 +309,7 @@ impl<R: Json + MaybeSend + 'static> Call<R> {
         let read = if R::RAW_JSON { op.normalize(value) } else { Ok(value) };
         match read.and_then(R::from_json) {
             Ok(r) => Ok((r, answer.link)),
-            Err(message) => Err(retry::decode_failure(op.name, &answer, message.trim_start_matches(['.', ':', ' ']).to_string())),
+            Err(message) => Err(retry::decode_failure(op.name, &answer, crate::error::bare_message(&message))),
         }
     }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::platform::{BoxFuture, MaybeSync};
 use crate::error::Error;
+use crate::wire::split;
 
 /// Default base URL of the Webex API.
 pub const DEFAULT_BASE_URL: &str = "https://webexapis.com/v1";
@@ -301,7 +302,7 @@ fn check_base_url(url: &str) -> Result<(), Error> {
         // Not echoed: a token given as the base URL by mistake would be shown.
         _ => return Err(Error::Config("the base URL has no scheme (it starts with https://)".into())),
     };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = split::before_any(rest, b"/?#");
     if host.contains('@') {
         // Never echo the URL: the part before `@` is a user name and password. (One holding `/`
         // or `?` ends the host early: its port is then no number, refused below, unechoed.)
@@ -311,17 +312,14 @@ fn check_base_url(url: &str) -> Result<(), Error> {
     }
     let (host_only, port) = match host.strip_prefix('[') {
         Some(h) => h.split_once(']').map_or((h, ""), |(h, after)| (h, after.strip_prefix(':').unwrap_or(after))),
-        None => host.rsplit_once(':').unwrap_or((host, "")),
+        None => split::rsplit_once_at(host, b':').unwrap_or((host, "")),
     };
     if !port.bytes().all(|b| b.is_ascii_digit()) {
         // Not echoed: `https://user:pa/ss@host` reaches here with a password's start as its port.
         return Err(Error::Config("the base URL's port is not a number".into()));
     }
-    if rest.contains(['?', '#']) {
-        return Err(Error::Config(format!(
-            "base URL `{}` must not have a query or fragment",
-            url.split(['?', '#']).next().unwrap_or("")
-        )));
+    if split::before_any(rest, b"?#") != rest {
+        return Err(Error::Config(format!("base URL `{}` must not have a query or fragment", split::before_any(url, b"?#"))));
     }
     if host_only.is_empty() {
         return Err(Error::Config(format!("base URL `{url}` has no host")));

@@ -71,6 +71,14 @@ const EXTRA_PER_SPAN: f64 = 4.0;
 const PROBE_DOUBLING_SECS: f64 = 0.25;
 /// Successes of requests sent after a cut that make a later refusal news (or a second).
 const SETTLE_SUCCESSES: u32 = 10;
+/// Milliseconds after a first cut before a refusal is news: the second cut measures the limit
+/// over this span at least (over ten successes, a few milliseconds with no latency, the measure
+/// was up to a fifth low, and the rate took seconds to climb back).
+const PROBE_SETTLE_MS: f64 = 100.0;
+/// Share of the refused rate the rate keeps below while a caller finishes (see
+/// [`Pacer::finishing`]): the refused rate is what the server accepted over up to two seconds,
+/// which can hold a bucket's burst (a few percent above its rate).
+const FINISHING_SHARE: f64 = 0.97;
 /// Refusals of requests sent after a cut, with none of them served, that make every call wait
 /// until the Retry-After time.
 const REFUSALS_GO_ON: u32 = 3;
@@ -125,6 +133,8 @@ struct State {
     probing: bool,
     /// Time the curve stood still since the cut (ms), and the last success (ms).
     held_ms: f64,
+    /// Until when (ms) the curve does not go above the rate refused last (see [`Pacer::finishing`]).
+    finishing_until_ms: f64,
     last_success_ms: f64,
     /// The schedule's number, counted up by a cut, a pause and a reopening: a caller that
     /// claimed a turn of an older schedule claims again when it wakes.
@@ -196,6 +206,7 @@ impl State {
             min_latency_ms: f64::INFINITY,
             probing: false,
             held_ms: 0.0,
+            finishing_until_ms: 0.0,
             last_success_ms: f64::NAN,
             schedule: 0,
         }
@@ -222,11 +233,20 @@ impl State {
         rate_since(&self.successes, now, self.accepted_from(now, self.anchor_ms.max(self.first_success_ms)), 0.0)
     }
 
-    /// The rate in force at `now`, or none: after a first cut, doubling every quarter second
-    /// (within 1.5 times what the server accepts); after a later one, the cubic curve, kept within a
-    /// tenth (and a request or two a second) above what the server accepts (beyond that a window
-    /// limit only refuses later).
+    /// The rate in force at `now`, or none: [`State::unheld_rate`], kept below
+    /// [`FINISHING_SHARE`] of the refused rate while a caller finishes (see [`Pacer::finishing`];
+    /// a fixed rate alone is not lowered).
     fn rate(&self, now: f64) -> Option<f64> {
+        let rate = self.unheld_rate(now)?;
+        let finishing = now < self.finishing_until_ms && !self.cut_ms.is_nan();
+        Some(if finishing { rate.min(FINISHING_SHARE * self.refused_rate) } else { rate })
+    }
+
+    /// After a first cut, the rate doubling every quarter second (within 1.5 times what the
+    /// server accepts); after a later one, the cubic curve, kept within a tenth (and a request or
+    /// two a second) above what the server accepts (beyond that a window limit only refuses
+    /// later).
+    fn unheld_rate(&self, now: f64) -> Option<f64> {
         let floor = self.floor?;
         if self.cut_ms.is_nan() {
             return Some(floor);
@@ -469,6 +489,17 @@ impl Pacer {
         }
     }
 
+    /// The caller has about `left_ms` of sending left: until then the rate stays a little below
+    /// the rate refused last (see [`FINISHING_SHARE`]), for every call of this client. A 429
+    /// then would make its call wait a whole Retry-After second after the others are done (the
+    /// run would end up to a second later); a 429 earlier in a run costs it nothing, as the
+    /// others go on.
+    pub(crate) fn finishing(&self, left_ms: f64) {
+        let until = rt::now_ms() + left_ms;
+        let mut st = self.lock();
+        st.finishing_until_ms = st.finishing_until_ms.max(until);
+    }
+
     /// A request sent at `sent_ms` succeeded after `elapsed_ms`.
     pub(crate) fn succeeded(&self, sent_ms: f64, elapsed_ms: f64) {
         if self.settings.adaptive {
@@ -547,7 +578,8 @@ impl State {
             // Refusals mixed with successes: the rate is still too high, once enough has been
             // served since the cut to measure it (before that the server's queue or bucket is
             // still emptying: a cut would measure a few milliseconds).
-            if self.ok_after_cut >= SETTLE_SUCCESSES || now - self.cut_ms >= 1000.0 {
+            let settled = self.ok_after_cut >= SETTLE_SUCCESSES && (!self.probing || now - self.cut_ms >= PROBE_SETTLE_MS);
+            if settled || now - self.cut_ms >= 1000.0 {
                 self.cut(now);
             }
             return;
@@ -681,6 +713,58 @@ mod tests {
         p.lock().refused_at(now + 6.0, now + 5.0, Duration::from_secs(1));
         assert_eq!(p.lock().floor, floor);
         assert!(p.lock().probing);
+    }
+
+    #[test]
+    fn a_refusal_in_the_first_tenth_of_a_second_after_a_first_cut_is_the_same_spell() {
+        // With no latency, ten successes come within 10 ms of the cut: a cut then would measure
+        // the limit over those 10 ms (up to a fifth low). It waits for 100 ms of them.
+        let p = Pacer::new(Pacing::default());
+        let now = rt::now_ms();
+        for i in 0..400 {
+            let t = now - 100.0 + f64::from(i) * 0.25;
+            p.lock().sends.push_back(t);
+            p.succeeded(t, 0.2);
+        }
+        p.lock().refused_at(now, now - 0.2, Duration::from_secs(1));
+        let floor = p.lock().floor;
+        // Served at 1,000 a second after the cut (the limit).
+        let serve = |from: u32, to: u32| (from..=to).for_each(|i| p.succeeded(now + f64::from(i) - 0.2, 0.2));
+        serve(1, 30);
+        p.lock().refused_at(now + 30.0, now + 29.0, Duration::from_secs(1));
+        assert_eq!(p.lock().floor, floor, "30 ms after the first cut is no measure yet");
+        assert!(p.lock().probing);
+        serve(31, 150);
+        p.lock().refused_at(now + 150.0, now + 149.0, Duration::from_secs(1));
+        let st = p.lock();
+        assert!(!st.probing);
+        assert!((950.0..=1050.0).contains(&st.refused_rate), "measured over 150 ms: {}", st.refused_rate);
+    }
+
+    #[test]
+    fn a_caller_finishing_keeps_the_rate_below_the_refused_rate() {
+        // Cut from 1,000 a second, served at 1,050 since (a bucket's burst): the curve climbs
+        // past the refused rate, unless a caller is finishing.
+        let mut st = State::new(None);
+        (st.floor, st.refused_rate, st.cut_ms, st.recover_secs) = (Some(900.0), 1000.0, 0.0, RECOVER_SECS);
+        st.successes.extend((0..8400).map(|i| f64::from(i) * 1000.0 / 1050.0));
+        let at = 1000.0 * (RECOVER_SECS + 2.0);
+        assert!(st.rate(at).unwrap() > 1020.0, "{:?}", st.rate(at));
+        st.finishing_until_ms = at + 1.0;
+        assert_eq!(st.rate(at), Some(FINISHING_SHARE * 1000.0));
+        // Half a second after the cut the curve is below the share, and climbs as before.
+        st.finishing_until_ms = 600.0;
+        assert!(st.rate(500.0).unwrap() < FINISHING_SHARE * 1000.0);
+        assert!(st.rate(500.0) < st.rate(590.0));
+        assert!(st.rate(at + 2.0).unwrap() > 1020.0, "the hold ends");
+        // After a pause the rate goes on from the window's average (floor and refused rate
+        // alike): held below it too.
+        (st.floor, st.refused_rate, st.recover_secs, st.finishing_until_ms) = (Some(1000.0), 1000.0, 0.0, at + 1.0);
+        assert_eq!(st.rate(at), Some(FINISHING_SHARE * 1000.0));
+        // A fixed rate alone (no 429 yet) is not lowered.
+        let mut fixed = State::new(Some(500.0));
+        fixed.finishing_until_ms = 1000.0;
+        assert_eq!(fixed.rate(10.0), Some(500.0));
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! server gives it in its `Link: <...>; rel="next"` header).
 
 use crate::keyed::KeySet;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 
 use futures_util::{Stream, StreamExt};
 use serde_json::Value;
@@ -254,11 +256,23 @@ pub fn items(client: &Client, op: &'static Operation, args: PageArgs) -> impl St
     })
 }
 
+/// How far a [`read_ahead`] stream has read its source: the items so far, and whether it ended.
+#[derive(Default)]
+pub(crate) struct ReadSoFar {
+    pub items: AtomicU64,
+    pub ended: AtomicBool,
+}
+
 /// `source`, read ahead of its consumer by up to `ahead` items: each time the stream is polled,
-/// `source` is polled until it has nothing ready or `ahead` items wait. A consumer that polls it
-/// as each of its own reads ends (the audit's) keeps the list's page reads going meanwhile, so a
-/// page that waits out a Retry-After does not leave the reads with nothing to do.
-pub(crate) fn read_ahead<S: Stream + MaybeSend + 'static>(source: S, ahead: usize) -> impl Stream<Item = S::Item> + MaybeSend + 'static
+/// `source` is polled until it has nothing ready or `ahead` items wait (counted in `so_far`). A
+/// consumer that polls it as each of its own reads ends (the audit's) keeps the list's page
+/// reads going meanwhile, so a page that waits out a Retry-After does not leave the reads with
+/// nothing to do.
+pub(crate) fn read_ahead<S: Stream + MaybeSend + 'static>(
+    source: S,
+    ahead: usize,
+    so_far: Arc<ReadSoFar>,
+) -> impl Stream<Item = S::Item> + MaybeSend + 'static
 where
     S::Item: MaybeSend,
 {
@@ -269,8 +283,14 @@ where
     futures_util::stream::poll_fn(move |cx| {
         while !ended && waiting.len() < ahead {
             match source.as_mut().poll_next(cx) {
-                std::task::Poll::Ready(Some(item)) => waiting.push_back(item),
-                std::task::Poll::Ready(None) => ended = true,
+                std::task::Poll::Ready(Some(item)) => {
+                    so_far.items.fetch_add(1, Ordering::Relaxed);
+                    waiting.push_back(item);
+                }
+                std::task::Poll::Ready(None) => {
+                    so_far.ended.store(true, Ordering::Release); // after the last count
+                    ended = true;
+                }
                 std::task::Poll::Pending => break,
             }
         }

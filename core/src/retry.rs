@@ -467,5 +467,5 @@ pub fn decode_body<R: Json>(
         Ok(v) => v,
         Err(e) => return Err(fail(unreadable_message(&e), tracking_id)),
     };
-    R::from_json(value).map_err(|e| fail(e.trim_start_matches(['.', ':', ' ']).to_string(), tracking_id))
+    R::from_json(value).map_err(|e| fail(crate::error::bare_message(&e), tracking_id))
 }

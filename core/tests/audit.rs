@@ -146,9 +146,14 @@ async fn ten_thousand_members_with_read_failures_lose_nothing() {
     let s = report.skipped;
     assert_eq!(a.person + a.workspace + a.virtual_line + s.person + s.workspace + s.virtual_line, listed);
     assert_eq!(a.location, d["locations"].as_array().unwrap().len() as u64);
-    let last = *progress.lock().unwrap().last().unwrap();
+    let progress = progress.lock().unwrap();
+    let last = *progress.last().unwrap();
     assert_eq!(last.total, Some(last.done));
     assert_eq!(last.done, a.total() - 1);
+    // The lists are read ahead of the reads: the total is known early, and does not change.
+    let known = progress.iter().position(|p| p.total.is_some()).unwrap();
+    assert!(known < progress.len() / 2, "total known at {known} of {}", progress.len());
+    assert!(progress[known..].iter().all(|p| p.total == last.total));
     assert_eq!(last.failed as usize, failed);
 }
 

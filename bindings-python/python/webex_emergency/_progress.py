@@ -4,7 +4,11 @@ terminal (``printable``)."""
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, Optional
+
+# typing is imported for type checkers only: at run time it costs more than this package.
+_TYPE_CHECKING = False
+if _TYPE_CHECKING:
+    from typing import Any, Callable, Optional
 
 
 def _in_notebook() -> bool:

@@ -144,7 +144,7 @@ impl OffsetPaging {
             }
         }
         if let Some(o) = order {
-            let (key, dir) = o.rsplit_once('-').unwrap_or((o, "asc"));
+            let (key, dir) = crate::wire::split::rsplit_once_at(o, b'-').unwrap_or((o, "asc"));
             if !self.orders.contains(&key) || !matches!(dir, "asc" | "desc") {
                 errors.push(FieldError::new(
                     "order",
@@ -250,7 +250,7 @@ impl Operation {
         let Some(model) = self.answer_model() else { return Ok(Value::Null) };
         match model.read_answer(&mut answer) {
             Ok(()) => Ok(answer),
-            Err(e) => Err(e.trim_start_matches(['.', ':', ' ']).to_string()),
+            Err(e) => Err(crate::error::bare_message(&e)),
         }
     }
     /// [`Operation::normalize`], failing with a decode error of this operation.
@@ -259,7 +259,7 @@ impl Operation {
     }
     /// The decode error of an answer of this operation that did not read as its model.
     pub fn decode_error(&self, message: String) -> Error {
-        let message = message.trim_start_matches(['.', ':', ' ']).to_string();
+        let message = crate::error::bare_message(&message);
         Error::Decode(Box::new(DecodeError { operation: self.name.into(), status: 200, message, body_excerpt: String::new(), tracking_id: None }))
     }
 }
@@ -315,7 +315,7 @@ pub fn read_body_as(model: Option<&ModelInfo>, rules: fn(Body<'_>, &mut Validato
         return (None, errors);
     }
     if let Err(e) = model.read_answer(&mut body) {
-        return (None, vec![FieldError::new("body", "type", e.trim_start_matches(['.', ':', ' ']).to_string())]);
+        return (None, vec![FieldError::new("body", "type", crate::error::bare_message(&e))]);
     }
     let errors = broken_rules(rules, &body);
     serialize(body, errors)
@@ -333,7 +333,7 @@ pub fn typed_normalize<A: Json + Schema>(value: Value) -> Result<Value, String> 
     if A::model().is_none() {
         return Ok(Value::Null);
     }
-    A::from_json(value).map(Json::into_json).map_err(|e| e.trim_start_matches(['.', ':', ' ']).to_string())
+    A::from_json(value).map(Json::into_json).map_err(|e| crate::error::bare_message(&e))
 }
 
 /// Declares typed operations: for each, a unit type implementing [`Op`] and a static

@@ -6,7 +6,7 @@ pub mod report;
 pub mod rules;
 
 use crate::keyed::{KeySet, Keyed};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use futures_util::{Stream, StreamExt};
@@ -53,6 +53,11 @@ pub const MAX_CONCURRENCY: usize = 1000;
 /// Members listed ahead of the reads at most (each a few hundred bytes): five seconds of reads
 /// under a rate limit of 1,000 requests/s, more than a list page's `Retry-After` second.
 const LIST_AHEAD: usize = 5000;
+
+/// Seconds of reads left at which an audit under a rate limit asks the pacer to creep no
+/// further (see `Pacer::finishing`): a 429 in the last second would cost the audit a
+/// `Retry-After` second.
+const FINISHING_SECS: f64 = 1.5;
 
 /// Options of an audit.
 #[derive(Clone, Default)]
@@ -102,8 +107,6 @@ enum Task {
     Member(Subject),
     /// A list failed after its retries: a finding about the organization.
     ListFailed(&'static str, Error),
-    /// Every list has been read.
-    Listed,
 }
 
 /// The state shared by every task of one audit.
@@ -269,34 +272,34 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
 
     // Every member, as the lists are read; then every read runs with at most `concurrency` in flight.
     let skipped = Arc::new(std::sync::Mutex::new(KindCounts::default()));
-    // The lists are read ahead of the reads (a list page held up by a 429's Retry-After would
-    // otherwise leave them idle for that long): [`LIST_AHEAD`] members at most.
+    // Entities listed so far, and whether every list has been read. The lists are read ahead
+    // of the reads (a list page held up by a 429's Retry-After would otherwise leave them idle
+    // for that long), [`LIST_AHEAD`] members at most, so the total is known well before the
+    // last read.
+    let listed = Arc::new(paging::ReadSoFar::default());
+    let locations_listed = location_tasks.len() as u64;
     let members = member_tasks(client, options.org_id.as_deref(), Arc::new(locations), Arc::new(wanted), skipped.clone());
-    let members = paging::read_ahead(members, LIST_AHEAD);
-    let tasks = futures_util::stream::iter(location_tasks)
-        .chain(members)
-        .chain(futures_util::stream::once(async { Task::Listed }));
+    let members = paging::read_ahead(members, LIST_AHEAD, listed.clone());
+    let tasks = futures_util::stream::iter(location_tasks).chain(members);
     let org_entity_id = shared.org.entity.id.clone();
     #[allow(clippy::arc_with_non_send_sync)] // Send natively; the browser has one thread
     let shared = Arc::new(shared);
-    let pulled = Arc::new(AtomicU64::new(0));
-    let all_listed = Arc::new(AtomicBool::new(false));
-    let (counter, listed_flag) = (pulled.clone(), all_listed.clone());
-    let outcomes = tasks
-        .map(move |task| {
-            if matches!(task, Task::Listed) {
-                listed_flag.store(true, Ordering::Relaxed);
-            } else {
-                counter.fetch_add(1, Ordering::Relaxed);
-            }
-            audit_one(shared.clone(), task)
-        })
-        .buffer_unordered(concurrency * 4);
+    let outcomes = tasks.map(move |task| audit_one(shared.clone(), task)).buffer_unordered(concurrency * 4);
     let mut outcomes = std::pin::pin!(outcomes);
     let mut done = 0u64;
+    let mut finishing = false;
     while let Some(outcome) = outcomes.next().await {
-        let Some(outcome) = outcome else { continue };
         done += 1;
+        let total = listed.ended.load(Ordering::Acquire).then(|| locations_listed + listed.items.load(Ordering::Relaxed));
+        if let (false, Some(total)) = (finishing, total) {
+            // Under a rate limit, the last reads keep the rate from creeping up (a 429 among
+            // them would hold the audit up for its Retry-After).
+            let left = total.saturating_sub(done) as f64;
+            if let Some(rate) = client.pace_rate().filter(|rate| left <= rate * FINISHING_SECS) {
+                finishing = true;
+                client.inner.pace.finishing(1000.0 * (left / rate + 0.5));
+            }
+        }
         failed += outcome.failed;
         match outcome.kind {
             EntityKind::Org => {}
@@ -330,7 +333,6 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
         }
         report.findings.extend(outcome.findings);
         if let Some(progress) = &options.progress {
-            let total = all_listed.load(Ordering::Relaxed).then(|| pulled.load(Ordering::Relaxed));
             progress(AuditProgress { done, total, failed });
         }
     }
@@ -421,9 +423,8 @@ fn full_name(item: &Value) -> String {
 }
 
 /// Reads what one entity's rules need and applies them.
-async fn audit_one(shared: Arc<Shared>, task: Task) -> Option<Outcome> {
-    Some(match task {
-        Task::Listed => return None,
+async fn audit_one(shared: Arc<Shared>, task: Task) -> Outcome {
+    match task {
         Task::ListFailed(operation, e) => Outcome {
             kind: EntityKind::Org,
             location: None,
@@ -473,5 +474,5 @@ async fn audit_one(shared: Arc<Shared>, task: Task) -> Option<Outcome> {
             };
             Outcome { kind: subject.entity.kind, location: subject.location.clone(), findings, failed, ecbn_quality: None }
         }
-    })
+    }
 }

@@ -351,7 +351,7 @@ pub fn plan_csv(report: &Value) -> String {
 
 /// A cell a spreadsheet would take for a formula gets a leading `'`.
 pub(crate) fn spreadsheet_safe(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if s.bytes().next().is_some_and(|b| b"=+-@\t\r".contains(&b)) {
         format!("'{s}")
     } else {
         s.to_string()

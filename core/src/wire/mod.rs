@@ -1,11 +1,13 @@
-//! The bottom layer: the API's JSON names, reading and writing JSON, writing CSV rows, and what
-//! kind each model field is. Nothing here knows about operations, errors or HTTP.
+//! The bottom layer: the API's JSON names, reading and writing JSON, writing CSV rows, what
+//! kind each model field is, and text split at ASCII bytes. Nothing here knows about
+//! operations, errors or HTTP.
 
 pub mod csv_row;
 pub mod json;
 pub mod kinds;
 mod macros;
 pub mod naming;
+pub(crate) mod split;
 
 pub use json::{wrong_type, Inspect, Json, NoContent, Secret};
 pub use kinds::{EnumInfo, FieldInfo, FieldKind, HasKind, Model, ModelInfo, Schema};
