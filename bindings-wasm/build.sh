@@ -107,8 +107,10 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # the review: a location missing from the list named the same whatever order its members finish
 # in: 113.04 kB. The audit's last reads holding the pacer's creep, its total counted as the lists
 # are read (2026-12-07): 113.15 kB; text cut at ASCII bytes rather than with `char` patterns
-# (model messages, CSV quoting, the spreadsheet guard, the base URL's parts, `order`): 112.51 kB.
-if [ $((wasm + glue)) -gt 112600 ]; then
-  echo "the npm package is over its 112.6 kB (gzip -9) budget" >&2
+# (model messages, CSV quoting, the spreadsheet guard, the base URL's parts, `order`): 112.51 kB;
+# the review: 112.54 kB; every other `char` pattern (IDs, paging links, e-mail, Retry-After
+# values, names) cut at bytes too, std's `CharSearcher` gone: 112.12 kB.
+if [ $((wasm + glue)) -gt 112200 ]; then
+  echo "the npm package is over its 112.2 kB (gzip -9) budget" >&2
   exit 1
 fi

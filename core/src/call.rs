@@ -211,8 +211,8 @@ impl Parts {
         if let (Some(param), Some(id)) = (self.op.path_param, &self.path_id) {
             let name = param.name;
             // The parameter is the one `{name}` segment of the path.
-            let is_param = |at: &usize| path[at + 1..].strip_prefix(name).is_some_and(|r| r.starts_with('}'));
-            if let Some(at) = path.find('{').filter(is_param) {
+            let is_param = |at: &usize| path[at + 1..].strip_prefix(name).is_some_and(|r| r.starts_with("}"));
+            if let Some(at) = path.bytes().position(|b| b == b'{').filter(is_param) {
                 path.replace_range(at..at + name.len() + 2, &encode_segment(id));
             }
         }

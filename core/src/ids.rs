@@ -71,12 +71,12 @@ impl WebexId {
 
 /// Decodes a Webex ID; `None` when it is not one (the server then decides).
 pub fn decode(id: &str) -> Option<WebexId> {
-    let trimmed = id.trim_end_matches('=');
+    let trimmed = crate::wire::split::trim_end_any(id, b"=");
     let bytes = base64_decode(trimmed, false).or_else(|| base64_decode(trimmed, true))?;
     let text = std::str::from_utf8(&bytes).ok()?;
     let rest = text.strip_prefix("ciscospark://")?;
-    let (cluster, rest) = rest.split_once('/')?;
-    let (kind, inner) = rest.split_once('/')?;
+    let (cluster, rest) = crate::wire::split::split_once_at(rest, b'/')?;
+    let (kind, inner) = crate::wire::split::split_once_at(rest, b'/')?;
     if cluster.is_empty() || kind.is_empty() || inner.is_empty() {
         return None;
     }

@@ -75,6 +75,10 @@ const SETTLE_SUCCESSES: u32 = 10;
 /// over this span at least (over ten successes, a few milliseconds with no latency, the measure
 /// was up to a fifth low, and the rate took seconds to climb back).
 const PROBE_SETTLE_MS: f64 = 100.0;
+/// Refusals of requests sent after a first cut that make a refusal news before
+/// [`PROBE_SETTLE_MS`]: each holds its call for a Retry-After, and an audit's or bulk run's
+/// calls in flight could all be held.
+const PROBE_SETTLE_REFUSALS: u32 = 10;
 /// Share of the refused rate the rate keeps below while a caller finishes (see
 /// [`Pacer::finishing`]): the refused rate is what the server accepted over up to two seconds,
 /// which can hold a bucket's burst (a few percent above its rate).
@@ -90,7 +94,7 @@ const REOPEN_PROBE_RATE: f64 = 10.0;
 /// Slowest rate the pacer keeps (one request every 10 s).
 const MIN_RATE: f64 = 0.1;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct State {
     /// Requests per second right after the last cut (or the fixed rate); `None`: not limited.
     floor: Option<f64>,
@@ -574,17 +578,18 @@ impl State {
             self.cut(now); // news
             return;
         }
+        self.refused_after_cut += 1;
         if self.ok_after_cut > 0 {
             // Refusals mixed with successes: the rate is still too high, once enough has been
             // served since the cut to measure it (before that the server's queue or bucket is
-            // still emptying: a cut would measure a few milliseconds).
-            let settled = self.ok_after_cut >= SETTLE_SUCCESSES && (!self.probing || now - self.cut_ms >= PROBE_SETTLE_MS);
-            if settled || now - self.cut_ms >= 1000.0 {
+            // still emptying: a cut would measure a few milliseconds). After a first cut, a
+            // tenth of a second of it, unless refusals go on (each holds its call a Retry-After).
+            let measured = !self.probing || now - self.cut_ms >= PROBE_SETTLE_MS || self.refused_after_cut >= PROBE_SETTLE_REFUSALS;
+            if (self.ok_after_cut >= SETTLE_SUCCESSES && measured) || now - self.cut_ms >= 1000.0 {
                 self.cut(now);
             }
             return;
         }
-        self.refused_after_cut += 1;
         // Nothing sent since the cut got through: a window is spent; everyone waits it out. A
         // Retry-After of a second may be a bucket's few milliseconds rounded up: then wait for
         // more refusals and one attempt time first.
@@ -734,6 +739,14 @@ mod tests {
         p.lock().refused_at(now + 30.0, now + 29.0, Duration::from_secs(1));
         assert_eq!(p.lock().floor, floor, "30 ms after the first cut is no measure yet");
         assert!(p.lock().probing);
+        // Unless refusals go on: the tenth cuts.
+        let flooded = Pacer::new(Pacing::default());
+        let copy = p.lock().clone();
+        *flooded.lock() = copy;
+        for i in 1..10 {
+            flooded.lock().refused_at(now + 30.0 + f64::from(i), now + 29.0 + f64::from(i), Duration::from_secs(1));
+        }
+        assert!(!flooded.lock().probing, "ten refusals in 40 ms");
         serve(31, 150);
         p.lock().refused_at(now + 150.0, now + 149.0, Duration::from_secs(1));
         let st = p.lock();

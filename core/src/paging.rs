@@ -14,6 +14,7 @@ use crate::call::Call;
 use crate::client::Client;
 use crate::error::Error;
 use crate::platform::MaybeSend;
+use crate::wire::split;
 
 /// What to page through.
 #[derive(Debug, Clone, Default)]
@@ -62,9 +63,9 @@ fn page_items<'a>(op: &Operation, page: &'a Value) -> &'a [Value] {
 pub fn next_link(header: &str) -> Option<&str> {
     let mut rest = header;
     loop {
-        rest = rest.trim_start_matches([' ', '\t', ',']);
-        let inner = rest.strip_prefix('<')?;
-        let close = inner.find('>')?;
+        rest = split::trim_start_any(rest, b" \t,");
+        let inner = rest.strip_prefix("<")?;
+        let close = inner.bytes().position(|b| b == b'>')?;
         let url = &inner[..close];
         rest = &inner[close + 1..];
         // The parameters run to the next comma outside a quoted text.
@@ -80,10 +81,10 @@ pub fn next_link(header: &str) -> Option<&str> {
             .map_or(rest.len(), |(i, _)| i);
         let params = &rest[..end];
         rest = &rest[end..];
-        let is_next = params.split(';').any(|p| {
-            let Some((name, value)) = p.split_once('=') else { return false };
-            name.trim().eq_ignore_ascii_case("rel")
-                && value.trim().trim_matches('"').split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("next"))
+        let is_next = split::pieces(params, b';').any(|p| {
+            let Some((name, value)) = split::split_once_at(p, b'=') else { return false };
+            let value = split::trim_end_any(split::trim_start_any(value.trim(), b"\""), b"\"");
+            name.trim().eq_ignore_ascii_case("rel") && value.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("next"))
         });
         if is_next {
             return Some(url.trim());
@@ -98,18 +99,20 @@ pub fn next_link(header: &str) -> Option<&str> {
 /// URL (the token is never sent to another host or another resource).
 fn checked_next(client: &Client, op: &Operation, link: &str) -> Result<String, Error> {
     let base = client.base_url();
-    let url = if link.starts_with('/') {
+    let url = if link.starts_with("/") {
         // A reference relative to the host: keep the base URL's scheme and authority.
         // The base URL starts with `scheme://` (checked when the client was built). Char
         // searches: a `"://"` one adds the two-way string searcher to the browser package.
         let authority_end =
-            base.find(':').map(|i| i + 3).and_then(|i| base.get(i..).map(|rest| rest.find('/').map_or(base.len(), |j| i + j)));
+            base.bytes().position(|b| b == b':').map(|i| i + 3).and_then(|i| {
+                base.get(i..).map(|rest| rest.bytes().position(|b| b == b'/').map_or(base.len(), |j| i + j))
+            });
         format!("{}{link}", &base[..authority_end.unwrap_or(0)])
     } else {
         link.to_string()
     };
     let list = [base, op.path].concat();
-    let fits = url.strip_prefix(&list).is_some_and(|rest| rest.is_empty() || rest.starts_with('?'));
+    let fits = url.strip_prefix(&list).is_some_and(|rest| rest.is_empty() || rest.starts_with("?"));
     if fits {
         Ok(url)
     } else {

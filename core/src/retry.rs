@@ -97,9 +97,9 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<Duration> {
 /// and its tables cost 14 kB of the gzipped browser package (twiggy, 2026-12-03), and it
 /// accepts forms the header does not have.
 fn delay_seconds(v: &str) -> Option<Duration> {
-    let (whole, fraction) = v.split_once('.').unwrap_or((v, ""));
+    let (whole, fraction) = crate::wire::split::split_once_at(v, b'.').unwrap_or((v, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !digits(whole) || !digits(fraction) || (v.contains('.') && fraction.is_empty()) {
+    if whole.is_empty() || !digits(whole) || !digits(fraction) || (v.as_bytes().contains(&b'.') && fraction.is_empty()) {
         return None;
     }
     // Past a day the value is clamped by the policy anyway; 1e9 s keeps the sum in range.
@@ -202,7 +202,7 @@ fn retryable_status(status: u16, idempotent: bool, retry_after: Option<Duration>
 /// URL must be under the client's base URL: the client's token is sent nowhere else.
 pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error> {
     // The token goes to the client's base URL only (a public entry point: any URL could be given).
-    if !request.url.strip_prefix(client.base_url()).is_some_and(|rest| rest.starts_with('/')) {
+    if !request.url.strip_prefix(client.base_url()).is_some_and(|rest| rest.starts_with("/")) {
         return Err(Error::Config("a request's URL must be under the client's base URL (the token goes nowhere else)".into()));
     }
     let name = request.operation;

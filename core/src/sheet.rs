@@ -240,7 +240,7 @@ fn header_error(kind: SheetKind, field: String, rule: &str, message: String) -> 
 /// line ends the reader takes before it).
 fn records(text: &str) -> impl Iterator<Item = (u64, Vec<Option<String>>)> + '_ {
     use csv_core::ReadRecordResult;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text.strip_prefix("\u{feff}").unwrap_or(text);
     let bytes = text.as_bytes();
     let mut reader = csv_core::Reader::new();
     let (mut out, mut ends) = (vec![0u8; 1024], vec![0usize; 32]);
@@ -655,7 +655,7 @@ pub fn text_body(model: &'static ModelInfo, fields: &[(&str, &str)]) -> Result<V
     let mut body = Map::new();
     let mut errors = Vec::new();
     for (name, text) in fields {
-        let (outer, inner) = match name.split_once('.') {
+        let (outer, inner) = match crate::wire::split::split_once_at(name, b'.') {
             Some((o, i)) => (o, Some(i)),
             None => (*name, None),
         };

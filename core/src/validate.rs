@@ -130,16 +130,16 @@ pub fn is_plausible_email(s: &str) -> bool {
     if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control() || is_invisible(c)) {
         return false;
     }
-    let Some((local, domain)) = s.split_once('@') else { return false };
-    if local.is_empty() || local.len() > 64 || domain.contains('@') {
+    let Some((local, domain)) = crate::wire::split::split_once_at(s, b'@') else { return false };
+    if local.is_empty() || local.len() > 64 || domain.as_bytes().contains(&b'@') {
         return false;
     }
-    let labels: Vec<&str> = domain.split('.').collect();
+    let labels: Vec<&str> = crate::wire::split::pieces(domain, b'.').collect();
     labels.len() >= 2
         && labels.iter().all(|l| {
             !l.is_empty()
-                && !l.starts_with('-')
-                && !l.ends_with('-')
+                && !l.starts_with("-")
+                && !l.ends_with("-")
                 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || (!c.is_ascii() && !is_wide_punctuation(c)))
         })
 }

@@ -214,7 +214,7 @@ impl Operation {
     }
     /// The resource part of the name (`people` of `people.get_ecbn`).
     pub fn resource(&self) -> &'static str {
-        self.name.split_once('.').map_or(self.name, |(r, _)| r)
+        crate::wire::split::split_once_at(self.name, b'.').map_or(self.name, |(r, _)| r)
     }
     /// The model of one item of a paged operation's list.
     pub fn item_model(&self) -> Option<&'static ModelInfo> {
@@ -237,7 +237,7 @@ impl Operation {
     }
     /// The method part of the name (`get_ecbn` of `people.get_ecbn`).
     pub fn method_name(&self) -> &'static str {
-        self.name.split_once('.').map_or(self.name, |(_, m)| m)
+        crate::wire::split::split_once_at(self.name, b'.').map_or(self.name, |(_, m)| m)
     }
     /// Reads a JSON body: checks its shape against the request model, reads it, applies the
     /// model's rules and serializes it as it will be sent.

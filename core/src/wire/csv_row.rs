@@ -31,7 +31,7 @@ fn write_quoting<S: AsRef<str>>(out: &mut String, cells: &[S], quoted: &[u8]) {
         }
         if cell.bytes().any(|b| quoted.contains(&b)) || (cells.len() == 1 && cell.is_empty()) {
             out.push('"');
-            for (n, part) in cell.split('"').enumerate() {
+            for (n, part) in super::split::pieces(cell, b'"').enumerate() {
                 if n > 0 {
                     out.push_str("\"\"");
                 }

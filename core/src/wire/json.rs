@@ -435,7 +435,7 @@ extern "C" {
 // with a point inside the digits is taken only when `exp + 1 < digits.len()`.
 #[cfg(any(test, target_arch = "wasm32"))]
 fn float_layout(negative: bool, sci: &str) -> String {
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci, "0"));
+    let (mantissa, exp) = super::split::split_once_at(sci, b'e').unwrap_or((sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
     let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
     let mut out: Vec<u8> = Vec::with_capacity(digits.len() + 8);

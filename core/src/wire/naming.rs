@@ -47,7 +47,7 @@ pub fn is_camel_of(camel: &str, snake: &str) -> bool {
     if let Some((_, json)) = ALIASES.iter().find(|(s, _)| *s == snake) {
         return *json == camel;
     }
-    let mut expected = snake.split('_').enumerate().flat_map(|(i, part)| {
+    let mut expected = super::split::pieces(snake, b'_').enumerate().flat_map(|(i, part)| {
         let mut chars = part.chars();
         let first = chars.next().map(|c| if i == 0 { c } else { c.to_ascii_uppercase() });
         first.into_iter().chain(chars)
