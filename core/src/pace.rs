@@ -94,7 +94,8 @@ const REOPEN_PROBE_RATE: f64 = 10.0;
 /// Slowest rate the pacer keeps (one request every 10 s).
 const MIN_RATE: f64 = 0.1;
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Clone))]
 struct State {
     /// Requests per second right after the last cut (or the fixed rate); `None`: not limited.
     floor: Option<f64>,
@@ -744,9 +745,11 @@ mod tests {
         let copy = p.lock().clone();
         *flooded.lock() = copy;
         for i in 1..10 {
+            assert!(flooded.lock().probing, "{i} refusals");
             flooded.lock().refused_at(now + 30.0 + f64::from(i), now + 29.0 + f64::from(i), Duration::from_secs(1));
         }
         assert!(!flooded.lock().probing, "ten refusals in 40 ms");
+        assert_ne!(flooded.lock().floor, floor);
         serve(31, 150);
         p.lock().refused_at(now + 150.0, now + 149.0, Duration::from_secs(1));
         let st = p.lock();

@@ -53,13 +53,15 @@ mod tests {
 
     #[test]
     fn splits_and_trims_as_the_char_patterns_do() {
-        for s in ["", "a", "é:b", "a:b:c", ":", "::", "ü?x#y", "/a?b", "ab#", "日本:80", "\"x\"", "\"\"", ", \t<a>", "é,"] {
+        let samples = ["", "a", "é:b", "a:b:c", ":", "::", "ü?x#y", "/a?b", "ab#", "日本:80", "\"x\"", "\"\"", ", \t<a>", "é,", ",é", " ,\t", "\"\"\"", "\"é\""];
+        for s in samples {
             assert_eq!(before_any(s, b"/?#"), s.split(['/', '?', '#']).next().unwrap(), "{s}");
             assert_eq!(split_once_at(s, b':'), s.split_once(':'), "{s}");
             assert_eq!(rsplit_once_at(s, b':'), s.rsplit_once(':'), "{s}");
             assert_eq!(pieces(s, b':').collect::<Vec<_>>(), s.split(':').collect::<Vec<_>>(), "{s}");
             assert_eq!(trim_start_any(s, b" \t,"), s.trim_start_matches([' ', '\t', ',']), "{s}");
             assert_eq!(trim_end_any(s, b"\",#"), s.trim_end_matches(['"', ',', '#']), "{s}");
+            assert_eq!(trim_end_any(trim_start_any(s, b"\""), b"\""), s.trim_matches('"'), "{s}");
         }
     }
 }
