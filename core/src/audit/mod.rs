@@ -58,6 +58,9 @@ const LIST_AHEAD: usize = 5000;
 /// further (see `Pacer::finishing`): a 429 in the last second would cost the audit a
 /// `Retry-After` second.
 const FINISHING_SECS: f64 = 1.5;
+/// Outcomes between two looks at the pacer's rate for that (each takes the pacer's lock): 32 ms
+/// of reads at 1,000 requests/s.
+const FINISHING_CHECK_EVERY: u64 = 32;
 
 /// Options of an audit.
 #[derive(Clone, Default)]
@@ -291,7 +294,7 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
     while let Some(outcome) = outcomes.next().await {
         done += 1;
         let total = listed.ended.load(Ordering::Acquire).then(|| locations_listed + listed.items.load(Ordering::Relaxed));
-        if let (false, Some(total)) = (finishing, total) {
+        if let (false, Some(total), 0) = (finishing, total, done % FINISHING_CHECK_EVERY) {
             // Under a rate limit, the last reads keep the rate from creeping up (a 429 among
             // them would hold the audit up for its Retry-After).
             let left = total.saturating_sub(done) as f64;
