@@ -591,6 +591,12 @@ impl State {
             }
             return;
         }
+        // Probes of a reopening window sent within a second of the pause's end, refused with a
+        // Retry-After of a second: the window reopens within it, as the pause ended a second
+        // early (see [`State::pause`]); a new pause would wait half a second past it.
+        if self.reopening && retry_after <= Duration::from_secs(1) && sent_ms < self.paused_until_ms + 1000.0 {
+            return;
+        }
         // Nothing sent since the cut got through: a window is spent; everyone waits it out. A
         // Retry-After of a second may be a bucket's few milliseconds rounded up: then wait for
         // more refusals and one attempt time first.
@@ -822,8 +828,9 @@ mod tests {
         // second until one is served.
         assert_eq!(st.paused_until_ms, 9040.0);
         assert!(st.reopening);
-        // Probes refused before the window reopens do not make a new spell of waiting.
-        for sent in [9040.0, 9140.0, 9240.0] {
+        // Probes refused before the window reopens, a second of them, do not make a new spell
+        // of waiting.
+        for sent in (0..10).map(|i| 9040.0 + f64::from(i) * 100.0) {
             st.refused_at(sent + 30.0, sent, Duration::from_secs(1));
         }
         assert_eq!(st.paused_until_ms, 9040.0);
@@ -835,6 +842,22 @@ mod tests {
         assert!((49.5..=50.0).contains(&measured), "{measured}");
         assert_eq!(st.rate(10_030.0), Some(measured));
         assert_eq!((st.window_from_ms, st.window_served), (10_030.0, 1));
+    }
+
+    #[test]
+    fn probes_refused_past_the_second_a_pause_may_end_early_by_pause_again() {
+        let mut st = State::new(None);
+        st.latency_ms = 30.0;
+        st.pause(5040.0, Duration::from_secs(5));
+        assert_eq!(st.paused_until_ms, 9040.0);
+        // Refused probes sent up to a second after the pause's end: the rounding explains them.
+        for sent in (0..10).map(|i| 9040.0 + f64::from(i) * 100.0) {
+            st.refused_at(sent + 30.0, sent, Duration::from_secs(1));
+        }
+        assert_eq!(st.paused_until_ms, 9040.0);
+        // One sent later is not explained: the window is still spent, everyone waits again.
+        st.refused_at(10_070.0, 10_040.0, Duration::from_secs(1));
+        assert_eq!(st.paused_until_ms, 10_570.0);
     }
 
     #[test]
