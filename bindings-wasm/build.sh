@@ -109,8 +109,13 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # are read (2026-12-07): 113.15 kB; text cut at ASCII bytes rather than with `char` patterns
 # (model messages, CSV quoting, the spreadsheet guard, the base URL's parts, `order`): 112.51 kB;
 # the review: 112.54 kB; every other `char` pattern (IDs, paging links, e-mail, Retry-After
-# values, names) cut at bytes too, std's `CharSearcher` gone: 112.12 kB.
-if [ $((wasm + glue)) -gt 112200 ]; then
-  echo "the npm package is over its 112.2 kB (gzip -9) budget" >&2
+# values, names) cut at bytes too, std's `CharSearcher` gone: 112.12 kB. A reopening window's
+# probes no longer pausing everyone again (2026-12-07): 112.10 kB; waiting between tasks by a
+# waker list of our own in the browser build (core::sync, not tokio::sync): 110.76 kB; a list's
+# item stream fused (a next() after its end had trapped): 110.85 kB; text joined by
+# wire::split::join, not std's generic join and concat: 110.53 kB; the review (waker lists as
+# sorted queues; a path's ID put in without replace_range): 110.36 kB.
+if [ $((wasm + glue)) -gt 110450 ]; then
+  echo "the npm package is over its 110.45 kB (gzip -9) budget" >&2
   exit 1
 fi

@@ -3,6 +3,7 @@
 use js_sys::{Object, Reflect, JSON};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
+use webex_emergency::wire::split::join;
 use webex_emergency::{bindings_api, Error, FieldError};
 
 /// JSON as a JS value (objects and arrays as plain JS objects and arrays).
@@ -34,7 +35,7 @@ pub(crate) fn from_js(v: &JsValue, path: &str) -> Result<Value, FieldError> {
         .with(|replacer| JSON::stringify_with_replacer(v, replacer.as_ref()))
         .map_err(|thrown| match thrown.as_string() {
             Some(key) if key.is_empty() => FieldError::new(path, "type", "is NaN or Infinity, which JSON cannot carry"),
-            Some(key) => FieldError::new(path, "type", ["`", &key, "` is NaN or Infinity, which JSON cannot carry"].concat()),
+            Some(key) => FieldError::new(path, "type", join(&["`", &key, "` is NaN or Infinity, which JSON cannot carry"], "")),
             None => FieldError::new(path, "type", "cannot be sent as JSON"),
         })?
         .as_string()
@@ -83,7 +84,7 @@ pub(crate) fn get_string(obj: &JsValue, key: &str) -> Result<Option<String>, JsV
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    v.as_string().map(Some).ok_or_else(|| js_error(&Error::Config(["option `", key, "` must be a string"].concat())))
+    v.as_string().map(Some).ok_or_else(|| js_error(&Error::Config(join(&["option `", key, "` must be a string"], ""))))
 }
 
 /// `obj[key]` as a count: absent (`undefined` or `null`) is `None`, anything but a whole
@@ -157,7 +158,7 @@ pub(crate) fn known_options(options: &JsValue, names: &[&str]) -> Result<(), JsV
     for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
         if !names.contains(&key.as_str()) {
-            let message = ["unknown option `", &key, "`; the options are ", &names.join(", ")].concat();
+            let message = join(&["unknown option `", &key, "`; the options are ", &join(names, ", ")], "");
             return Err(js_error(&Error::Config(message)));
         }
     }

@@ -7,6 +7,7 @@
 mod abort;
 mod interop;
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures_util::{Stream, StreamExt};
@@ -18,6 +19,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use webex_emergency::bindings_api::{self, AuditArgs, BulkArgs, ClientOptions};
 use webex_emergency::paging::PageArgs;
 use webex_emergency::sheet::{RowCounts, Sheet};
+use webex_emergency::sync::Semaphore;
 use webex_emergency::{Error, FieldError, TransportError, TransportKind};
 
 use crate::abort::AbortWatch;
@@ -179,7 +181,8 @@ impl NativeClient {
             org_id: get_string(&options, "orgId")?,
         };
         let stream = bindings_api::pages(&self.client, &operation, args).map_err(|e| js_error(&e))?;
-        Ok(PageIterator { stream: Rc::new(tokio::sync::Mutex::new(Box::pin(stream))), operation, signal })
+        let stream = Rc::new(PageStream { stream: RefCell::new(Box::pin(stream)), turn: Semaphore::new(1) });
+        Ok(PageIterator { stream, operation, signal })
     }
 
     /// Runs an operation for every item of an array or iterable; options `{ concurrency,
@@ -326,10 +329,16 @@ impl<I: Iterator> Iterator for Counted<I> {
 
 type ItemStream = std::pin::Pin<Box<dyn Stream<Item = Result<Value, Error>>>>;
 
+/// A page iterator's stream, read by one `next()` at a time (in the order they were called).
+struct PageStream {
+    stream: RefCell<ItemStream>,
+    turn: Semaphore,
+}
+
 /// Iterator over every item of a paged operation: `next()` resolves to `{ done, value }`.
 #[wasm_bindgen]
 pub struct PageIterator {
-    stream: Rc<tokio::sync::Mutex<ItemStream>>,
+    stream: Rc<PageStream>,
     operation: String,
     /// Abandons the page read in flight when it aborts.
     signal: Option<web_sys::AbortSignal>,
@@ -342,7 +351,12 @@ impl PageIterator {
         let stream = self.stream.clone();
         let (operation, signal) = (self.operation.clone(), self.signal.clone());
         promise(async move {
-            let item = abortable(&operation, signal, async { Ok(stream.lock().await.next().await) }).await.map_err(|e| js_error(&e))?;
+            let item = abortable(&operation, signal, async {
+                // One reader at a time (the stream wakes only the task that polled it last),
+                // borrowing it for each poll.
+                let _turn = stream.turn.acquire().await;
+                Ok(std::future::poll_fn(|cx| stream.stream.borrow_mut().as_mut().poll_next(cx)).await)
+            }).await.map_err(|e| js_error(&e))?;
             let out = Object::new();
             let (done, value) = match item {
                 None => (true, JsValue::UNDEFINED),

@@ -190,6 +190,22 @@ test('an AbortSignal stops a list stream, its page read in flight abandoned', as
   }
 });
 
+test('next() called again before the last one settled: each item once, in order', async () => {
+  // The public iterator is an async generator, which queues its next() calls; the native one
+  // underneath takes them one at a time itself.
+  await sim.reset();
+  const { NativeClient } = await import('../pkg/webex_emergency_wasm.js');
+  const native = new NativeClient({ token: 'sim-token', baseUrl: sim.baseUrl });
+  const op = we.operations().find((o) => o.name === 'people.list_page');
+  const all = [];
+  for await (const p of client().people.list({ pageSize: 7 })) all.push(p.id);
+  const pages = native.pages(op.name, { pageSize: 7 });
+  const steps = await Promise.all(Array.from({ length: all.length + 3 }, () => pages.next()));
+  pages.free();
+  assert.deepEqual(steps.filter((s) => !s.done).map((s) => s.value.id), all);
+  assert.ok(steps.slice(all.length).every((s) => s.done));
+});
+
 test('a script exits promptly after its last call (no timer left behind)', async () => {
   const pkg = new URL('../pkg/index.js', import.meta.url).href;
   const wasm = fileURLToPath(new URL('../pkg/webex_emergency_wasm_bg.wasm', import.meta.url));

@@ -237,7 +237,8 @@ pub(crate) fn checked_concurrency(concurrency: Option<u32>) -> Result<usize, Err
     Ok(concurrency as usize)
 }
 
-/// Every item of the named paged operation, read through its model.
+/// Every item of the named paged operation, read through its model; once ended, the stream
+/// stays ended (see [`paging::items`]).
 pub fn pages(
     client: &Client,
     operation: &str,
@@ -386,7 +387,7 @@ impl ClientOptions {
         const KNOWN: &[&str] =
             &["token", "baseUrl", "timeout", "timeoutMs", "maxRetries", "orgId", "userAgent", "proxy", "maxRate", "adaptivePacing"];
         if let Some(k) = map.keys().find(|k| !KNOWN.contains(&k.as_str())) {
-            return Err(Error::Config(format!("unknown option `{k}`; the options are {}", KNOWN.join(", "))));
+            return Err(Error::Config(format!("unknown option `{k}`; the options are {}", crate::wire::split::join(KNOWN, ", "))));
         }
         let timeout = match (number("timeout")?, number("timeoutMs")?) {
             (Some(_), Some(_)) => return Err(Error::Config("give `timeout` or `timeoutMs`, not both".into())),

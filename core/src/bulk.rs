@@ -45,7 +45,7 @@ pub struct Cancel(Arc<CancelState>);
 #[derive(Default)]
 struct CancelState {
     fired: AtomicBool,
-    wake: tokio::sync::Notify,
+    wake: crate::sync::Notify,
 }
 
 impl Cancel {
@@ -139,7 +139,7 @@ where
         }
         calls.as_mut().poll_next(cx)
     });
-    let gate = Arc::new(tokio::sync::Semaphore::new(concurrency));
+    let gate = Arc::new(crate::sync::Semaphore::new(concurrency));
     let succeeded = AtomicU64::new(0);
     let failed = AtomicU64::new(0);
     let progress = options.progress;

@@ -257,8 +257,6 @@ impl ClientBuilder {
             .user_agent
             .unwrap_or_else(|| format!("webex-emergency-rust/{}", env!("CARGO_PKG_VERSION")));
         let http = crate::transport::build(&user_agent, self.proxy.as_deref())?;
-        // In the browser nothing is Send: the client is single-threaded there.
-        #[allow(clippy::arc_with_non_send_sync)]
         Ok(Client {
             inner: Arc::new(Inner {
                 http,

@@ -169,7 +169,7 @@ pub fn identity(id: &str) -> String {
         Some(d) => {
             // Workspaces are PLACE or PLACES, the same thing.
             let kind = if d.kind == "PLACES" { "PLACE" } else { d.kind.as_str() };
-            [kind, "/", &d.id.to_ascii_lowercase()].concat()
+            crate::wire::split::join(&[kind, "/", &d.id.to_ascii_lowercase()], "")
         }
         None => id.to_string(),
     }

@@ -10,11 +10,14 @@
 //! on another executor (`futures::executor::block_on`) panics.
 //!
 //! Layers, each using only those above it in this list: [`platform`] (timers, clock, random
-//! numbers), [`wire`] (JSON names, reading and writing, field kinds), [`error`], [`ids`],
+//! numbers), [`sync`] (waiting between tasks), [`wire`] (JSON names, reading and writing, field
+//! kinds), [`error`], [`ids`],
 //! [`validate`], [`api`] (models, rules and operation declarations per area), `transport`,
 //! [`pace`] (the client's pacer under rate limits), [`client`], [`retry`], [`call`], [`bulk`], [`paging`], [`resources`] (typed facades),
 //! [`bindings_api`] (the JSON entry point of the bindings) and [`sheet`] (bulk changes from CSV).
 #![warn(missing_docs)]
+// The browser build is single-threaded: what its `Arc`s share may hold `Cell`s (see `sync`).
+#![cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
 
 /// A JSON object from `"key" => value` pairs (each value through `Value::from`). Used instead of
 /// `serde_json::json!`, whose `to_value(..).unwrap()` keeps serde_json's error texts in the
@@ -29,6 +32,7 @@ macro_rules! object {
 }
 
 pub mod platform;
+pub mod sync;
 pub mod wire;
 pub mod error;
 pub mod ids;

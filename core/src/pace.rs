@@ -151,7 +151,7 @@ pub(crate) struct Pacer {
     settings: Pacing,
     state: Mutex<State>,
     /// Wakes the callers sleeping to their turns when a new schedule starts.
-    new_schedule: tokio::sync::Notify,
+    new_schedule: crate::sync::Notify,
     /// Until when (ms, as `f64` bits; 0: never) the server asked this client to wait in a
     /// Retry-After longer than the client waits (see [`Pacer::hold_off`]). An atomic, not in
     /// `state`: every attempt reads it, and almost always finds 0, without taking the lock.
@@ -401,7 +401,7 @@ impl Pacer {
         Arc::new(Pacer {
             settings,
             state: Mutex::new(state),
-            new_schedule: tokio::sync::Notify::new(),
+            new_schedule: crate::sync::Notify::new(),
             held_off_until_ms: AtomicU64::new(0),
         })
     }

@@ -111,7 +111,7 @@ fn checked_next(client: &Client, op: &Operation, link: &str) -> Result<String, E
     } else {
         link.to_string()
     };
-    let list = [base, op.path].concat();
+    let list = crate::wire::split::join(&[base, op.path], "");
     let fits = url.strip_prefix(&list).is_some_and(|rest| rest.is_empty() || rest.starts_with("?"));
     if fits {
         Ok(url)
@@ -245,7 +245,8 @@ async fn next_page(s: &mut State) -> Result<Value, Error> {
 }
 
 /// Every item of a paged operation (read through the answer model), as a stream; see
-/// [`pages`]. A failed page ends the stream after its error.
+/// [`pages`]. A failed page ends the stream after its error. Once ended it stays ended (a
+/// binding's iterator may be asked for more; `pages` itself must not be polled again).
 pub fn items(client: &Client, op: &'static Operation, args: PageArgs) -> impl Stream<Item = Result<Value, Error>> + MaybeSend + 'static {
     pages(client, op, args).flat_map(move |page| {
         let items: Vec<Result<Value, Error>> = match page {
@@ -257,6 +258,7 @@ pub fn items(client: &Client, op: &'static Operation, args: PageArgs) -> impl St
         };
         futures_util::stream::iter(items)
     })
+    .fuse()
 }
 
 /// How far a [`read_ahead`] stream has read its source: the items so far, and whether it ended.

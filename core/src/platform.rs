@@ -115,7 +115,7 @@ pub fn http_date_ms(text: &str) -> Option<f64> {
 #[cfg(target_arch = "wasm32")]
 pub fn http_date_ms(text: &str) -> Option<f64> {
     // `ends_with`, not `contains`: a string search would add the two-way searcher to the package.
-    let ms = if text.ends_with("GMT") { js_sys::Date::parse(text) } else { js_sys::Date::parse(&[text, " GMT"].concat()) };
+    let ms = if text.ends_with("GMT") { js_sys::Date::parse(text) } else { js_sys::Date::parse(&(text.to_string() + " GMT")) };
     ms.is_finite().then_some(ms)
 }
 

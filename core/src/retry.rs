@@ -26,7 +26,7 @@ pub struct Request {
     pub body: Option<Vec<u8>>,
     /// Each attempt waits for a permit of this gate (bulk runs cap requests in flight with it;
     /// a request waiting to retry holds no permit).
-    pub gate: Option<Arc<tokio::sync::Semaphore>>,
+    pub gate: Option<Arc<crate::sync::Semaphore>>,
     /// Takes the pacer's next turn ahead of the calls waiting for theirs (a list's pages, which
     /// the reads of its items wait for; see [`crate::pace`]).
     pub ahead: bool,
@@ -134,7 +134,7 @@ async fn attempt(
     tracking_id: &str,
     limit: Duration,
 ) -> Attempt {
-    let auth = ["Bearer ", token].concat();
+    let auth = crate::wire::split::join(&["Bearer ", token], "");
     let mut headers: Vec<(&str, &str)> =
         vec![("Authorization", &auth), ("TrackingID", tracking_id), ("Accept", "application/json")];
     if body.is_some() {
@@ -222,7 +222,7 @@ pub async fn execute(client: &Client, request: &Request) -> Result<Answer, Error
         // Waits for the token provider and for a bulk slot count against the deadline too.
         let remaining = || duration_of(((deadline_ms - rt::now_ms()) / 1000.0).max(0.001));
         let past_deadline = |waiting: &str| {
-            let message = ["the ", &crate::error::seconds(policy.total_deadline), " deadline passed while waiting for ", waiting].concat();
+            let message = crate::wire::split::join(&["the ", &crate::error::seconds(policy.total_deadline), " deadline passed while waiting for ", waiting], "");
             Error::Transport(Box::new(TransportError { operation: name.into(), kind: TransportKind::Timeout, message }))
         };
         let attempt_started;
@@ -402,12 +402,14 @@ async fn held_off(client: &Client, name: &str, policy: &crate::client::RetryPoli
         retry_after: Some(held),
         body_excerpt: String::new(),
         note: Some(
-            [
-                "not sent: the server asked this client to wait ",
-                &crate::error::seconds(held),
-                ", more than it waits (RetryPolicy::max_retry_after or the deadline)",
-            ]
-            .concat(),
+            crate::wire::split::join(
+                &[
+                    "not sent: the server asked this client to wait ",
+                    &crate::error::seconds(held),
+                    ", more than it waits (RetryPolicy::max_retry_after or the deadline)",
+                ],
+                "",
+            ),
         ),
     })))
 }

@@ -15,7 +15,7 @@ use crate::client::Client;
 use crate::error::{ApiErrorKind, Error, FieldError, TransportKind};
 use crate::keyed::Keyed;
 use crate::platform::MaybeSend;
-use crate::wire::{FieldKind, ModelInfo};
+use crate::wire::{split, FieldKind, ModelInfo};
 
 /// The two columns a results file adds to the input's.
 pub const RESULT_COLUMNS: [&str; 2] = ["status", "error"];
@@ -317,10 +317,10 @@ impl Sheet {
         let missing: Vec<&str> =
             kind.columns().iter().filter(|c| c.required && !header.contains(&c.name.to_string())).map(|c| c.name).collect();
         if !missing.is_empty() {
-            let expected = kind.column_names().join(", ");
+            let expected = split::join(&kind.column_names(), ", ");
             return Err(header_error(
                 kind,
-                format!("line 1, column {}", missing.join(", ")),
+                format!("line 1, column {}", split::join(&missing, ", ")),
                 "required",
                 format!("the header has no such column; a {} sheet has the columns {expected}", kind.name()),
             ));
@@ -409,7 +409,7 @@ impl Sheet {
                 kind,
                 "resume line 1".into(),
                 "columns",
-                format!("the results file's columns ({}) are not this input's plus status and error", header.join(", ")),
+                format!("the results file's columns ({}) are not this input's plus status and error", split::join(&header, ", ")),
             ));
         }
         let status = self.columns.len();
@@ -479,7 +479,7 @@ impl Sheet {
                     Some((_, name)) => api::find(name),
                     None => {
                         let kinds: Vec<&str> = MEMBER_KINDS.iter().map(|(k, _)| *k).collect();
-                        let e = FieldError::new(at("kind"), "enum", format!("`{}` is not one of {}", crate::validate::shown(kind), kinds.join(", ")));
+                        let e = FieldError::new(at("kind"), "enum", format!("`{}` is not one of {}", crate::validate::shown(kind), split::join(&kinds, ", ")));
                         return fail(api::find("people.update_ecbn").expect("declared"), vec![e]);
                     }
                 },
@@ -626,12 +626,9 @@ fn row_key(cells: &[String]) -> String {
 /// answer (status, message, tracking ID).
 fn row_error(e: &Error) -> String {
     match e {
-        Error::Validation(v) => v
-            .errors
-            .iter()
-            .map(|f| format!("{}: {} ({})", f.field, f.message, f.rule))
-            .collect::<Vec<_>>()
-            .join("; "),
+        Error::Validation(v) => {
+            split::join(&v.errors.iter().map(|f| format!("{}: {} ({})", f.field, f.message, f.rule)).collect::<Vec<_>>(), "; ")
+        }
         other => other.to_string(),
     }
 }

@@ -451,7 +451,7 @@ mod imp {
         let h = web_sys::Headers::new().map_err(|e| fail(TransportKind::Other, "headers", e))?;
         for (k, v) in headers {
             // The platform's message quotes the value, which may be the token: not copied.
-            h.set(k, v).map_err(|_| (TransportKind::Other, ["this environment refused the ", k, " header"].concat()))?;
+            h.set(k, v).map_err(|_| (TransportKind::Other, crate::wire::split::join(&["this environment refused the ", k, " header"], "")))?;
         }
         init.set_headers(&h);
         // Redirects are not followed (as natively): the token stays with the API's host.

@@ -45,7 +45,7 @@ pub fn check_shape(model: &ModelInfo, body: &Map<String, Value>, prefix: &str, e
         let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
         let Some(field) = model.field(key) else {
             let known: Vec<String> = model.fields.iter().map(|f| snake_to_camel(f.name)).collect();
-            errors.push(FieldError::new(path, "unknown_field", format!("is not a field of this request; expected one of {}", known.join(", "))));
+            errors.push(FieldError::new(path, "unknown_field", format!("is not a field of this request; expected one of {}", crate::wire::split::join(&known, ", "))));
             continue;
         };
         check_value(&field.kind, value, path, errors);
@@ -93,7 +93,7 @@ impl Validator {
     pub fn known(&mut self, field: &str, value: Option<&str>, known: &[&str]) {
         if let Some(v) = value {
             if !known.contains(&v) {
-                self.push(field, "enum", format!("`{}` is not one of {}", shown(v), known.join(", ")));
+                self.push(field, "enum", format!("`{}` is not one of {}", shown(v), crate::wire::split::join(known, ", ")));
             }
         }
     }

@@ -78,3 +78,27 @@ async fn a_server_that_repeats_a_page_ends_the_list_with_an_error() {
     let lines: Vec<_> = c.virtual_lines().list(Some(3), None).collect().await;
     assert!(lines.last().unwrap().is_err() && lines.len() == 4);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_binding_stream_asked_again_after_its_end_stays_ended() {
+    // The bindings' iterators may be asked for more after the end (a JS caller's extra next()):
+    // the stream says "ended" again rather than panicking, after the last item or an error.
+    let sim = sim(300);
+    let c = client(&sim);
+    let args = |page_size| webex_emergency::paging::PageArgs { page_size: Some(page_size), order: None, org_id: None };
+    let mut items = Box::pin(webex_emergency::bindings_api::pages(&c, "people.list_page", args(7)).unwrap());
+    let mut n = 0;
+    while let Some(item) = items.next().await {
+        item.unwrap();
+        n += 1;
+    }
+    assert_eq!(n, dir(&sim).people.len());
+    for _ in 0..3 {
+        assert!(items.next().await.is_none());
+    }
+    let mut refused = Box::pin(webex_emergency::bindings_api::pages(&c, "people.list_page", args(101)).unwrap());
+    assert!(refused.next().await.unwrap().is_err());
+    for _ in 0..3 {
+        assert!(refused.next().await.is_none());
+    }
+}

@@ -2,7 +2,7 @@
 //! (the order of `LAYERS`), and none uses the crate root's re-exports.
 
 const LAYERS: &[&str] = &[
-    "platform", "wire", "error", "ids", "keyed", "validate", "api", "transport", "pace", "client", "retry", "call", "bulk",
+    "platform", "sync", "wire", "error", "ids", "keyed", "validate", "api", "transport", "pace", "client", "retry", "call", "bulk",
     "paging", "resources", "audit", "bindings_api", "sheet",
 ];
 

@@ -149,7 +149,7 @@ impl OffsetPaging {
                 errors.push(FieldError::new(
                     "order",
                     "enum",
-                    format!("`{}` is not one of {}, optionally with -asc or -desc", crate::validate::shown(o), self.orders.join(", ")),
+                    format!("`{}` is not one of {}, optionally with -asc or -desc", crate::validate::shown(o), crate::wire::split::join(self.orders, ", ")),
                 ));
             }
         }

@@ -116,7 +116,7 @@ enum Task {
 struct Shared {
     client: Client,
     org_id: Option<String>,
-    gate: Arc<tokio::sync::Semaphore>,
+    gate: Arc<crate::sync::Semaphore>,
     org: Subject,
     org_notification: Option<Value>,
     org_status: Option<OrgStatus>,
@@ -192,7 +192,7 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
         by_location: Vec::new(),
         elapsed_ms: 0,
     };
-    let gate = Arc::new(tokio::sync::Semaphore::new(concurrency));
+    let gate = Arc::new(crate::sync::Semaphore::new(concurrency));
     let mut shared = Shared {
         client: client.clone(),
         org_id: options.org_id.clone(),

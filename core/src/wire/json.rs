@@ -172,7 +172,7 @@ impl Json for serde_json::Value {
 pub fn take_field<T: Json>(rest: &mut serde_json::Map<String, serde_json::Value>, name: &str) -> Result<Option<T>, String> {
     match rest.remove(name) {
         None | Some(serde_json::Value::Null) => Ok(None),
-        Some(x) => T::from_json(x).map(Some).map_err(|e| [".", name, &e].concat()),
+        Some(x) => T::from_json(x).map(Some).map_err(|e| super::split::join(&[".", name, &e], "")),
     }
 }
 

@@ -159,7 +159,7 @@ impl ModelInfo {
                 nulls = true;
                 continue;
             }
-            read_kind(&field.kind, x).map_err(|e| [".", name, &e].concat())?;
+            read_kind(&field.kind, x).map_err(|e| super::split::join(&[".", name, &e], ""))?;
         }
         // Rebuilt rather than `remove`d from, as in `bindings_api::args_from_item` (size).
         if nulls {

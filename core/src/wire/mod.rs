@@ -7,7 +7,7 @@ pub mod json;
 pub mod kinds;
 mod macros;
 pub mod naming;
-pub(crate) mod split;
+pub mod split;
 
 pub use json::{wrong_type, Inspect, Json, NoContent, Secret};
 pub use kinds::{EnumInfo, FieldInfo, FieldKind, HasKind, Model, ModelInfo, Schema};
