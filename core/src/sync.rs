@@ -57,13 +57,18 @@ mod single {
             true
         }
 
-        /// Wakes the oldest waiter, or every one (the list is let go before the wakes).
-        fn wake(&self, all: bool) {
-            let woken: VecDeque<(u64, Waker)> = {
-                let mut list = self.list.borrow_mut();
-                if all { std::mem::take(&mut *list) } else { list.pop_front().into_iter().collect() }
-            };
-            for (_, waker) in woken {
+        /// Wakes the oldest waiter (the list is let go before the wake).
+        fn wake_oldest(&self) {
+            let oldest = self.list.borrow_mut().pop_front();
+            if let Some((_, waker)) = oldest {
+                waker.wake();
+            }
+        }
+
+        /// Wakes every waiter (the list is let go before the wakes).
+        fn wake_all(&self) {
+            let all = std::mem::take(&mut *self.list.borrow_mut());
+            for (_, waker) in all {
                 waker.wake();
             }
         }
@@ -86,7 +91,7 @@ mod single {
         /// Finishes every `notified()` future made before this call.
         pub fn notify_waiters(&self) {
             self.calls.set(self.calls.get() + 1);
-            self.waiters.wake(true);
+            self.waiters.wake_all();
         }
 
         /// Finishes at the next [`Notify::notify_waiters`] call.
@@ -171,7 +176,7 @@ mod single {
         fn drop(&mut self) {
             // Woken for a permit it will not take now: the next waiter is woken instead.
             if self.id.is_some() && !self.semaphore.waiters.remove(self.id) && self.semaphore.permits.get() > 0 {
-                self.semaphore.waiters.wake(false);
+                self.semaphore.waiters.wake_oldest();
             }
         }
     }
@@ -184,7 +189,7 @@ mod single {
     impl Drop for Permit<'_> {
         fn drop(&mut self) {
             self.semaphore.permits.set(self.semaphore.permits.get() + 1);
-            self.semaphore.waiters.wake(false);
+            self.semaphore.waiters.wake_oldest();
         }
     }
 
