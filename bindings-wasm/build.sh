@@ -114,8 +114,11 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # waker list of our own in the browser build (core::sync, not tokio::sync): 110.76 kB; a list's
 # item stream fused (a next() after its end had trapped): 110.85 kB; text joined by
 # wire::split::join, not std's generic join and concat: 110.53 kB; the review (waker lists as
-# sorted queues; a path's ID put in without replace_range): 110.36 kB.
-if [ $((wasm + glue)) -gt 110450 ]; then
-  echo "the npm package is over its 110.45 kB (gzip -9) budget" >&2
+# sorted queues; a path's ID put in without replace_range): 110.36 kB; the waker lists' wake
+# functions: 110.29 kB. Lists and arrays built by plain loops rather than iterator chains
+# (`map(..).collect()` is three functions per use: fold, extend and from_iter; a loop is one), in
+# the sheets, the report, errors, the operation table and the JSON reader: 107.38 kB.
+if [ $((wasm + glue)) -gt 107550 ]; then
+  echo "the npm package is over its 107.55 kB (gzip -9) budget" >&2
   exit 1
 fi

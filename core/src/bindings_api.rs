@@ -15,6 +15,7 @@ use crate::client::{Client, ClientBuilder, TokenProvider};
 use crate::error::{Error, FieldError, ValidationErrors, ERROR_CLASSES};
 use crate::paging::{self, PageArgs};
 use crate::platform::MaybeSend;
+use crate::wire::json::list_of;
 use crate::wire::{camel_to_snake, snake_to_camel, FieldKind, ModelInfo};
 
 /// Arguments of one call, as JSON with the API's names.
@@ -213,7 +214,11 @@ where
     let (dry, progress, cancel) = (args.dry_run, args.progress, args.cancel);
     Ok(async move {
         if dry {
-            return calls.map(|c| dry_run(&c)).enumerate().collect();
+            let mut results = Vec::new();
+            for (i, call) in calls.enumerate() {
+                results.push((i, dry_run(&call)));
+            }
+            return results;
         }
         use futures_util::StreamExt;
         let options = BulkOptions { concurrency, progress, cancel };
@@ -266,14 +271,16 @@ pub fn audit_locations(value: Value) -> Result<Vec<String>, Error> {
     let wrong = |field: String| invalid("audit", vec![FieldError::new(&field, "type", "must be a string (a location ID)")]);
     match value {
         Value::Null => Ok(Vec::new()),
-        Value::Array(items) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| match v {
-                Value::String(s) => Ok(s),
-                _ => Err(wrong(format!("locations[{i}]"))),
-            })
-            .collect(),
+        Value::Array(items) => {
+            let mut ids = Vec::with_capacity(items.len());
+            for (i, v) in items.into_iter().enumerate() {
+                match v {
+                    Value::String(s) => ids.push(s),
+                    _ => return Err(wrong(format!("locations[{i}]"))),
+                }
+            }
+            Ok(ids)
+        }
         _ => Err(invalid("audit", vec![FieldError::new("locations", "type", "must be an array of location IDs")])),
     }
 }
@@ -307,7 +314,7 @@ pub fn report_plan_csv(report: &Value) -> String {
 
 /// The audit's rules: `[{rule, severity}]`.
 pub fn audit_rules() -> Value {
-    crate::audit::rules::RULES.iter().map(|(rule, severity)| object!{"rule" => *rule, "severity" => severity.as_str()}).collect()
+    list_of(crate::audit::rules::RULES, |(rule, severity)| object!{"rule" => *rule, "severity" => severity.as_str()})
 }
 
 /// Client options as the bindings take them (camelCase JSON; `timeout` in seconds or
@@ -460,18 +467,18 @@ impl ClientOptions {
 /// answer models, whether it has a bulk form, whether it is paged (and the name of its stream
 /// method and the model of its items), and whether it is one of the spec's 26.
 pub fn operations() -> Value {
-    api::operations()
-        .map(|o| {
-            object!{
-                "name" => o.name, "resource" => o.resource(), "methodName" => o.method_name(),
-                "summary" => o.summary, "method" => o.method.as_str(), "path" => o.path,
-                "pathParam" => o.path_param.map(|p| p.name), "query" => o.query(),
-                "request" => o.request_model().map(|m| m.name), "result" => o.answer_model().map(|m| m.name),
-                "bulk" => o.path_param.is_some() && o.has_body(), "paged" => !matches!(o.paging, Paging::None),
-                "stream" => o.paging.stream(), "item" => o.item_model().map(|m| m.name), "inSpec" => o.in_spec(),
-            }
-        })
-        .collect()
+    let mut out = Vec::new();
+    for o in api::operations() {
+        out.push(object!{
+            "name" => o.name, "resource" => o.resource(), "methodName" => o.method_name(),
+            "summary" => o.summary, "method" => o.method.as_str(), "path" => o.path,
+            "pathParam" => o.path_param.map(|p| p.name), "query" => o.query(),
+            "request" => o.request_model().map(|m| m.name), "result" => o.answer_model().map(|m| m.name),
+            "bulk" => o.path_param.is_some() && o.has_body(), "paged" => !matches!(o.paging, Paging::None),
+            "stream" => o.paging.stream(), "item" => o.item_model().map(|m| m.name), "inSpec" => o.in_spec(),
+        });
+    }
+    Value::Array(out)
 }
 
 /// Every model reachable from the operations, requests and answers, each once.
@@ -534,13 +541,10 @@ pub fn type_info() -> Value {
 
 /// The client's resources: `[{name, class}]`.
 pub fn resources() -> Value {
-    RESOURCES.iter().map(|r| object!{"name" => r.name, "class" => r.class}).collect()
+    list_of(RESOURCES, |r| object!{"name" => r.name, "class" => r.class})
 }
 
 /// The error classes: `[{class, parent, code, doc}]`, parents first.
 pub fn error_classes() -> Value {
-    ERROR_CLASSES
-        .iter()
-        .map(|c| object!{"class" => c.class, "parent" => c.parent, "code" => c.code, "doc" => c.doc})
-        .collect()
+    list_of(ERROR_CLASSES, |c| object!{"class" => c.class, "parent" => c.parent, "code" => c.code, "doc" => c.doc})
 }

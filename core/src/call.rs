@@ -37,8 +37,8 @@ impl PreparedRequest {
     /// As JSON (the field names above; `query` and `headers` as `[name, value]` pairs): the
     /// same value as its `Serialize` gives (tested), built without serde's value serializer.
     pub fn to_json(&self) -> serde_json::Value {
-        let pairs = |list: &[(String, String)]| -> Vec<serde_json::Value> {
-            list.iter().map(|(k, v)| serde_json::Value::from(vec![k.as_str(), v.as_str()])).collect()
+        let pairs = |list: &[(String, String)]| {
+            crate::wire::json::list_of(list, |(k, v)| serde_json::Value::from(vec![k.as_str(), v.as_str()]))
         };
         object!{
             "operation" => self.operation, "method" => self.method, "url" => self.url.as_str(), "path" => self.path.as_str(),
@@ -217,8 +217,10 @@ impl Parts {
                 path = crate::wire::split::join(&[&path[..at], &encode_segment(id), &path[at + name.len() + 2..]], "");
             }
         }
-        let mut query: Vec<(String, String)> =
-            self.query.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        let mut query = Vec::with_capacity(self.query.len() + 1);
+        for (k, v) in &self.query {
+            query.push((k.to_string(), v.clone()));
+        }
         if let Some(org) = self.effective_org() {
             query.push(("orgId".into(), org.to_string()));
         }

@@ -112,11 +112,12 @@ impl Error {
     /// (the whole text), `operation` and what the kind of error carries (`errors`, `status`,
     /// `apiMessage`, `trackingId`, `retryAfter` in seconds, `bodyExcerpt`, `kind`).
     pub fn data(&self) -> serde_json::Value {
+        use crate::wire::json::list_of;
         let mut data = match self {
-            Error::Validation(v) => object!{"operation" => v.operation.clone(), "errors" => v.errors.iter().map(|e| object!{"field" => e.field.clone(), "rule" => e.rule.clone(), "message" => e.message.clone()}).collect::<Vec<_>>()},
+            Error::Validation(v) => object!{"operation" => v.operation.clone(), "errors" => list_of(&v.errors, |e| object!{"field" => e.field.clone(), "rule" => e.rule.clone(), "message" => e.message.clone()})},
             Error::Api(a) => object!{
                 "operation" => a.operation.clone(), "status" => a.status, "apiMessage" => a.message.clone(),
-                "errors" => a.errors.iter().map(|e| object!{"description" => e.description.clone(), "errorCode" => e.error_code.clone()}).collect::<Vec<_>>(),
+                "errors" => list_of(&a.errors, |e| object!{"description" => e.description.clone(), "errorCode" => e.error_code.clone()}),
                 "trackingId" => a.tracking_id.clone(), "retryAfter" => a.retry_after.map(|d| d.as_secs_f64()), "bodyExcerpt" => a.body_excerpt.clone(),
             },
             Error::Transport(t) => object!{"operation" => t.operation.clone(), "kind" => t.kind.as_str()},

@@ -82,8 +82,12 @@ impl<T> Keyed<T> {
         self.values.iter()
     }
     /// The same keys with the values `f` makes of these.
-    pub fn map<U>(&self, f: impl FnMut(&T) -> U) -> Keyed<U> {
-        Keyed { index: self.index.clone(), values: self.values.iter().map(f).collect() }
+    pub fn map<U>(&self, mut f: impl FnMut(&T) -> U) -> Keyed<U> {
+        let mut values = Vec::with_capacity(self.values.len());
+        for value in &self.values {
+            values.push(f(value));
+        }
+        Keyed { index: self.index.clone(), values }
     }
     /// The values, in the order their keys were first inserted.
     pub fn into_values(self) -> Vec<T> {

@@ -104,7 +104,10 @@ fn delay_seconds(v: &str) -> Option<Duration> {
     }
     // Past a day the value is clamped by the policy anyway; 1e9 s keeps the sum in range.
     let secs = whole.bytes().fold(0u64, |n, b| (n * 10 + u64::from(b - b'0')).min(1_000_000_000));
-    let millis = fraction.bytes().chain(std::iter::repeat(b'0')).take(3).fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
+    let mut millis = 0u64;
+    for i in 0..3 {
+        millis = millis * 10 + fraction.as_bytes().get(i).map_or(0, |b| u64::from(b - b'0'));
+    }
     Some(Duration::from_secs(secs) + Duration::from_millis(millis))
 }
 

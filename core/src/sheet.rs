@@ -95,12 +95,16 @@ impl SheetKind {
     }
     /// The names of its columns, required first as the header must have them.
     pub fn column_names(self) -> Vec<&'static str> {
-        self.columns().iter().map(|c| c.name).collect()
+        let mut names = Vec::new();
+        for c in self.columns() {
+            names.push(c.name);
+        }
+        names
     }
     /// The operations its rows call.
     fn operation_names(self) -> Vec<&'static str> {
         match self {
-            SheetKind::Ecbn => MEMBER_KINDS.iter().map(|(_, op)| *op).collect(),
+            SheetKind::Ecbn => kinds_and_operations().1,
             SheetKind::Notification => vec![NOTIFICATION_OPERATION],
         }
     }
@@ -110,6 +114,34 @@ impl SheetKind {
             SheetKind::Notification => "bulk notification",
         }
     }
+}
+
+/// The member kinds of an ECBN sheet, and their operations.
+fn kinds_and_operations() -> (Vec<&'static str>, Vec<&'static str>) {
+    let (mut kinds, mut operations) = (Vec::new(), Vec::new());
+    for (kind, op) in MEMBER_KINDS {
+        kinds.push(*kind);
+        operations.push(*op);
+    }
+    (kinds, operations)
+}
+
+/// The cells of a header record, trimmed (a cell that is not UTF-8 is empty).
+fn header_names(cells: Vec<Option<String>>) -> Vec<String> {
+    let mut names = Vec::with_capacity(cells.len());
+    for cell in cells {
+        names.push(cell.unwrap_or_default().trim().to_string());
+    }
+    names
+}
+
+/// The cells of a record as written (a cell that is not UTF-8 is empty).
+fn texts(cells: Vec<Option<String>>) -> Vec<String> {
+    let mut texts = Vec::with_capacity(cells.len());
+    for cell in cells {
+        texts.push(cell.unwrap_or_default());
+    }
+    texts
 }
 
 /// What became of one row.
@@ -251,11 +283,12 @@ fn records(text: &str) -> impl Iterator<Item = (u64, Vec<Option<String>>)> + '_ 
         }
         let offset = offset.min(bytes.len()).max(counted_to);
         // A line ends at `\n`, or at a `\r` not followed by one (old spreadsheets' CR files).
-        let span = &bytes[counted_to..offset];
-        let ends = span.iter().enumerate().filter(|&(i, &b)| {
-            b == b'\n' || (b == b'\r' && bytes.get(counted_to + i + 1) != Some(&b'\n'))
-        });
-        line += ends.count() as u64;
+        for i in counted_to..offset {
+            let b = bytes[i];
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                line += 1;
+            }
+        }
         counted_to = offset;
         line
     };
@@ -275,14 +308,11 @@ fn records(text: &str) -> impl Iterator<Item = (u64, Vec<Option<String>>)> + '_ 
             }
         }
         let mut from = 0;
-        let cells = ends[..nend]
-            .iter()
-            .map(|&end| {
-                let cell = std::str::from_utf8(&out[from..end]).ok().map(str::to_string);
-                from = end;
-                cell
-            })
-            .collect();
+        let mut cells = Vec::with_capacity(nend);
+        for &end in &ends[..nend] {
+            cells.push(std::str::from_utf8(&out[from..end]).ok().map(str::to_string));
+            from = end;
+        }
         Some((line_at(start), cells))
     })
 }
@@ -290,7 +320,9 @@ fn records(text: &str) -> impl Iterator<Item = (u64, Vec<Option<String>>)> + '_ 
 /// The cell in column `status` of every record after the header (`None` when absent or not
 /// UTF-8), in order.
 fn statuses_of(text: &str, status: usize) -> impl Iterator<Item = Option<String>> + '_ {
-    records(text).skip(1).map(move |(_, cells)| cells.into_iter().nth(status).flatten().map(|c| c.trim().to_string()))
+    let mut records = records(text);
+    records.next();
+    records.map(move |(_, mut cells)| cells.get_mut(status).and_then(Option::take).map(|c| c.trim().to_string()))
 }
 
 impl Sheet {
@@ -304,7 +336,7 @@ impl Sheet {
         let mut records = records(input);
         let header: Vec<String> = match records.next() {
             None => return Err(header_error(kind, "line 1".into(), "required", "the file is empty: the first line must name the columns".into())),
-            Some((_, cells)) => cells.into_iter().map(|c| c.unwrap_or_default().trim().to_string()).collect(),
+            Some((_, cells)) => header_names(cells),
         };
         // A set of the names seen (a JSON object: its map code is in every build anyway), so
         // that a header of many thousand columns is checked in n log n, not n².
@@ -314,8 +346,12 @@ impl Sheet {
                 return Err(header_error(kind, format!("line 1, column {name}"), "duplicate", "is named twice".into()));
             }
         }
-        let missing: Vec<&str> =
-            kind.columns().iter().filter(|c| c.required && !header.contains(&c.name.to_string())).map(|c| c.name).collect();
+        let mut missing = Vec::new();
+        for c in kind.columns() {
+            if c.required && !header.iter().any(|h| h == c.name) {
+                missing.push(c.name);
+            }
+        }
         if !missing.is_empty() {
             let expected = split::join(&kind.column_names(), ", ");
             return Err(header_error(
@@ -327,39 +363,42 @@ impl Sheet {
         }
         // A results file given as input (to run its failed rows again) carries its input
         // columns, not its old status and error.
-        let source: Vec<usize> =
-            (0..header.len()).filter(|&i| !RESULT_COLUMNS.contains(&header[i].as_str())).collect();
-        let columns: Vec<String> = source.iter().map(|&i| header[i].clone()).collect();
+        let (mut source, mut columns) = (Vec::new(), Vec::new());
+        for (i, name) in header.iter().enumerate() {
+            if !RESULT_COLUMNS.contains(&name.as_str()) {
+                source.push(i);
+                columns.push(name.clone());
+            }
+        }
         let width = header.len();
-        let rows: Vec<Row> = records
-            .map(|(line, cells)| {
-                let bad = cells.iter().position(Option::is_none);
-                let cells: Vec<String> = cells.into_iter().map(Option::unwrap_or_default).collect();
-                let broken = match bad {
-                    Some(i) => Some(format!("column {}: is not UTF-8 text", header.get(i).map_or("?", String::as_str))),
-                    None if cells.len() > width => Some(format!("has {} cells but the header names {width} columns", cells.len())),
-                    None if cells.len() < width => Some(format!(
-                        "column {}: is missing (the row has {} cells, the header names {width} columns)",
-                        header[cells.len()],
-                        cells.len()
-                    )),
-                    None => None,
-                };
-                let mut carried: Vec<String> = source.iter().map(|&i| cells.get(i).cloned().unwrap_or_default()).collect();
-                carried.shrink_to_fit();
-                Row { line, cells: carried, broken }
-            })
-            .collect();
+        let mut rows = Vec::new();
+        for (line, cells) in records {
+            let bad = cells.iter().position(Option::is_none);
+            let count = cells.len();
+            let broken = match bad {
+                Some(i) => Some(format!("column {}: is not UTF-8 text", header.get(i).map_or("?", String::as_str))),
+                None if count > width => Some(format!("has {count} cells but the header names {width} columns")),
+                None if count < width => {
+                    Some(format!("column {}: is missing (the row has {count} cells, the header names {width} columns)", header[count]))
+                }
+                None => None,
+            };
+            let mut carried = Vec::with_capacity(source.len());
+            for &i in &source {
+                carried.push(cells.get(i).cloned().flatten().unwrap_or_default());
+            }
+            rows.push(Row { line, cells: carried, broken });
+        }
         let mut sheet = Sheet { kind, columns, rows, kept: Vec::new() };
         // A results file given as input: its done rows are kept, the others run again.
         if let Some(status) = header.iter().position(|h| h == RESULT_COLUMNS[0]) {
-            type Marked = Vec<(Row, Option<String>)>;
-            let (done, rest): (Marked, Marked) = std::mem::take(&mut sheet.rows)
-                .into_iter()
-                .zip(statuses_of(input, status))
-                .partition(|(row, st)| row.broken.is_none() && st.as_deref() == Some(RowStatus::Done.as_str()));
-            sheet.kept = done.into_iter().map(|(row, _)| row.cells).collect();
-            sheet.rows = rest.into_iter().map(|(row, _)| row).collect();
+            for (row, st) in std::mem::take(&mut sheet.rows).into_iter().zip(statuses_of(input, status)) {
+                if row.broken.is_none() && st.as_deref() == Some(RowStatus::Done.as_str()) {
+                    sheet.kept.push(row.cells);
+                } else {
+                    sheet.rows.push(row);
+                }
+            }
         }
         if let Some(results) = resume {
             sheet.keep_done(results)?;
@@ -400,7 +439,7 @@ impl Sheet {
         let mut records = records(results);
         let header: Vec<String> = match records.next() {
             None => return Ok(()),
-            Some((_, cells)) => cells.into_iter().map(|c| c.unwrap_or_default().trim().to_string()).collect(),
+            Some((_, cells)) => header_names(cells),
         };
         let mut expected = self.columns.clone();
         expected.extend(RESULT_COLUMNS.iter().map(|c| c.to_string()));
@@ -415,8 +454,8 @@ impl Sheet {
         let status = self.columns.len();
         let mut done: Keyed<usize> = Keyed::new();
         for (_, cells) in records {
-            let mut cells: Vec<String> = cells.into_iter().map(Option::unwrap_or_default).collect();
-            if cells.get(status).map(String::as_str) == Some(RowStatus::Done.as_str()) {
+            if cells.get(status).and_then(Option::as_deref) == Some(RowStatus::Done.as_str()) {
+                let mut cells = texts(cells);
                 cells.truncate(status);
                 *done.get_or_insert_with(row_key(&cells), || 0) += 1;
             }
@@ -478,7 +517,7 @@ impl Sheet {
                 Some(kind) => match MEMBER_KINDS.iter().find(|(k, _)| *k == kind) {
                     Some((_, name)) => api::find(name),
                     None => {
-                        let kinds: Vec<&str> = MEMBER_KINDS.iter().map(|(k, _)| *k).collect();
+                        let kinds = kinds_and_operations().0;
                         let e = FieldError::new(at("kind"), "enum", format!("`{}` is not one of {}", crate::validate::shown(kind), split::join(&kinds, ", ")));
                         return fail(api::find("people.update_ecbn").expect("declared"), vec![e]);
                     }
@@ -530,14 +569,15 @@ impl Sheet {
     /// Names the line and the column of each error of a row's request (the API's field names
     /// are the sheet's column names where they differ).
     fn name_columns(&self, line: u64, errors: Vec<FieldError>) -> Vec<FieldError> {
-        let path_params: Vec<&str> =
-            self.kind.operation_names().iter().filter_map(|n| api::find(n)?.path_param.map(|p| p.name)).collect();
-        errors
-            .into_iter()
-            .map(|mut e| {
-                if e.field.starts_with("line ") {
-                    return e;
-                }
+        let mut path_params = Vec::new();
+        for name in self.kind.operation_names() {
+            if let Some(p) = api::find(name).and_then(|op| op.path_param) {
+                path_params.push(p.name);
+            }
+        }
+        let mut named = Vec::with_capacity(errors.len());
+        for mut e in errors {
+            if !e.field.starts_with("line ") {
                 let column = self.kind.columns().iter().find(|c| match c.used {
                     Use::Id => path_params.contains(&e.field.as_str()),
                     Use::Field(json) => json == e.field,
@@ -545,9 +585,10 @@ impl Sheet {
                 });
                 let name = column.map_or(e.field.as_str(), |c| c.name);
                 e.field = format!("line {line}, column {name}");
-                e
-            })
-            .collect()
+            }
+            named.push(e);
+        }
+        named
     }
 
     /// Runs every row (at most `concurrency` requests in flight) and yields one result per
@@ -627,7 +668,14 @@ fn row_key(cells: &[String]) -> String {
 fn row_error(e: &Error) -> String {
     match e {
         Error::Validation(v) => {
-            split::join(&v.errors.iter().map(|f| format!("{}: {} ({})", f.field, f.message, f.rule)).collect::<Vec<_>>(), "; ")
+            let mut text = String::new();
+            for f in &v.errors {
+                if !text.is_empty() {
+                    text.push_str("; ");
+                }
+                text.push_str(&format!("{}: {} ({})", f.field, f.message, f.rule));
+            }
+            text
         }
         other => other.to_string(),
     }
@@ -636,7 +684,10 @@ fn row_error(e: &Error) -> String {
 /// A results row: the input cells as written (so that a resume matches them), then the status
 /// and the error (made spreadsheet-safe: it holds the server's words).
 fn result_record(cells: &[String], status: RowStatus, error: &str) -> String {
-    let mut row: Vec<&str> = cells.iter().map(String::as_str).collect();
+    let mut row = Vec::with_capacity(cells.len() + 2);
+    for cell in cells {
+        row.push(cell.as_str());
+    }
     let error = crate::audit::report::spreadsheet_safe(error);
     row.push(status.as_str());
     row.push(&error);

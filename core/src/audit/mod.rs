@@ -141,12 +141,10 @@ fn check_options(options: &AuditOptions) -> Result<usize, Error> {
     if !(1..=MAX_CONCURRENCY).contains(&concurrency) {
         return Err(Error::Config(format!("concurrency must be between 1 and {MAX_CONCURRENCY}")));
     }
-    let mut errors: Vec<_> = options
-        .locations
-        .iter()
-        .enumerate()
-        .filter_map(|(i, id)| ids::check(&format!("locations[{i}]"), id, IdKind::Location))
-        .collect();
+    let mut errors = Vec::new();
+    for (i, id) in options.locations.iter().enumerate() {
+        errors.extend(ids::check(&format!("locations[{i}]"), id, IdKind::Location));
+    }
     if let Some(e) = options.org_id.as_deref().and_then(|o| ids::check("orgId", o, IdKind::Organization)) {
         errors.push(e);
     }
@@ -243,7 +241,10 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
     report.audited.add(EntityKind::Org);
 
     // Every location, kept (names are needed for members' findings).
-    let wanted: KeySet = options.locations.iter().map(|id| ids::identity(id)).collect();
+    let mut wanted = KeySet::new();
+    for id in &options.locations {
+        wanted.insert(ids::identity(id), ());
+    }
     let in_scope = |key: &str| wanted.is_empty() || wanted.contains(key);
     let mut locations: Keyed<Place> = Keyed::new();
     let mut location_tasks = Vec::new();

@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::wire::csv_row;
+use crate::wire::json::list_of;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -206,27 +207,19 @@ impl Report {
             object!{"org" => k.org, "location" => k.location, "person" => k.person, "workspace" => k.workspace, "virtualLine" => k.virtual_line}
         };
         let severities = |c: &SeverityCounts| object!{"error" => c.error, "warning" => c.warning, "info" => c.info};
-        let findings: Vec<Value> = self
-            .findings
-            .iter()
-            .map(|f| {
-                let entity = object!{"kind" => f.entity.kind.as_str(), "id" => f.entity.id.as_str(), "name" => f.entity.name.as_str()};
-                object!{
-                    "rule" => f.rule, "severity" => f.severity.as_str(), "entity" => entity, "location" => place(&f.location),
-                    "message" => f.message.as_str(), "fix" => f.fix.as_str(),
-                }
-            })
-            .collect();
-        let by_location: Vec<Value> = self
-            .by_location
-            .iter()
-            .map(|l| {
-                object!{
-                    "id" => l.id.as_str(), "name" => l.name.as_str(), "members" => l.members, "findings" => severities(&l.findings),
-                    "ecbnQuality" => l.ecbn_quality.as_deref(),
-                }
-            })
-            .collect();
+        let findings = list_of(&self.findings, |f| {
+            let entity = object!{"kind" => f.entity.kind.as_str(), "id" => f.entity.id.as_str(), "name" => f.entity.name.as_str()};
+            object!{
+                "rule" => f.rule, "severity" => f.severity.as_str(), "entity" => entity, "location" => place(&f.location),
+                "message" => f.message.as_str(), "fix" => f.fix.as_str(),
+            }
+        });
+        let by_location = list_of(&self.by_location, |l| {
+            object!{
+                "id" => l.id.as_str(), "name" => l.name.as_str(), "members" => l.members, "findings" => severities(&l.findings),
+                "ecbnQuality" => l.ecbn_quality.as_deref(),
+            }
+        });
         object!{
             "findings" => findings, "audited" => kinds(&self.audited), "skipped" => kinds(&self.skipped),
             "counts" => severities(&self.counts), "byLocation" => by_location, "elapsedMs" => self.elapsed_ms,
@@ -317,11 +310,12 @@ pub fn plan_csv(report: &Value) -> String {
     let text = |v: &Value, path: &[&str]| -> String {
         path.iter().try_fold(v, |v, k| v.get(k)).and_then(Value::as_str).unwrap_or("").to_string()
     };
-    let recommended: crate::keyed::KeySet = list("byLocation")
-        .iter()
-        .filter(|l| text(l, &["ecbnQuality"]) == "RECOMMENDED")
-        .map(|l| crate::ids::identity(&text(l, &["id"])))
-        .collect();
+    let mut recommended = crate::keyed::KeySet::new();
+    for l in list("byLocation") {
+        if text(l, &["ecbnQuality"]) == "RECOMMENDED" {
+            recommended.insert(crate::ids::identity(&text(l, &["id"])), ());
+        }
+    }
     let mut rows: Vec<[String; 7]> = Vec::new();
     let mut row_of: crate::keyed::Keyed<usize> = crate::keyed::Keyed::new();
     for f in list("findings") {

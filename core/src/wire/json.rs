@@ -209,6 +209,17 @@ pub fn object_from(pairs: impl IntoIterator<Item = (String, serde_json::Value)>)
     map
 }
 
+/// A JSON array of `f` of each item, built by a loop: `iter().map(f).collect()` compiles to
+/// three functions per use (fold, extend, from_iter) where this is one (measured on the npm
+/// package's .wasm, 2026-12-07).
+pub fn list_of<T>(items: &[T], f: impl Fn(&T) -> serde_json::Value) -> serde_json::Value {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(f(item));
+    }
+    serde_json::Value::Array(out)
+}
+
 /// Why a JSON text could not be read: what is wrong, and where (line and column) when the
 /// reader tells.
 #[derive(Debug, Clone, PartialEq)]
@@ -278,8 +289,11 @@ fn from_parsed(v: &wasm_bindgen::JsValue, depth: u8) -> Option<serde_json::Value
         return None;
     }
     if Array::is_array(v) {
-        let items = v.unchecked_ref::<Array>().iter().map(|item| from_parsed(&item, depth + 1));
-        return items.collect::<Option<Vec<_>>>().map(Value::Array);
+        let mut items = Vec::new();
+        for item in v.unchecked_ref::<Array>().iter() {
+            items.push(from_parsed(&item, depth + 1)?);
+        }
+        return Some(Value::Array(items));
     }
     let mut map = serde_json::Map::new();
     for pair in Object::entries(v.unchecked_ref()).iter() {

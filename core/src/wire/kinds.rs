@@ -142,7 +142,13 @@ impl ModelInfo {
     }
     /// The JSON names of its fields, in declaration order (computed once).
     pub fn json_names(&self) -> &[String] {
-        self.json_names.get_or_init(|| self.fields.iter().map(|f| super::snake_to_camel(f.name)).collect())
+        self.json_names.get_or_init(|| {
+            let mut names = Vec::with_capacity(self.fields.len());
+            for f in self.fields {
+                names.push(super::snake_to_camel(f.name));
+            }
+            names
+        })
     }
     /// Reads an answer of this model in place, as the typed model reads it and writes it back
     /// (tested against it for every answer model): each known field of the wrong JSON type is
