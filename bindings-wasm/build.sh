@@ -117,8 +117,11 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # sorted queues; a path's ID put in without replace_range): 110.36 kB; the waker lists' wake
 # functions: 110.29 kB. Lists and arrays built by plain loops rather than iterator chains
 # (`map(..).collect()` is three functions per use: fold, extend and from_iter; a loop is one), in
-# the sheets, the report, errors, the operation table and the JSON reader: 107.38 kB.
-if [ $((wasm + glue)) -gt 107550 ]; then
-  echo "the npm package is over its 107.55 kB (gzip -9) budget" >&2
+# the sheets, the report, errors, the operation table and the JSON reader: 107.38 kB; more of them
+# (the answer reader's null fields, a bulk item's fields, the shape check's field names, the
+# float writer, a page's items, the operation lookup), texts cut at a character count by
+# wire::split::first_chars rather than chars().take(): 106.17 kB.
+if [ $((wasm + glue)) -gt 106300 ]; then
+  echo "the npm package is over its 106.30 kB (gzip -9) budget" >&2
   exit 1
 fi

@@ -1,6 +1,6 @@
 //! Conversions between JS values and the core's JSON, and core errors as JS `Error` objects.
 
-use js_sys::{Object, Reflect, JSON};
+use js_sys::{Array, Object, Reflect, JSON};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use webex_emergency::wire::split::join;
@@ -98,6 +98,15 @@ pub(crate) fn get_count(obj: &JsValue, key: &str) -> Result<Option<u32>, JsValue
         Some(f) if f >= 0.0 && f.fract() == 0.0 && f <= f64::from(u32::MAX) => Ok(Some(f as u32)),
         _ => Err(js_error(&Error::Config(format!("option `{key}` must be a whole number")))),
     }
+}
+
+/// A JS array of strings.
+pub(crate) fn strings(list: &[String]) -> Array {
+    let array = Array::new();
+    for s in list {
+        array.push(&JsValue::from_str(s));
+    }
+    array
 }
 
 /// `obj[key] = value`.

@@ -23,7 +23,7 @@ use webex_emergency::sync::Semaphore;
 use webex_emergency::{Error, FieldError, TransportError, TransportKind};
 
 use crate::abort::AbortWatch;
-use crate::interop::{from_js, get, get_count, get_signal, get_string, invalid, js_error, known_options, set, to_js, told};
+use crate::interop::{from_js, get, get_count, get_signal, get_string, invalid, js_error, known_options, set, strings, to_js, told};
 
 /// A token provider that calls a JS function (which may return a Promise).
 struct JsTokenProvider(Function);
@@ -270,7 +270,7 @@ impl NativeClient {
                 set(&o, "status", &JsValue::from_str(row.status.as_str()));
                 set(&o, "error", &JsValue::from_str(&row.error));
                 set(&o, "record", &JsValue::from_str(&row.record));
-                set(&o, "cells", &row.cells.iter().map(|c| JsValue::from_str(c)).collect::<Array>());
+                set(&o, "cells", &strings(&row.cells));
                 set(&o, "request", &row.request.as_ref().map_or(JsValue::NULL, to_js));
                 set(&o, "code", &row.code.map_or(JsValue::NULL, JsValue::from_str));
                 if let Some(f) = &on_row {
@@ -286,7 +286,7 @@ impl NativeClient {
             set(&out, "counts", &counts);
             set(&out, "kept", &JsValue::from(kept as u32));
             set(&out, "head", &JsValue::from_str(&head));
-            set(&out, "columns", &columns.iter().map(|c| JsValue::from_str(c)).collect::<Array>());
+            set(&out, "columns", &strings(&columns));
             Ok(out.into())
         })
     }

@@ -141,7 +141,13 @@ pub fn args_from_item(op: &Operation, item: Value) -> Result<Args, FieldError> {
         _ => return Err(FieldError::new(op.path_param.map_or("id", |p| p.name), "type", "must be a string")),
     };
     let body = match fields {
-        Value::Object(map) => Value::Object(crate::wire::json::object_from(map.into_iter().map(|(k, v)| (snake_to_camel(&k), v)))),
+        Value::Object(map) => {
+            let mut body = Map::new();
+            for (k, v) in map {
+                body.insert(snake_to_camel(&k), v);
+            }
+            Value::Object(body)
+        }
         Value::Null => Value::Object(Default::default()),
         _ => return Err(FieldError::new("item", "type", "the fields of an item must be an object")),
     };
@@ -472,7 +478,7 @@ pub fn operations() -> Value {
         out.push(object!{
             "name" => o.name, "resource" => o.resource(), "methodName" => o.method_name(),
             "summary" => o.summary, "method" => o.method.as_str(), "path" => o.path,
-            "pathParam" => o.path_param.map(|p| p.name), "query" => o.query(),
+            "pathParam" => o.path_param.map(|p| p.name), "query" => list_of(o.query(), |q| Value::from(*q)),
             "request" => o.request_model().map(|m| m.name), "result" => o.answer_model().map(|m| m.name),
             "bulk" => o.path_param.is_some() && o.has_body(), "paged" => !matches!(o.paging, Paging::None),
             "stream" => o.paging.stream(), "item" => o.item_model().map(|m| m.name), "inSpec" => o.in_spec(),
@@ -496,10 +502,13 @@ pub fn all_models() -> Vec<&'static ModelInfo> {
 pub fn models() -> Value {
     let mut out = Map::new();
     for m in all_models().into_iter().filter(|m| !m.request) {
-        let fields: Vec<&str> = m.fields.iter().map(|f| f.name).collect();
-        let nested = crate::wire::json::object_from(
-            m.fields.iter().filter_map(|f| f.kind.model().map(|n| (snake_to_camel(f.name), serde_json::Value::from(n.name)))),
-        );
+        let fields = list_of(m.fields, |f| Value::from(f.name));
+        let mut nested = Map::new();
+        for f in m.fields {
+            if let Some(n) = f.kind.model() {
+                nested.insert(snake_to_camel(f.name), Value::from(n.name));
+            }
+        }
         out.insert(m.name.into(), object!{"doc" => m.doc.trim(), "fields" => fields, "nested" => nested});
     }
     Value::Object(out)

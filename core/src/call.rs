@@ -38,7 +38,7 @@ impl PreparedRequest {
     /// same value as its `Serialize` gives (tested), built without serde's value serializer.
     pub fn to_json(&self) -> serde_json::Value {
         let pairs = |list: &[(String, String)]| {
-            crate::wire::json::list_of(list, |(k, v)| serde_json::Value::from(vec![k.as_str(), v.as_str()]))
+            crate::wire::json::list_of(list, |(k, v)| serde_json::Value::Array(vec![k.as_str().into(), v.as_str().into()]))
         };
         object!{
             "operation" => self.operation, "method" => self.method, "url" => self.url.as_str(), "path" => self.path.as_str(),

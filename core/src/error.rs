@@ -445,10 +445,14 @@ pub const MAX_ERROR_ITEMS: usize = 20;
 
 fn text_of(v: &serde_json::Value) -> Option<String> {
     match v {
-        serde_json::Value::String(s) if s.chars().nth(MAX_ERROR_TEXT_CHARS).is_some() => {
-            Some(s.chars().take(MAX_ERROR_TEXT_CHARS).chain("…".chars()).collect())
+        serde_json::Value::String(s) if !s.is_empty() => {
+            let kept = crate::wire::split::first_chars(s, MAX_ERROR_TEXT_CHARS);
+            let mut text = kept.to_string();
+            if kept.len() < s.len() {
+                text.push('…');
+            }
+            Some(text)
         }
-        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
         serde_json::Value::Number(_) => Some(crate::wire::json::text(v, false)),
         _ => None,
     }

@@ -116,7 +116,7 @@ fn checked_next(client: &Client, op: &Operation, link: &str) -> Result<String, E
     if fits {
         Ok(url)
     } else {
-        let shown: String = link.chars().take(200).collect();
+        let shown = crate::wire::split::first_chars(link, 200);
         Err(op.decode_error(format!("the next-page link `{shown}` does not lead to this list at {list}; not followed")))
     }
 }
@@ -252,7 +252,13 @@ pub fn items(client: &Client, op: &'static Operation, args: PageArgs) -> impl St
         let items: Vec<Result<Value, Error>> = match page {
             Err(e) => vec![Err(e)],
             Ok(mut page) => match at_mut(&mut page, op.paging.items()) {
-                Some(Value::Array(items)) => std::mem::take(items).into_iter().map(Ok).collect(),
+                Some(Value::Array(items)) => {
+                    let mut each = Vec::with_capacity(items.len());
+                    for item in std::mem::take(items) {
+                        each.push(Ok(item));
+                    }
+                    each
+                }
                 _ => Vec::new(),
             },
         };

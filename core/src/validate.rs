@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::error::FieldError;
 use crate::ids::{self, IdKind};
-use crate::wire::{snake_to_camel, FieldKind, ModelInfo, NoContent};
+use crate::wire::{FieldKind, ModelInfo, NoContent};
 
 /// A request body's own rules (required fields, cross-field rules, ID kinds, ...), on top of
 /// its JSON shape. They read the body as JSON, as it is sent: typed calls and the JSON entry
@@ -44,8 +44,8 @@ pub fn check_shape(model: &ModelInfo, body: &Map<String, Value>, prefix: &str, e
     for (key, value) in body {
         let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
         let Some(field) = model.field(key) else {
-            let known: Vec<String> = model.fields.iter().map(|f| snake_to_camel(f.name)).collect();
-            errors.push(FieldError::new(path, "unknown_field", format!("is not a field of this request; expected one of {}", crate::wire::split::join(&known, ", "))));
+            let known = crate::wire::split::join(model.json_names(), ", ");
+            errors.push(FieldError::new(path, "unknown_field", format!("is not a field of this request; expected one of {known}")));
             continue;
         };
         check_value(&field.kind, value, path, errors);

@@ -412,5 +412,12 @@ pub fn operations() -> impl Iterator<Item = &'static Operation> {
 
 /// The operation with this library name.
 pub fn find(name: &str) -> Option<&'static Operation> {
-    operations().find(|o| o.name == name)
+    for area in AREAS {
+        for op in *area {
+            if op.name == name {
+                return Some(op);
+            }
+        }
+    }
+    None
 }

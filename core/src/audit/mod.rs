@@ -143,7 +143,9 @@ fn check_options(options: &AuditOptions) -> Result<usize, Error> {
     }
     let mut errors = Vec::new();
     for (i, id) in options.locations.iter().enumerate() {
-        errors.extend(ids::check(&format!("locations[{i}]"), id, IdKind::Location));
+        if let Some(e) = ids::check(&format!("locations[{i}]"), id, IdKind::Location) {
+            errors.push(e);
+        }
     }
     if let Some(e) = options.org_id.as_deref().and_then(|o| ids::check("orgId", o, IdKind::Organization)) {
         errors.push(e);

@@ -198,17 +198,6 @@ pub fn put_field<T: Json>(map: &mut serde_json::Map<String, serde_json::Value>, 
     }
 }
 
-/// A JSON object from key/value pairs, inserted one by one (a later pair wins, as with
-/// `collect`). `collect` into a map sorts the pairs and bulk-builds the tree: a second copy of
-/// the B-tree's code, 3 kB of the npm package's .wasm, for maps of a few dozen keys.
-pub fn object_from(pairs: impl IntoIterator<Item = (String, serde_json::Value)>) -> serde_json::Map<String, serde_json::Value> {
-    let mut map = serde_json::Map::new();
-    for (key, value) in pairs {
-        map.insert(key, value);
-    }
-    map
-}
-
 /// A JSON array of `f` of each item, built by a loop: `iter().map(f).collect()` compiles to
 /// three functions per use (fold, extend, from_iter) where this is one (measured on the npm
 /// package's .wasm, 2026-12-07).
@@ -451,7 +440,12 @@ extern "C" {
 fn float_layout(negative: bool, sci: &str) -> String {
     let (mantissa, exp) = super::split::split_once_at(sci, b'e').unwrap_or((sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    let mut digits = Vec::with_capacity(mantissa.len());
+    for b in mantissa.bytes() {
+        if b.is_ascii_digit() {
+            digits.push(b);
+        }
+    }
     let mut out: Vec<u8> = Vec::with_capacity(digits.len() + 8);
     if negative {
         out.push(b'-');

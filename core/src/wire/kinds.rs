@@ -170,7 +170,11 @@ impl ModelInfo {
         // Rebuilt rather than `remove`d from, as in `bindings_api::args_from_item` (size).
         if nulls {
             let known = |k: &str| self.json_names().iter().any(|n| n == k);
-            *map = super::json::object_from(std::mem::take(map).into_iter().filter(|(k, x)| !(x.is_null() && known(k))));
+            for (k, x) in std::mem::take(map) {
+                if !(x.is_null() && known(&k)) {
+                    map.insert(k, x);
+                }
+            }
         }
         Ok(())
     }
