@@ -276,7 +276,7 @@ impl ClientBuilder {
 /// A token must be non-empty printable ASCII without spaces (it goes into a header); the
 /// message never shows it.
 fn check_token(token: &str, what: &str) -> Result<(), Error> {
-    if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+    if token.is_empty() || !split::all_bytes(token, |b| b.is_ascii_graphic()) {
         return Err(Error::Config(format!("{what} is empty or has spaces, control or non-ASCII characters")));
     }
     Ok(())
@@ -312,7 +312,7 @@ fn check_base_url(url: &str) -> Result<(), Error> {
         Some(h) => split::split_once_at(h, b']').map_or((h, ""), |(h, after)| (h, after.strip_prefix(":").unwrap_or(after))),
         None => split::rsplit_once_at(host, b':').unwrap_or((host, "")),
     };
-    if !port.bytes().all(|b| b.is_ascii_digit()) {
+    if !split::all_bytes(port, |b| b.is_ascii_digit()) {
         // Not echoed: `https://user:pa/ss@host` reaches here with a password's start as its port.
         return Err(Error::Config("the base URL's port is not a number".into()));
     }

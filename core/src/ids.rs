@@ -151,7 +151,7 @@ fn check_form(field: &str, id: &str) -> Option<crate::error::FieldError> {
     if id.len() > MAX_ID_LEN {
         return Some(crate::error::FieldError::new(field, "id_format", "is longer than a Webex ID can be"));
     }
-    if !id.bytes().all(allowed) {
+    if !crate::wire::split::all_bytes(id, allowed) {
         return Some(crate::error::FieldError::new(
             field,
             "id_format",

@@ -65,7 +65,7 @@ pub fn next_link(header: &str) -> Option<&str> {
     loop {
         rest = split::trim_start_any(rest, b" \t,");
         let inner = rest.strip_prefix("<")?;
-        let close = inner.bytes().position(|b| b == b'>')?;
+        let close = split::find_byte(inner, b'>')?;
         let url = &inner[..close];
         rest = &inner[close + 1..];
         // The parameters run to the next comma outside a quoted text.
@@ -104,9 +104,7 @@ fn checked_next(client: &Client, op: &Operation, link: &str) -> Result<String, E
         // The base URL starts with `scheme://` (checked when the client was built). Char
         // searches: a `"://"` one adds the two-way string searcher to the browser package.
         let authority_end =
-            base.bytes().position(|b| b == b':').map(|i| i + 3).and_then(|i| {
-                base.get(i..).map(|rest| rest.bytes().position(|b| b == b'/').map_or(base.len(), |j| i + j))
-            });
+            split::find_byte(base, b':').map(|i| i + 3).and_then(|i| base.get(i..).map(|rest| i + split::before_any(rest, b"/").len()));
         format!("{}{link}", &base[..authority_end.unwrap_or(0)])
     } else {
         link.to_string()

@@ -98,7 +98,7 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<Duration> {
 /// accepts forms the header does not have.
 fn delay_seconds(v: &str) -> Option<Duration> {
     let (whole, fraction) = crate::wire::split::split_once_at(v, b'.').unwrap_or((v, ""));
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let digits = |s: &str| crate::wire::split::all_bytes(s, |b| b.is_ascii_digit());
     if whole.is_empty() || !digits(whole) || !digits(fraction) || (v.as_bytes().contains(&b'.') && fraction.is_empty()) {
         return None;
     }

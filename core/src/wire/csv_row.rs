@@ -29,7 +29,7 @@ fn write_quoting<S: AsRef<str>>(out: &mut String, cells: &[S], quoted: &[u8]) {
         if i > 0 {
             out.push(',');
         }
-        if cell.bytes().any(|b| quoted.contains(&b)) || (cells.len() == 1 && cell.is_empty()) {
+        if !super::split::all_bytes(cell, |b| !quoted.contains(&b)) || (cells.len() == 1 && cell.is_empty()) {
             out.push('"');
             for (n, part) in super::split::pieces(cell, b'"').enumerate() {
                 if n > 0 {

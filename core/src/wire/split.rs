@@ -38,20 +38,20 @@ pub(crate) fn first_chars(s: &str, n: usize) -> &str {
 /// `s` up to the first of the bytes `stops` (all of `s` when it holds none).
 pub(crate) fn before_any<'a>(s: &'a str, stops: &[u8]) -> &'a str {
     debug_assert!(stops.is_ascii());
-    &s[..s.bytes().position(|b| stops.contains(&b)).unwrap_or(s.len())]
+    &s[..first_at(s, |b| stops.contains(&b))]
 }
 
 /// `s` split at its first byte `sep`, which is left out.
 pub(crate) fn split_once_at(s: &str, sep: u8) -> Option<(&str, &str)> {
     debug_assert!(sep.is_ascii());
-    let i = s.bytes().position(|b| b == sep)?;
+    let i = find_byte(s, sep)?;
     Some((&s[..i], &s[i + 1..]))
 }
 
 /// `s` split at its last byte `sep`, which is left out.
 pub(crate) fn rsplit_once_at(s: &str, sep: u8) -> Option<(&str, &str)> {
     debug_assert!(sep.is_ascii());
-    let i = s.bytes().rposition(|b| b == sep)?;
+    let i = after_last(s, |b| b == sep).checked_sub(1)?;
     Some((&s[..i], &s[i + 1..]))
 }
 
@@ -69,13 +69,45 @@ pub(crate) fn pieces(s: &str, sep: u8) -> impl Iterator<Item = &str> {
 /// `s` without the bytes `trimmed` at its start.
 pub(crate) fn trim_start_any<'a>(s: &'a str, trimmed: &[u8]) -> &'a str {
     debug_assert!(trimmed.is_ascii());
-    &s[s.bytes().position(|b| !trimmed.contains(&b)).unwrap_or(s.len())..]
+    &s[first_at(s, |b| !trimmed.contains(&b))..]
 }
 
 /// `s` without the bytes `trimmed` at its end.
 pub(crate) fn trim_end_any<'a>(s: &'a str, trimmed: &[u8]) -> &'a str {
     debug_assert!(trimmed.is_ascii());
-    &s[..s.bytes().rposition(|b| !trimmed.contains(&b)).map_or(0, |i| i + 1)]
+    &s[..after_last(s, |b| !trimmed.contains(&b))]
+}
+
+/// The position of the first byte `b` in `s`.
+pub(crate) fn find_byte(s: &str, b: u8) -> Option<usize> {
+    let i = first_at(s, |x| x == b);
+    (i < s.len()).then_some(i)
+}
+
+/// Whether `is` holds for every byte of `s` (true for an empty `s`).
+pub(crate) fn all_bytes(s: &str, is: impl Fn(u8) -> bool) -> bool {
+    first_at(s, |b| !is(b)) == s.len()
+}
+
+/// The position of the first byte of `s` that `is` holds for (`s.len()` when none does). A
+/// plain loop: `position` with a closure was a function of its own per use.
+fn first_at(s: &str, is: impl Fn(u8) -> bool) -> usize {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && !is(bytes[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// One past the position of the last byte of `s` that `is` holds for (0 when none does).
+fn after_last(s: &str, is: impl Fn(u8) -> bool) -> usize {
+    let bytes = s.as_bytes();
+    let mut i = bytes.len();
+    while i > 0 && !is(bytes[i - 1]) {
+        i -= 1;
+    }
+    i
 }
 
 #[cfg(test)]
