@@ -37,11 +37,12 @@ wasm-opt --minify-imports-and-exports-and-modules --strip-target-features --enab
 node minify-names.mjs pkg/names.json pkg/webex_emergency_wasm.js pkg/webex_emergency_wasm.d.ts pkg/webex_emergency_wasm_bg.wasm.d.ts pkg/webex_emergency_wasm_bg.wasm
 rm pkg/names.json
 cp js/index.js js/index.d.ts js/package.json pkg/
-# The JS glue and wrapper, minified (terser, from npm; class and function names kept, since the
-# error classes are told apart by name): 9.9 kB gzipped before, 6.1 kB after (2026-12-06).
-for f in webex_emergency_wasm.js index.js; do
-  terser "pkg/$f" --module --compress --mangle --keep-classnames --keep-fnames -o "pkg/$f"
-done
+# The JS glue and wrapper, minified (terser, from npm): 9.9 kB gzipped before, 6.1 kB after
+# (2026-12-06). Class names are kept (the error classes are told apart by name), and the
+# wrapper's function names; the glue's functions are renamed (its closure shims are named after
+# their Rust types, 2 kB of text: -0.37 kB gzipped, 2026-12-07), its exports keep theirs.
+terser pkg/webex_emergency_wasm.js --module --compress --mangle --keep-classnames -o pkg/webex_emergency_wasm.js
+terser pkg/index.js --module --compress --mangle --keep-classnames --keep-fnames -o pkg/index.js
 cp ../README.md pkg/README.md
 rm -f pkg/.gitignore
 
@@ -121,8 +122,9 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # (the answer reader's null fields, a bulk item's fields, the shape check's field names, the
 # float writer, a page's items, the operation lookup), texts cut at a character count by
 # wire::split::first_chars rather than chars().take(): 106.17 kB; bytes searched by plain loops
-# (wire::split's find_byte, all_bytes; `bytes().position(..)` was a function per closure): 105.80 kB.
-if [ $((wasm + glue)) -gt 105950 ]; then
-  echo "the npm package is over its 105.95 kB (gzip -9) budget" >&2
+# (wire::split's find_byte, all_bytes; `bytes().position(..)` was a function per closure): 105.80 kB;
+# the JS glue's functions renamed by terser (its closure shims were named after Rust types): 105.42 kB.
+if [ $((wasm + glue)) -gt 105550 ]; then
+  echo "the npm package is over its 105.55 kB (gzip -9) budget" >&2
   exit 1
 fi

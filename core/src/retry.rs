@@ -65,7 +65,8 @@ pub fn new_tracking_id() -> String {
     let a = (a & !0xf000) | 0x4000;
     let mut out = String::with_capacity(52);
     out.push_str("WEBEX-EMERGENCY_");
-    for (i, shift) in (0..32).rev().map(|n| n * 4).enumerate() {
+    for i in 0..32 {
+        let shift = (31 - i) * 4;
         if matches!(i, 8 | 12 | 16 | 20) {
             out.push('-');
         }
@@ -103,7 +104,10 @@ fn delay_seconds(v: &str) -> Option<Duration> {
         return None;
     }
     // Past a day the value is clamped by the policy anyway; 1e9 s keeps the sum in range.
-    let secs = whole.bytes().fold(0u64, |n, b| (n * 10 + u64::from(b - b'0')).min(1_000_000_000));
+    let mut secs = 0u64;
+    for b in whole.bytes() {
+        secs = (secs * 10 + u64::from(b - b'0')).min(1_000_000_000);
+    }
     let mut millis = 0u64;
     for i in 0..3 {
         millis = millis * 10 + fraction.as_bytes().get(i).map_or(0, |b| u64::from(b - b'0'));

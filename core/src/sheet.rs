@@ -341,8 +341,8 @@ impl Sheet {
         // A set of the names seen (a JSON object: its map code is in every build anyway), so
         // that a header of many thousand columns is checked in n log n, not n².
         let mut seen = serde_json::Map::new();
-        for name in header.iter().filter(|n| !n.is_empty()) {
-            if seen.insert(name.clone(), serde_json::Value::Null).is_some() {
+        for name in &header {
+            if !name.is_empty() && seen.insert(name.clone(), serde_json::Value::Null).is_some() {
                 return Err(header_error(kind, format!("line 1, column {name}"), "duplicate", "is named twice".into()));
             }
         }
@@ -442,7 +442,9 @@ impl Sheet {
             Some((_, cells)) => header_names(cells),
         };
         let mut expected = self.columns.clone();
-        expected.extend(RESULT_COLUMNS.iter().map(|c| c.to_string()));
+        for c in RESULT_COLUMNS {
+            expected.push(c.to_string());
+        }
         if header != expected {
             return Err(header_error(
                 kind,
@@ -488,7 +490,9 @@ impl Sheet {
     /// The results file's columns: the input's, then `status` and `error`.
     pub fn result_columns(&self) -> Vec<String> {
         let mut out = self.columns.clone();
-        out.extend(RESULT_COLUMNS.iter().map(|c| c.to_string()));
+        for c in RESULT_COLUMNS {
+            out.push(c.to_string());
+        }
         out
     }
     /// The start of the results file: its header, then every kept row (as `done`).

@@ -227,8 +227,9 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
                     report.findings.extend(rules::redsky_org(&shared.org, shared.org_status.as_ref(), compliance.as_ref()));
                     first = false;
                 }
-                let states = paging::at(&page, &["locationsStatus", "locations"]).and_then(Value::as_array);
-                for l in states.into_iter().flatten() {
+                let empty = Vec::new();
+                let states = paging::at(&page, &["locationsStatus", "locations"]).and_then(Value::as_array).unwrap_or(&empty);
+                for l in states {
                     if let (Some(id), Some(state)) = (text_at(l, "id"), enum_at(l, "state")) {
                         shared.states.insert(ids::identity(id), state);
                     }
@@ -343,8 +344,10 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
         }
     }
     report.skipped = *skipped.lock().unwrap_or_else(|e| e.into_inner());
-    for f in report.findings.iter_mut().filter(|f| f.entity.kind == EntityKind::Org && f.entity.id.is_empty()) {
-        f.entity.id = org_entity_id.clone();
+    for f in &mut report.findings {
+        if f.entity.kind == EntityKind::Org && f.entity.id.is_empty() {
+            f.entity.id = org_entity_id.clone();
+        }
     }
     report.by_location = summaries.into_values();
     report.finish();
@@ -419,8 +422,9 @@ fn member_task(
 /// `firstName lastName` of a list item, leaving out what is absent or empty.
 fn full_name(item: &Value) -> String {
     let mut name = String::new();
-    for part in [text_at(item, "firstName"), text_at(item, "lastName")].into_iter().flatten().filter(|s| !s.is_empty()) {
-        if !name.is_empty() {
+    for key in ["firstName", "lastName"] {
+        let part = text_at(item, key).unwrap_or("");
+        if !part.is_empty() && !name.is_empty() {
             name.push(' ');
         }
         name.push_str(part);
