@@ -123,8 +123,11 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # float writer, a page's items, the operation lookup), texts cut at a character count by
 # wire::split::first_chars rather than chars().take(): 106.17 kB; bytes searched by plain loops
 # (wire::split's find_byte, all_bytes; `bytes().position(..)` was a function per closure): 105.80 kB;
-# the JS glue's functions renamed by terser (its closure shims were named after Rust types): 105.42 kB.
-if [ $((wasm + glue)) -gt 105550 ]; then
-  echo "the npm package is over its 105.55 kB (gzip -9) budget" >&2
+# the JS glue's functions renamed by terser (its closure shims were named after Rust types): 105.42 kB;
+# an error body's excerpt made lossy by from_utf8 and its error lengths (no Utf8Chunks), a page's
+# first item kept as JSON text (no copy and comparison of JSON values), a RedSky state not cloned
+# to be named: 104.86 kB.
+if [ $((wasm + glue)) -gt 105000 ]; then
+  echo "the npm package is over its 105.00 kB (gzip -9) budget" >&2
   exit 1
 fi

@@ -38,8 +38,9 @@ struct State {
     /// Every next-page URL followed: a server that links back to one ends the list with an error.
     seen: KeySet,
     done: bool,
-    /// The first item of the last page: a server that sends the same page again ends the list.
-    last_first: Option<Value>,
+    /// The first item of the last page, as JSON text: a server that sends the same page again
+    /// ends the list.
+    last_first: Option<String>,
     /// An error to give after the page just read (its items are not lost).
     fail_next: Option<Error>,
     /// Whether a page of this list came with a `Link` header.
@@ -185,8 +186,11 @@ async fn next_page(s: &mut State) -> Result<Value, Error> {
     let (mut page, link) = call.send_with_link().await?;
     s.link_seen |= link.is_some();
     let items = page_items(op, &page);
-    let repeated = !items.is_empty() && items.first() == s.last_first.as_ref();
-    s.last_first = items.first().cloned();
+    // Compared as JSON text (its keys sorted, so equal items give equal texts): neither a
+    // copy of the item nor `Value`'s comparison is needed.
+    let first = items.first().map(|item| crate::wire::json::text(item, false));
+    let repeated = first.is_some() && first == s.last_first;
+    s.last_first = first;
     let n = u32::try_from(items.len()).unwrap_or(u32::MAX);
     match op.paging {
         Paging::Link(_) => {

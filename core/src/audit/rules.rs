@@ -242,7 +242,7 @@ pub fn redsky_location(subject: &Subject, org_status: Option<&OrgStatus>, state:
     };
     vec![subject.finding(
         "redsky-location-incomplete",
-        format!("RedSky is enabled but this location's setup is incomplete (state {})", text(&state.cloned())),
+        format!("RedSky is enabled but this location's setup is incomplete (state {})", state.map_or("(none)", ApiEnum::as_str)),
         format!("Next step: {next}."),
     )]
 }
