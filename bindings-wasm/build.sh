@@ -126,8 +126,8 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # the JS glue's functions renamed by terser (its closure shims were named after Rust types): 105.42 kB;
 # an error body's excerpt made lossy by from_utf8 and its error lengths (no Utf8Chunks), a page's
 # first item kept as JSON text (no copy and comparison of JSON values), a RedSky state not cloned
-# to be named: 104.86 kB.
-if [ $((wasm + glue)) -gt 105000 ]; then
-  echo "the npm package is over its 105.00 kB (gzip -9) budget" >&2
+# to be named: 104.86 kB; a location's empty summary made by one function: 104.81 kB.
+if [ $((wasm + glue)) -gt 104950 ]; then
+  echo "the npm package is over its 104.95 kB (gzip -9) budget" >&2
   exit 1
 fi

@@ -275,7 +275,7 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
         }
     }
     let mut summaries: Keyed<LocationSummary> =
-        locations.map(|p| LocationSummary { id: p.id.clone(), name: p.name.clone(), members: 0, findings: Default::default(), ecbn_quality: None });
+        locations.map(LocationSummary::of);
 
     // Every member, as the lists are read; then every read runs with at most `concurrency` in flight.
     let skipped = Arc::new(std::sync::Mutex::new(KindCounts::default()));
@@ -313,13 +313,7 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
             kind => report.audited.add(kind),
         }
         if let Some(p) = &outcome.location {
-            let summary = summaries.get_or_insert_with(ids::identity(&p.id), || LocationSummary {
-                id: p.id.clone(),
-                name: p.name.clone(),
-                members: 0,
-                findings: Default::default(),
-                ecbn_quality: None,
-            });
+            let summary = summaries.get_or_insert_with(ids::identity(&p.id), || LocationSummary::of(p));
             // A location missing from the list is named by its members, the same whatever order
             // they finish in: the least ID spelling and name (a virtual line carries its
             // location's name, the others none).

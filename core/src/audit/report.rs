@@ -156,6 +156,13 @@ pub struct LocationSummary {
     pub ecbn_quality: Option<String>,
 }
 
+impl LocationSummary {
+    /// The summary of `place` before anything of it was audited.
+    pub(crate) fn of(place: &Place) -> Self {
+        LocationSummary { id: place.id.clone(), name: place.name.clone(), members: 0, findings: Default::default(), ecbn_quality: None }
+    }
+}
+
 /// The result of an audit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
