@@ -228,7 +228,7 @@ where
         }
         use futures_util::StreamExt;
         let options = BulkOptions { concurrency, progress, cancel };
-        let calls: crate::platform::BoxIter<Call<Value>> = Box::new(calls);
+        let calls = crate::platform::BoxIter::new(calls);
         let mut results: BulkResults = bulk::run_iter(calls, options)
             .map(|item| (item.index, item.result))
             .collect()

@@ -11,13 +11,39 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 #[cfg(target_arch = "wasm32")]
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
-/// A boxed iterator that is `Send` on native targets. Bulk runs take their calls through one,
-/// so that the run's stream is compiled once for every source of items.
+/// An iterator boxed as its `next` and the upper bound of its length, `Send` on native targets.
+/// Bulk runs take their calls through one, so that the run's stream is compiled once for every
+/// source of items. A `Box<dyn Iterator>` compiled every method of its vtable (`nth`,
+/// `advance_by` and the `try_fold` behind them) for each source: 0.8 kB of the browser package's
+/// .wasm (2026-12-07).
+pub struct BoxIter<T> {
+    next: BoxNext<T>,
+    upper: Option<usize>,
+}
+
 #[cfg(not(target_arch = "wasm32"))]
-pub type BoxIter<T> = Box<dyn Iterator<Item = T> + Send>;
-/// A boxed iterator that is `Send` on native targets.
+type BoxNext<T> = Box<dyn FnMut() -> Option<T> + Send>;
 #[cfg(target_arch = "wasm32")]
-pub type BoxIter<T> = Box<dyn Iterator<Item = T>>;
+type BoxNext<T> = Box<dyn FnMut() -> Option<T>>;
+
+impl<T> BoxIter<T> {
+    /// `iter`, boxed.
+    pub fn new<I: Iterator<Item = T> + MaybeSend + 'static>(mut iter: I) -> Self {
+        let upper = iter.size_hint().1;
+        BoxIter { next: Box::new(move || iter.next()), upper }
+    }
+}
+
+impl<T> Iterator for BoxIter<T> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
+        (self.next)()
+    }
+    /// The source's upper bound when it was boxed (a known length stays known).
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, self.upper)
+    }
+}
 
 /// `Send` on native targets, nothing in the browser.
 #[cfg(not(target_arch = "wasm32"))]

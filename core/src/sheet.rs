@@ -615,7 +615,7 @@ impl Sheet {
             let shown = calls.enumerate().map(|(i, c)| (i, c.dry_run().map(|p| Some(p.to_json()))));
             Either::Left(futures_util::stream::iter(shown))
         } else {
-            let calls: crate::platform::BoxIter<_> = Box::new(calls);
+            let calls = crate::platform::BoxIter::new(calls);
             Either::Right(bulk::run_iter(calls, bulk_options).map(|item| (item.index, item.result.map(|_| None))))
         };
         results.map(move |(index, result)| {
