@@ -133,8 +133,10 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # to be named: 104.86 kB; a location's empty summary made by one function: 104.81 kB; reference
 # types and multi-value returns off (JS values in the glue's table): 103.82 kB; the JS as ES2020 in
 # three passes: 103.77 kB; a loopback IPv4 base URL checked without std's address parser: 103.67 kB;
-# a bulk run's source boxed as its `next` (platform::BoxIter), not as a `dyn Iterator`: 103.42 kB.
-if [ $((wasm + glue)) -gt 103550 ]; then
-  echo "the npm package is over its 103.55 kB (gzip -9) budget" >&2
+# a bulk run's source boxed as its `next` (platform::BoxIter), not as a `dyn Iterator`: 103.42 kB;
+# a camelCase name compared by a byte loop, an e-mail's domain labels checked as they are cut,
+# a CSV cell's quotes doubled without `enumerate`: 103.18 kB.
+if [ $((wasm + glue)) -gt 103300 ]; then
+  echo "the npm package is over its 103.30 kB (gzip -9) budget" >&2
   exit 1
 fi

@@ -134,14 +134,18 @@ pub fn is_plausible_email(s: &str) -> bool {
     if local.is_empty() || local.len() > 64 || domain.as_bytes().contains(&b'@') {
         return false;
     }
-    let labels: Vec<&str> = crate::wire::split::pieces(domain, b'.').collect();
-    labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && !l.starts_with("-")
-                && !l.ends_with("-")
-                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || (!c.is_ascii() && !is_wide_punctuation(c)))
-        })
+    let mut labels = 0;
+    for l in crate::wire::split::pieces(domain, b'.') {
+        let well_formed = !l.is_empty()
+            && !l.starts_with("-")
+            && !l.ends_with("-")
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || (!c.is_ascii() && !is_wide_punctuation(c)));
+        if !well_formed {
+            return false;
+        }
+        labels += 1;
+    }
+    labels >= 2
 }
 
 /// `v` as an error message may quote it: control and invisible characters written as

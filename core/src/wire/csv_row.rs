@@ -31,10 +31,12 @@ fn write_quoting<S: AsRef<str>>(out: &mut String, cells: &[S], quoted: &[u8]) {
         }
         if !super::split::all_bytes(cell, |b| !quoted.contains(&b)) || (cells.len() == 1 && cell.is_empty()) {
             out.push('"');
-            for (n, part) in super::split::pieces(cell, b'"').enumerate() {
-                if n > 0 {
+            let mut first = true;
+            for part in super::split::pieces(cell, b'"') {
+                if !first {
                     out.push_str("\"\"");
                 }
+                first = false;
                 out.push_str(part);
             }
             out.push('"');

@@ -47,19 +47,25 @@ pub fn is_camel_of(camel: &str, snake: &str) -> bool {
     if let Some((_, json)) = ALIASES.iter().find(|(s, _)| *s == snake) {
         return *json == camel;
     }
-    let mut expected = super::split::pieces(snake, b'_').enumerate().flat_map(|(i, part)| {
-        let mut chars = part.chars();
-        let first = chars.next().map(|c| if i == 0 { c } else { c.to_ascii_uppercase() });
-        first.into_iter().chain(chars)
-    });
-    let mut got = camel.chars();
-    loop {
-        match (expected.next(), got.next()) {
-            (None, None) => return true,
-            (Some(a), Some(b)) if a == b => {}
-            _ => return false,
+    // Byte by byte, as `snake_to_camel` writes it: an underscore left out, the byte after one
+    // upper-cased if ASCII (a UTF-8 sequence's bytes are never ASCII letters). A loop rather than
+    // a chain of `chars()` adapters (0.5 kB of the browser package, 2026-12-07).
+    let camel = camel.as_bytes();
+    let mut at = 0;
+    let mut upper = false;
+    for &b in snake.as_bytes() {
+        if b == b'_' {
+            upper = true;
+            continue;
         }
+        let want = if upper { b.to_ascii_uppercase() } else { b };
+        upper = false;
+        if camel.get(at) != Some(&want) {
+            return false;
+        }
+        at += 1;
     }
+    at == camel.len()
 }
 
 #[cfg(test)]
@@ -75,6 +81,13 @@ mod tests {
         }
         for (snake, camel) in [("location_member_id", "locationMemberID"), ("enabled", "enable"), ("email", "emailAddress")] {
             assert!(!is_camel_of(camel, snake), "{snake} {camel}");
+        }
+        let names = ["a__b", "_a", "a_", "_", "", "é_b", "x_é", "a_1b", "ab_cd_ef", "type_", "location_ecbn_info"];
+        for snake in names {
+            for other in names {
+                let camel = snake_to_camel(other);
+                assert_eq!(is_camel_of(&camel, snake), camel == snake_to_camel(snake), "{snake} {camel}");
+            }
         }
     }
 }

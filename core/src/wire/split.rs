@@ -22,10 +22,11 @@ pub fn join<S: AsRef<str>>(parts: &[S], sep: &str) -> String {
 /// that start a character rather than through `chars()` (its `take`, `chain` and `collect` were
 /// 0.3 kB of the browser package, measured 2026-12-07).
 pub(crate) fn first_chars(s: &str, n: usize) -> &str {
+    let bytes = s.as_bytes();
     let mut count = 0;
-    for (i, b) in s.bytes().enumerate() {
+    for i in 0..bytes.len() {
         // Every byte but a UTF-8 continuation byte (0b10xx_xxxx) starts a character.
-        if b & 0xC0 != 0x80 {
+        if bytes[i] & 0xC0 != 0x80 {
             if count == n {
                 return &s[..i];
             }
