@@ -135,8 +135,9 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # three passes: 103.77 kB; a loopback IPv4 base URL checked without std's address parser: 103.67 kB;
 # a bulk run's source boxed as its `next` (platform::BoxIter), not as a `dyn Iterator`: 103.42 kB;
 # a camelCase name compared by a byte loop, an e-mail's domain labels checked as they are cut,
-# a CSV cell's quotes doubled without `enumerate`: 103.18 kB.
-if [ $((wasm + glue)) -gt 103300 ]; then
-  echo "the npm package is over its 103.30 kB (gzip -9) budget" >&2
+# a CSV cell's quotes doubled without `enumerate`: 103.18 kB; a bulk run's results gathered by a
+# loop (no stream map and collect): 103.10 kB.
+if [ $((wasm + glue)) -gt 103250 ]; then
+  echo "the npm package is over its 103.25 kB (gzip -9) budget" >&2
   exit 1
 fi

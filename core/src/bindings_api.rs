@@ -229,10 +229,11 @@ where
         use futures_util::StreamExt;
         let options = BulkOptions { concurrency, progress, cancel };
         let calls = crate::platform::BoxIter::new(calls);
-        let mut results: BulkResults = bulk::run_iter(calls, options)
-            .map(|item| (item.index, item.result))
-            .collect()
-            .await;
+        let mut run = std::pin::pin!(bulk::run_iter(calls, options));
+        let mut results: BulkResults = Vec::new();
+        while let Some(item) = run.next().await {
+            results.push((item.index, item.result));
+        }
         // Unstable: the indices are unique, and it needs no scratch copy of the results.
         results.sort_unstable_by_key(|(i, _)| *i);
         results
