@@ -187,7 +187,8 @@ async fn next_page(s: &mut State) -> Result<Value, Error> {
     s.link_seen |= link.is_some();
     let items = page_items(op, &page);
     // Compared as JSON text (its keys sorted, so equal items give equal texts): neither a
-    // copy of the item nor `Value`'s comparison is needed.
+    // copy of the item nor `Value`'s comparison is needed. Natively a `-0` and a `0` now differ
+    // (their texts do; `Value` took them as equal): a page sent again is the same bytes.
     let first = items.first().map(|item| crate::wire::json::text(item, false));
     let repeated = first.is_some() && first == s.last_first;
     s.last_first = first;
