@@ -366,9 +366,39 @@ fn member_tasks(
     ];
     // The three lists are read at once (a page of one held up by a 429's Retry-After leaves the
     // others going), and ahead of the reads, up to [`LIST_AHEAD`] members (see `run`).
-    let [people, workspaces, virtual_lines] = LISTS.map(|(kind, op)| list(client, op, org_id).map(move |item| (kind, op, item)));
-    futures_util::stream::select(futures_util::stream::select(people, workspaces), virtual_lines)
-        .filter_map(move |(kind, op, item)| std::future::ready(member_task(kind, op, item, &locations, &wanted, &skipped)))
+    // One `poll_fn` taking turns among the three (rather than two nested `select`s, a `map`
+    // each and a `filter_map`: 1.4 kB of the browser package's .wasm, 2026-12-07).
+    let mut lists = LISTS.map(|(_, op)| Some(Box::pin(list(client, op, org_id))));
+    let mut turn = 0;
+    futures_util::stream::poll_fn(move |cx| {
+        let mut waiting = false;
+        // Each list is asked once per round, starting with the one after the last to give.
+        let mut asked = 0;
+        while asked < LISTS.len() {
+            let at = turn % LISTS.len();
+            turn += 1;
+            asked += 1;
+            let Some(stream) = lists[at].as_mut() else { continue };
+            match stream.as_mut().poll_next(cx) {
+                std::task::Poll::Ready(Some(item)) => {
+                    let (kind, op) = LISTS[at];
+                    if let Some(task) = member_task(kind, op, item, &locations, &wanted, &skipped) {
+                        return std::task::Poll::Ready(Some(task));
+                    }
+                    // Skipped: the same list is asked again (it may have more ready).
+                    turn -= 1;
+                    asked = 0;
+                }
+                std::task::Poll::Ready(None) => lists[at] = None,
+                std::task::Poll::Pending => waiting = true,
+            }
+        }
+        if waiting {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(None)
+        }
+    })
 }
 
 /// The task of one item of a member list (`kind`'s list `op`), or `None` when the member is
