@@ -138,8 +138,9 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # a CSV cell's quotes doubled without `enumerate`: 103.18 kB; a bulk run's results gathered by a
 # loop (no stream map and collect): 103.10 kB; a list's items handed out by one poll_fn (no
 # flat_map and fuse), a bulk item's index counted in its map (no enumerate), the audit's three
-# member lists taking turns in one poll_fn (no nested selects, maps and filter_map): 102.38 kB.
-if [ $((wasm + glue)) -gt 102500 ]; then
-  echo "the npm package is over its 102.50 kB (gzip -9) budget" >&2
+# member lists taking turns in one poll_fn (no nested selects, maps and filter_map): 102.38 kB;
+# the re-read: that stream ends when every list has (no stale "waiting" flag): 102.33 kB.
+if [ $((wasm + glue)) -gt 102450 ]; then
+  echo "the npm package is over its 102.45 kB (gzip -9) budget" >&2
   exit 1
 fi

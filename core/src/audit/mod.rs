@@ -371,8 +371,9 @@ fn member_tasks(
     let mut lists = LISTS.map(|(_, op)| Some(Box::pin(list(client, op, org_id))));
     let mut turn = 0;
     futures_util::stream::poll_fn(move |cx| {
-        let mut waiting = false;
-        // Each list is asked once per round, starting with the one after the last to give.
+        // Each list is asked once per round, starting with the one after the last to give; a
+        // round ends the poll only when no list gave anything, so every list still open then
+        // has just answered Pending (and will wake this task).
         let mut asked = 0;
         while asked < LISTS.len() {
             let at = turn % LISTS.len();
@@ -390,13 +391,13 @@ fn member_tasks(
                     asked = 0;
                 }
                 std::task::Poll::Ready(None) => lists[at] = None,
-                std::task::Poll::Pending => waiting = true,
+                std::task::Poll::Pending => {}
             }
         }
-        if waiting {
-            std::task::Poll::Pending
-        } else {
+        if lists.iter().all(Option::is_none) {
             std::task::Poll::Ready(None)
+        } else {
+            std::task::Poll::Pending
         }
     })
 }
