@@ -139,8 +139,11 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # loop (no stream map and collect): 103.10 kB; a list's items handed out by one poll_fn (no
 # flat_map and fuse), a bulk item's index counted in its map (no enumerate), the audit's three
 # member lists taking turns in one poll_fn (no nested selects, maps and filter_map): 102.38 kB;
-# the re-read: that stream ends when every list has (no stale "waiting" flag): 102.33 kB.
-if [ $((wasm + glue)) -gt 102450 ]; then
-  echo "the npm package is over its 102.45 kB (gzip -9) budget" >&2
+# the re-read: that stream ends when every list has (no stale "waiting" flag): 102.33 kB. The
+# bulk runs' and the audit's futures run by a single-threaded buffer_unordered of our own
+# (core::sync; futures-util's FuturesUnordered, compiled once for each, was 4.6 kB raw), a bulk
+# run's results put in input order by swaps, not a sort (2026-12-07): 101.20 kB.
+if [ $((wasm + glue)) -gt 101300 ]; then
+  echo "the npm package is over its 101.30 kB (gzip -9) budget" >&2
   exit 1
 fi

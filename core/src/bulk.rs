@@ -145,36 +145,35 @@ where
     let progress = options.progress;
     // Counted here rather than by `enumerate` (one stream adapter less in the browser package).
     let mut taken = 0;
-    calls
-        .map(move |call| {
-            let index = taken;
-            taken += 1;
-            let call = call.gate(gate.clone());
-            let cancel = cancel.clone();
-            async move {
-                let operation = call.operation().name;
-                // One path with or without a cancel (a second copy of the send future would
-                // grow the browser package); the cancel is polled first, so once it has fired
-                // no request goes out.
-                let cancelled = async move {
-                    match cancel {
-                        Some(cancel) => cancel.fired().await,
-                        None => std::future::pending().await,
-                    }
-                };
-                let result = match select(std::pin::pin!(cancelled), std::pin::pin!(call.send())).await {
-                    Either::Left(_) => Err(Error::Transport(Box::new(TransportError {
-                        operation: operation.into(),
-                        kind: TransportKind::Aborted,
-                        message: "the bulk run was cancelled before this item finished".into(),
-                    }))),
-                    Either::Right((result, _)) => result,
-                };
-                BulkItem { index, result }
-            }
-        })
-        // Calls sleeping before a retry hold no permit, so keep more of them alive than permits.
-        .buffer_unordered(concurrency * 4)
+    let calls = calls.map(move |call| {
+        let index = taken;
+        taken += 1;
+        let call = call.gate(gate.clone());
+        let cancel = cancel.clone();
+        async move {
+            let operation = call.operation().name;
+            // One path with or without a cancel (a second copy of the send future would
+            // grow the browser package); the cancel is polled first, so once it has fired
+            // no request goes out.
+            let cancelled = async move {
+                match cancel {
+                    Some(cancel) => cancel.fired().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let result = match select(std::pin::pin!(cancelled), std::pin::pin!(call.send())).await {
+                Either::Left(_) => Err(Error::Transport(Box::new(TransportError {
+                    operation: operation.into(),
+                    kind: TransportKind::Aborted,
+                    message: "the bulk run was cancelled before this item finished".into(),
+                }))),
+                Either::Right((result, _)) => result,
+            };
+            BulkItem { index, result }
+        }
+    });
+    // Calls sleeping before a retry hold no permit, so keep more of them alive than permits.
+    crate::sync::buffer_unordered(calls, concurrency * 4)
         .inspect(move |item| {
             let (ok, bad) = if item.result.is_ok() {
                 (succeeded.fetch_add(1, Ordering::Relaxed) + 1, failed.load(Ordering::Relaxed))

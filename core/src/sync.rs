@@ -1,13 +1,26 @@
 //! Waiting between tasks of one client: [`Notify`] (wake every waiter) and [`Semaphore`] (at
-//! most n holders). Natively these are Tokio's. The browser build is single-threaded and has its
-//! own, a list of wakers each: Tokio's (a lock-free waiter list, coop budgeting and their
-//! futures) were 4.9 kB of the .wasm before gzip (twiggy, 2026-12-07).
+//! most n holders), and [`buffer_unordered`] (a stream's futures run n at a time). Natively
+//! these are Tokio's and futures-util's. The browser build is single-threaded and has its own:
+//! Tokio's (a lock-free waiter list, coop budgeting and their futures) were 4.9 kB of the .wasm
+//! before gzip (twiggy, 2026-12-07); futures-util's `FuturesUnordered` (atomic task lists,
+//! compiled once for the bulk runs and once for the audit) 4.6 kB.
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use tokio::sync::{Notify, Semaphore};
 
 #[cfg(target_arch = "wasm32")]
-pub use single::{Notify, Semaphore};
+pub use single::{buffer_unordered, Notify, Semaphore};
+
+/// The futures of `source` run at most `limit` at a time, their outputs yielded as they finish
+/// (futures-util's `buffer_unordered`).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn buffer_unordered<S>(source: S, limit: usize) -> impl futures_util::Stream<Item = <S::Item as std::future::Future>::Output>
+where
+    S: futures_util::Stream,
+    S::Item: std::future::Future,
+{
+    futures_util::StreamExt::buffer_unordered(source, limit)
+}
 
 // Compiled natively too under test, for its unit tests.
 #[cfg(any(target_arch = "wasm32", test))]
@@ -16,7 +29,8 @@ mod single {
     use std::collections::VecDeque;
     use std::future::Future;
     use std::pin::Pin;
-    use std::task::{Context, Poll, Waker};
+    use std::sync::{Arc, Mutex, MutexGuard};
+    use std::task::{Context, Poll, Wake, Waker};
 
     /// The wakers of the futures waiting, oldest first, each under an id so that a future
     /// dropped while waiting takes its waker out. Ids grow, so the list is sorted by them (a
@@ -193,6 +207,99 @@ mod single {
         }
     }
 
+    /// The slots of a [`buffer_unordered`] woken since they were last polled, first woken first,
+    /// and the waker of the task that polls the stream. Locked only to note or take a slot or the
+    /// task's waker, never while a future is polled or woken.
+    #[derive(Default)]
+    struct Woken {
+        slots: Mutex<VecDeque<usize>>,
+        task: Mutex<Option<Waker>>,
+    }
+
+    fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+        m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The waker of one slot: notes the slot and wakes the task.
+    struct SlotWaker {
+        slot: usize,
+        woken: Arc<Woken>,
+    }
+
+    impl Wake for SlotWaker {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+        fn wake_by_ref(self: &Arc<Self>) {
+            lock(&self.woken.slots).push_back(self.slot);
+            let task = lock(&self.woken.task).clone();
+            if let Some(task) = task {
+                task.wake();
+            }
+        }
+    }
+
+    /// The futures of `source` run at most `limit` at a time, their outputs yielded as they
+    /// finish; as futures-util's `buffer_unordered`, only the futures woken are polled again, a
+    /// woken one before one started after it, each in a slot that is used again when it ends.
+    pub fn buffer_unordered<S>(source: S, limit: usize) -> impl futures_util::Stream<Item = <S::Item as Future>::Output>
+    where
+        S: futures_util::Stream,
+        S::Item: Future,
+    {
+        let woken = Arc::new(Woken::default());
+        let mut source = Box::pin(source);
+        let mut ended = false;
+        let mut slots: Vec<(Option<Pin<Box<S::Item>>>, Waker)> = Vec::new();
+        let mut free = Vec::new();
+        futures_util::stream::poll_fn(move |cx| {
+            {
+                let mut task = lock(&woken.task);
+                if !task.as_ref().is_some_and(|t| t.will_wake(cx.waker())) {
+                    *task = Some(cx.waker().clone());
+                }
+            }
+            while !ended && slots.len() - free.len() < limit.max(1) {
+                match source.as_mut().poll_next(cx) {
+                    Poll::Ready(Some(future)) => {
+                        let slot = match free.pop() {
+                            Some(slot) => slot,
+                            None => {
+                                let waker = Waker::from(Arc::new(SlotWaker { slot: slots.len(), woken: woken.clone() }));
+                                slots.push((None, waker));
+                                slots.len() - 1
+                            }
+                        };
+                        slots[slot].0 = Some(Box::pin(future));
+                        lock(&woken.slots).push_back(slot);
+                    }
+                    Poll::Ready(None) => ended = true,
+                    Poll::Pending => break,
+                }
+            }
+            // One round of the slots at most: a future that wakes itself at once does not keep
+            // this poll from returning.
+            for _ in 0..slots.len() {
+                let Some(slot) = lock(&woken.slots).pop_front() else { break };
+                let (future, waker) = &mut slots[slot];
+                let Some(running) = future.as_mut() else { continue };
+                if let Poll::Ready(out) = running.as_mut().poll(&mut Context::from_waker(waker)) {
+                    *future = None;
+                    free.push(slot);
+                    return Poll::Ready(Some(out));
+                }
+            }
+            if !lock(&woken.slots).is_empty() {
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            } else if ended && slots.len() == free.len() {
+                Poll::Ready(None)
+            } else {
+                Poll::Pending
+            }
+        })
+    }
+
     #[cfg(test)]
     mod tests {
         use super::*;
@@ -258,6 +365,108 @@ mod single {
             drop(third_permit);
             assert_eq!(semaphore.permits.get(), 1);
             assert!(semaphore.waiters.list.borrow().is_empty());
+        }
+
+        /// Futures that finish when released, each polled and woken under the test's control;
+        /// what every poll saw is logged.
+        #[derive(Default)]
+        struct Board {
+            released: Vec<bool>,
+            wakers: Vec<Option<Waker>>,
+            polls: Vec<usize>,
+            log: Vec<usize>,
+        }
+        fn board(n: usize) -> std::rc::Rc<RefCell<Board>> {
+            std::rc::Rc::new(RefCell::new(Board { released: vec![false; n], wakers: vec![None; n], polls: vec![0; n], log: Vec::new() }))
+        }
+        fn futures(b: &std::rc::Rc<RefCell<Board>>, n: usize) -> impl futures_util::Stream<Item = impl Future<Output = usize>> {
+            let b = b.clone();
+            futures_util::stream::iter((0..n).map(move |i| {
+                let b = b.clone();
+                std::future::poll_fn(move |cx| {
+                    let mut b = b.borrow_mut();
+                    b.polls[i] += 1;
+                    b.log.push(i);
+                    if b.released[i] {
+                        return Poll::Ready(i);
+                    }
+                    b.wakers[i] = Some(cx.waker().clone());
+                    Poll::Pending
+                })
+            }))
+        }
+        fn wake(b: &std::rc::Rc<RefCell<Board>>, i: usize, release: bool) {
+            let waker = {
+                let mut b = b.borrow_mut();
+                b.released[i] |= release;
+                b.wakers[i].take()
+            };
+            waker.expect("a waker registered").wake();
+        }
+        fn next<S: futures_util::Stream + Unpin>(s: &mut S, w: &Waker) -> Poll<Option<S::Item>> {
+            Pin::new(s).poll_next(&mut Context::from_waker(w))
+        }
+
+        #[test]
+        fn buffer_unordered_runs_at_most_limit_and_polls_only_the_woken() {
+            let n = 40;
+            let b = board(n);
+            let mut stream = Box::pin(buffer_unordered(futures(&b, n), 3));
+            let (count, w) = waker();
+            assert!(next(&mut stream, &w).is_pending());
+            assert_eq!(b.borrow().polls[..4], [1, 1, 1, 0]);
+            wake(&b, 1, true);
+            assert_eq!(wakes(&count), 1, "a woken future wakes the task");
+            assert_eq!(next(&mut stream, &w), Poll::Ready(Some(1)));
+            assert_eq!(b.borrow().polls[..4], [1, 2, 1, 0], "only the woken one was polled");
+            assert!(next(&mut stream, &w).is_pending());
+            assert_eq!(b.borrow().polls[..4], [1, 2, 1, 1], "its slot went to the next");
+            // The rest released in a scrambled order: each comes out once, 3 at most running.
+            let mut out = vec![1];
+            let mut step = 0;
+            while out.len() < n {
+                let running: Vec<usize> = (0..n).filter(|&i| b.borrow().polls[i] > 0 && !out.contains(&i)).collect();
+                assert!(running.len() <= 3, "{running:?}");
+                step = (step * 7 + 3) % running.len().max(1);
+                wake(&b, running[step], true);
+                while let Poll::Ready(Some(i)) = next(&mut stream, &w) {
+                    assert!(!out.contains(&i));
+                    out.push(i);
+                }
+            }
+            out.sort_unstable();
+            assert_eq!(out, (0..n).collect::<Vec<_>>());
+            assert_eq!(next(&mut stream, &w), Poll::Ready(None));
+            assert_eq!(next(&mut stream, &w), Poll::Ready(None));
+            assert!(b.borrow().polls.iter().all(|&p| p == 2), "each polled when started and when released");
+        }
+
+        #[test]
+        fn buffer_unordered_polls_a_woken_future_before_one_started_after_it() {
+            let b = board(3);
+            let mut stream = Box::pin(buffer_unordered(futures(&b, 3), 2));
+            let (_, w) = waker();
+            assert!(next(&mut stream, &w).is_pending());
+            wake(&b, 0, true);
+            wake(&b, 1, false);
+            b.borrow_mut().log.clear();
+            // 1 was woken before 0's slot went to 2, and is polled before it.
+            assert_eq!(next(&mut stream, &w), Poll::Ready(Some(0)));
+            assert!(next(&mut stream, &w).is_pending());
+            assert_eq!(b.borrow().log, [0, 1, 2]);
+        }
+
+        #[test]
+        fn buffer_unordered_returns_when_a_future_keeps_waking_itself() {
+            let spinning = std::future::poll_fn(|cx: &mut Context<'_>| -> Poll<usize> {
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            });
+            let source = futures_util::stream::iter([Box::pin(spinning) as Pin<Box<dyn Future<Output = usize>>>]);
+            let mut stream = Box::pin(buffer_unordered(source, 4));
+            let (count, w) = waker();
+            assert!(next(&mut stream, &w).is_pending());
+            assert!(wakes(&count) >= 1, "polled again later");
         }
 
         #[test]

@@ -291,7 +291,7 @@ async fn run(client: &Client, options: AuditOptions) -> Result<Report, Error> {
     let org_entity_id = shared.org.entity.id.clone();
     #[allow(clippy::arc_with_non_send_sync)] // Send natively; the browser has one thread
     let shared = Arc::new(shared);
-    let outcomes = tasks.map(move |task| audit_one(shared.clone(), task)).buffer_unordered(concurrency * 4);
+    let outcomes = crate::sync::buffer_unordered(tasks.map(move |task| audit_one(shared.clone(), task)), concurrency * 4);
     let mut outcomes = std::pin::pin!(outcomes);
     let mut done = 0u64;
     let mut finishing = false;
