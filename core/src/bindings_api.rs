@@ -572,3 +572,42 @@ pub fn resources() -> Value {
 pub fn error_classes() -> Value {
     list_of(ERROR_CLASSES, |c| object!{"class" => c.class, "parent" => c.parent, "code" => c.code, "doc" => c.doc})
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bulk_results_are_put_in_input_order() {
+        // Every permutation of 5 and scrambled longer runs, against a sort.
+        let mut orders: Vec<Vec<usize>> = Vec::new();
+        for n in [0usize, 1, 2, 3, 5, 64, 1000] {
+            let mut order: Vec<usize> = (0..n).collect();
+            let mut seed = n as u64 + 7;
+            for i in (1..n).rev() {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                order.swap(i, (seed >> 33) as usize % (i + 1));
+            }
+            orders.push(order);
+        }
+        fn permutations(k: usize, items: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+            if k == items.len() {
+                out.push(items.clone());
+            }
+            for i in k..items.len() {
+                items.swap(k, i);
+                permutations(k + 1, items, out);
+                items.swap(k, i);
+            }
+        }
+        permutations(0, &mut (0..5).collect(), &mut orders);
+        assert_eq!(orders.len(), 7 + 120);
+        for order in orders {
+            let mut results: BulkResults = order.iter().map(|&i| (i, Ok(Value::from(i as u64 * 10)))).collect();
+            into_input_order(&mut results);
+            let got: Vec<(usize, u64)> = results.iter().map(|(i, r)| (*i, r.as_ref().unwrap().as_u64().unwrap())).collect();
+            let want: Vec<(usize, u64)> = (0..order.len()).map(|i| (i, i as u64 * 10)).collect();
+            assert_eq!(got, want, "{order:?}");
+        }
+    }
+}
