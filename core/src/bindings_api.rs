@@ -10,7 +10,7 @@ use crate::api::{self, Operation, Paging, RESOURCES};
 use crate::audit::report;
 use crate::audit::{AuditOptions, AuditProgressFn};
 use crate::bulk::{self, BulkOptions, ProgressFn};
-use crate::call::Call;
+use crate::call::{Call, PreparedRequest};
 use crate::client::{Client, ClientBuilder, TokenProvider};
 use crate::error::{Error, FieldError, ValidationErrors, ERROR_CLASSES};
 use crate::paging::{self, PageArgs};
@@ -77,7 +77,7 @@ pub async fn send(call: Call<Value>) -> Result<Value, Error> {
 
 /// What a call would send, as JSON (token and secrets masked).
 pub fn dry_run(call: &Call<Value>) -> Result<Value, Error> {
-    call.dry_run().map(|p| p.to_json())
+    call.dry_run().map(PreparedRequest::into_json)
 }
 
 /// The validation error for a request that could not even be read.

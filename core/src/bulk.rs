@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use futures_util::future::{select, Either};
-use futures_util::{Stream, StreamExt};
+use futures_util::Stream;
 
 use crate::call::Call;
 use crate::error::{Error, TransportError, TransportKind};
@@ -140,16 +140,17 @@ where
         calls.as_mut().poll_next(cx)
     });
     let gate = Arc::new(crate::sync::Semaphore::new(concurrency));
-    let succeeded = AtomicU64::new(0);
-    let failed = AtomicU64::new(0);
+    // Items succeeded and failed so far.
+    let counts = Arc::new((AtomicU64::new(0), AtomicU64::new(0)));
     let progress = options.progress;
     // Counted here rather than by `enumerate` (one stream adapter less in the browser package).
     let mut taken = 0;
-    let calls = calls.map(move |call| {
+    let start = move |call: Call<R>| {
         let index = taken;
         taken += 1;
         let call = call.gate(gate.clone());
         let cancel = cancel.clone();
+        let (counts, progress) = (counts.clone(), progress.clone());
         async move {
             let operation = call.operation().name;
             // One path with or without a cancel (a second copy of the send future would
@@ -169,13 +170,10 @@ where
                 }))),
                 Either::Right((result, _)) => result,
             };
-            BulkItem { index, result }
-        }
-    });
-    // Calls sleeping before a retry hold no permit, so keep more of them alive than permits.
-    crate::sync::buffer_unordered(calls, concurrency * 4)
-        .inspect(move |item| {
-            let (ok, bad) = if item.result.is_ok() {
+            // Counted as the item finishes, just before the run yields it (rather than by an
+            // `inspect` stream adapter: one less in the browser package).
+            let (succeeded, failed) = &*counts;
+            let (ok, bad) = if result.is_ok() {
                 (succeeded.fetch_add(1, Ordering::Relaxed) + 1, failed.load(Ordering::Relaxed))
             } else {
                 (succeeded.load(Ordering::Relaxed), failed.fetch_add(1, Ordering::Relaxed) + 1)
@@ -183,7 +181,11 @@ where
             if let Some(p) = &progress {
                 p(BulkProgress { done: ok + bad, succeeded: ok, failed: bad });
             }
-        })
+            BulkItem { index, result }
+        }
+    };
+    // Calls sleeping before a retry hold no permit, so keep more of them alive than permits.
+    crate::sync::buffer_unordered(calls, concurrency * 4, start)
 }
 
 /// [`run`] over an iterator.

@@ -37,12 +37,18 @@ impl PreparedRequest {
     /// As JSON (the field names above; `query` and `headers` as `[name, value]` pairs): the
     /// same value as its `Serialize` gives (tested), built without serde's value serializer.
     pub fn to_json(&self) -> serde_json::Value {
+        self.clone().into_json()
+    }
+
+    /// [`PreparedRequest::to_json`], the body moved rather than copied (the browser package
+    /// then has no code to copy JSON).
+    pub fn into_json(self) -> serde_json::Value {
         let pairs = |list: &[(String, String)]| {
             crate::wire::json::list_of(list, |(k, v)| serde_json::Value::Array(vec![k.as_str().into(), v.as_str().into()]))
         };
         object!{
             "operation" => self.operation, "method" => self.method, "url" => self.url.as_str(), "path" => self.path.as_str(),
-            "query" => pairs(&self.query), "headers" => pairs(&self.headers), "body" => self.body.clone(),
+            "query" => pairs(&self.query), "headers" => pairs(&self.headers), "body" => self.body,
         }
     }
 }

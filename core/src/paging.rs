@@ -289,12 +289,13 @@ pub(crate) struct ReadSoFar {
     pub ended: AtomicBool,
 }
 
-/// `source`, read ahead of its consumer by up to `ahead` items: each time the stream is polled,
-/// `source` is polled until it has nothing ready or `ahead` items wait (counted in `so_far`). A
-/// consumer that polls it as each of its own reads ends (the audit's) keeps the list's page
-/// reads going meanwhile, so a page that waits out a Retry-After does not leave the reads with
-/// nothing to do.
+/// The items of `first`, then those of `source`, read ahead of its consumer by up to `ahead`
+/// items: each time the stream is polled, `source` is polled until it has nothing ready or
+/// `ahead` items wait (counted in `so_far`; `first` is not). A consumer that polls it as each of
+/// its own reads ends (the audit's) keeps the list's page reads going meanwhile, so a page that
+/// waits out a Retry-After does not leave the reads with nothing to do.
 pub(crate) fn read_ahead<S: Stream + MaybeSend + 'static>(
+    first: Vec<S::Item>,
     source: S,
     ahead: usize,
     so_far: Arc<ReadSoFar>,
@@ -304,6 +305,7 @@ where
 {
     let ahead = ahead.max(1);
     let mut source = Box::pin(source);
+    let mut first = first.into_iter();
     let mut waiting = std::collections::VecDeque::new();
     let mut ended = false;
     futures_util::stream::poll_fn(move |cx| {
@@ -320,7 +322,7 @@ where
                 std::task::Poll::Pending => break,
             }
         }
-        match waiting.pop_front() {
+        match first.next().or_else(|| waiting.pop_front()) {
             Some(item) => std::task::Poll::Ready(Some(item)),
             None if ended => std::task::Poll::Ready(None),
             None => std::task::Poll::Pending,

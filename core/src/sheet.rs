@@ -3,8 +3,8 @@
 //! input columns plus `status` and `error`, one row per input row, written as rows finish and
 //! read back to resume a run.
 
-use futures_util::future::Either;
-use futures_util::{Stream, StreamExt};
+use futures_util::Stream;
+use std::task::Poll;
 use serde_json::{Map, Value};
 
 use crate::api::{self, Operation};
@@ -611,14 +611,30 @@ impl Sheet {
         let stopped_by = std::sync::Arc::new(std::sync::atomic::AtomicU8::new(0));
         let cancel = options.cancel.unwrap_or_default();
         let bulk_options = BulkOptions { concurrency: options.concurrency, progress: options.progress, cancel: Some(cancel.clone()) };
-        let results = if dry_run {
-            let shown = calls.enumerate().map(|(i, c)| (i, c.dry_run().map(|p| Some(p.to_json()))));
-            Either::Left(futures_util::stream::iter(shown))
+        // The dry runs or the bulk run's items, read by one `poll_fn` (no `Either`, `map` and
+        // `enumerate` stream adapters in the browser package).
+        let (mut shown, mut sent) = if dry_run {
+            (Some(calls), None)
         } else {
-            let calls = crate::platform::BoxIter::new(calls);
-            Either::Right(bulk::run_iter(calls, bulk_options).map(|item| (item.index, item.result.map(|_| None))))
+            (None, Some(Box::pin(bulk::run_iter(crate::platform::BoxIter::new(calls), bulk_options))))
         };
-        results.map(move |(index, result)| {
+        let mut taken = 0;
+        futures_util::stream::poll_fn(move |cx| {
+            let (index, result) = match (shown.as_mut(), sent.as_mut()) {
+                (Some(calls), _) => match calls.next() {
+                    Some(call) => {
+                        taken += 1;
+                        (taken - 1, call.dry_run().map(|p| Some(p.into_json())))
+                    }
+                    None => return Poll::Ready(None),
+                },
+                (None, Some(run)) => match run.as_mut().poll_next(cx) {
+                    Poll::Ready(Some(item)) => (item.index, item.result.map(|_| None)),
+                    Poll::Ready(None) => return Poll::Ready(None),
+                    Poll::Pending => return Poll::Pending,
+                },
+                (None, None) => return Poll::Ready(None),
+            };
             let row = &sheet.rows[index];
             let code = result.as_ref().err().map(Error::code);
             let (status, error, request) = match result {
@@ -651,7 +667,7 @@ impl Sheet {
                 }
             };
             let record = result_record(&row.cells, status, &error);
-            RowResult { line: row.line, status, error, code, record, request, cells: row.cells.clone() }
+            Poll::Ready(Some(RowResult { line: row.line, status, error, code, record, request, cells: row.cells.clone() }))
         })
     }
 }

@@ -11,15 +11,15 @@ pub use tokio::sync::{Notify, Semaphore};
 #[cfg(target_arch = "wasm32")]
 pub use single::{buffer_unordered, Notify, Semaphore};
 
-/// The futures of `source` run at most `limit` at a time, their outputs yielded as they finish
-/// (futures-util's `buffer_unordered`).
+/// The futures `start` makes of the items of `source` run at most `limit` at a time, their
+/// outputs yielded as they finish (futures-util's `map` and `buffer_unordered`).
 #[cfg(not(target_arch = "wasm32"))]
-pub fn buffer_unordered<S>(source: S, limit: usize) -> impl futures_util::Stream<Item = <S::Item as std::future::Future>::Output>
+pub fn buffer_unordered<S, F>(source: S, limit: usize, start: impl FnMut(S::Item) -> F) -> impl futures_util::Stream<Item = F::Output>
 where
     S: futures_util::Stream,
-    S::Item: std::future::Future,
+    F: std::future::Future,
 {
-    futures_util::StreamExt::buffer_unordered(source, limit)
+    futures_util::StreamExt::buffer_unordered(futures_util::StreamExt::map(source, start), limit)
 }
 
 // Compiled natively too under test, for its unit tests.
@@ -239,18 +239,19 @@ mod single {
         }
     }
 
-    /// The futures of `source` run at most `limit` at a time, their outputs yielded as they
-    /// finish; as futures-util's `buffer_unordered`, only the futures woken are polled again, a
-    /// woken one before one started after it, each in a slot that is used again when it ends.
-    pub fn buffer_unordered<S>(source: S, limit: usize) -> impl futures_util::Stream<Item = <S::Item as Future>::Output>
+    /// The futures `start` makes of the items of `source` run at most `limit` at a time, their
+    /// outputs yielded as they finish; as futures-util's `buffer_unordered`, only the futures
+    /// woken are polled again, a woken one before one started after it, each in a slot that is
+    /// used again when it ends.
+    pub fn buffer_unordered<S, F>(source: S, limit: usize, mut start: impl FnMut(S::Item) -> F) -> impl futures_util::Stream<Item = F::Output>
     where
         S: futures_util::Stream,
-        S::Item: Future,
+        F: Future,
     {
         let woken = Arc::new(Woken::default());
         let mut source = Box::pin(source);
         let mut ended = false;
-        let mut slots: Vec<(Option<Pin<Box<S::Item>>>, Waker)> = Vec::new();
+        let mut slots: Vec<(Option<Pin<Box<F>>>, Waker)> = Vec::new();
         let mut free = Vec::new();
         futures_util::stream::poll_fn(move |cx| {
             {
@@ -261,7 +262,7 @@ mod single {
             }
             while !ended && slots.len() - free.len() < limit.max(1) {
                 match source.as_mut().poll_next(cx) {
-                    Poll::Ready(Some(future)) => {
+                    Poll::Ready(Some(item)) => {
                         let slot = match free.pop() {
                             Some(slot) => slot,
                             None => {
@@ -270,7 +271,7 @@ mod single {
                                 slots.len() - 1
                             }
                         };
-                        slots[slot].0 = Some(Box::pin(future));
+                        slots[slot].0 = Some(Box::pin(start(item)));
                         lock(&woken.slots).push_back(slot);
                     }
                     Poll::Ready(None) => ended = true,
@@ -411,7 +412,7 @@ mod single {
         fn buffer_unordered_runs_at_most_limit_and_polls_only_the_woken() {
             let n = 40;
             let b = board(n);
-            let mut stream = Box::pin(buffer_unordered(futures(&b, n), 3));
+            let mut stream = Box::pin(buffer_unordered(futures(&b, n), 3, |f| f));
             let (count, w) = waker();
             assert!(next(&mut stream, &w).is_pending());
             assert_eq!(b.borrow().polls[..4], [1, 1, 1, 0]);
@@ -444,7 +445,7 @@ mod single {
         #[test]
         fn buffer_unordered_polls_a_woken_future_before_one_started_after_it() {
             let b = board(3);
-            let mut stream = Box::pin(buffer_unordered(futures(&b, 3), 2));
+            let mut stream = Box::pin(buffer_unordered(futures(&b, 3), 2, |f| f));
             let (_, w) = waker();
             assert!(next(&mut stream, &w).is_pending());
             wake(&b, 0, true);
@@ -463,7 +464,7 @@ mod single {
                 Poll::Pending
             });
             let source = futures_util::stream::iter([Box::pin(spinning) as Pin<Box<dyn Future<Output = usize>>>]);
-            let mut stream = Box::pin(buffer_unordered(source, 4));
+            let mut stream = Box::pin(buffer_unordered(source, 4, |f| f));
             let (count, w) = waker();
             assert!(next(&mut stream, &w).is_pending());
             assert!(wakes(&count) >= 1, "polled again later");
