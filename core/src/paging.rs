@@ -256,25 +256,24 @@ pub fn items(client: &Client, op: &'static Operation, args: PageArgs) -> impl St
     // is read; once the pages end, `pages` is not polled again.
     let mut pages = Box::pin(pages(client, op, args));
     let mut page_items = Vec::new().into_iter();
+    let mut failed = None;
     let mut ended = false;
     futures_util::stream::poll_fn(move |cx| loop {
         if let Some(item) = page_items.next() {
-            return std::task::Poll::Ready(Some(item));
+            return std::task::Poll::Ready(Some(Ok(item)));
+        }
+        if let Some(e) = failed.take() {
+            return std::task::Poll::Ready(Some(Err(e)));
         }
         if ended {
             return std::task::Poll::Ready(None);
         }
         match pages.as_mut().poll_next(cx) {
-            std::task::Poll::Ready(Some(Err(e))) => page_items = vec![Err(e)].into_iter(),
+            std::task::Poll::Ready(Some(Err(e))) => failed = Some(e),
             std::task::Poll::Ready(Some(Ok(mut page))) => {
-                let mut each = Vec::new();
                 if let Some(Value::Array(list)) = at_mut(&mut page, op.paging.items()) {
-                    each.reserve(list.len());
-                    for item in std::mem::take(list) {
-                        each.push(Ok(item));
-                    }
+                    page_items = std::mem::take(list).into_iter();
                 }
-                page_items = each.into_iter();
             }
             std::task::Poll::Ready(None) => ended = true,
             std::task::Poll::Pending => return std::task::Poll::Pending,
