@@ -149,8 +149,9 @@ echo "size: .wasm $(wc -c < pkg/webex_emergency_wasm_bg.wasm) B raw, ${wasm} B g
 # itself (no map): 100.32 kB; the audit's locations handed out by its read-ahead stream (no
 # chain, iter): 100.27 kB; a bulk item counted as it finishes (no inspect): 100.20 kB; the
 # member lists written out (no array map): 100.07 kB; a third -Oz round: 99.99 kB; location
-# summaries made as the locations are read (no Keyed::map): 99.94 kB. Issue 17's target,
-# 100 kB, is the budget.
+# summaries made as the locations are read (no Keyed::map): 99.94 kB; a list's items handed
+# out from the page's own array: 99.75 kB; the review (buffer_unordered's old task waker dropped
+# after its lock is let go): 99.80 kB. Issue 17's target, 100 kB, is the budget.
 if [ $((wasm + glue)) -gt 100000 ]; then
   echo "the npm package is over its 100.00 kB (gzip -9) budget" >&2
   exit 1

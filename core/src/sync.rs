@@ -254,12 +254,14 @@ mod single {
         let mut slots: Vec<(Option<Pin<Box<F>>>, Waker)> = Vec::new();
         let mut free = Vec::new();
         futures_util::stream::poll_fn(move |cx| {
-            {
+            // The old waker is dropped after the lock is let go.
+            let _old = {
                 let mut task = lock(&woken.task);
-                if !task.as_ref().is_some_and(|t| t.will_wake(cx.waker())) {
-                    *task = Some(cx.waker().clone());
+                match task.as_ref() {
+                    Some(t) if t.will_wake(cx.waker()) => None,
+                    _ => task.replace(cx.waker().clone()),
                 }
-            }
+            };
             while !ended && slots.len() - free.len() < limit.max(1) {
                 match source.as_mut().poll_next(cx) {
                     Poll::Ready(Some(item)) => {
@@ -458,6 +460,43 @@ mod single {
         }
 
         #[test]
+        fn buffer_unordered_skips_stale_wakes_and_reads_its_source_no_further_after_its_end() {
+            let b = board(2);
+            let reads_after_end = std::rc::Rc::new(Cell::new(0));
+            let mut items = futures(&b, 2);
+            let mut ended = false;
+            let counter = reads_after_end.clone();
+            // A source that counts the reads made after it ended.
+            let source = futures_util::stream::poll_fn(move |cx| {
+                if ended {
+                    counter.set(counter.get() + 1);
+                    return Poll::Ready(None);
+                }
+                let next = futures_util::Stream::poll_next(Pin::new(&mut items), cx);
+                ended = matches!(next, Poll::Ready(None));
+                next
+            });
+            let mut stream = Box::pin(buffer_unordered(source, 1, |f| f));
+            let (_, w) = waker();
+            assert!(next(&mut stream, &w).is_pending());
+            // Future 0 keeps its waker: woken twice, then released and finished.
+            let stale = b.borrow().wakers[0].clone().expect("a waker registered");
+            stale.wake_by_ref();
+            wake(&b, 0, true);
+            assert_eq!(next(&mut stream, &w), Poll::Ready(Some(0)));
+            // Its slot went to 1; the stale wake polls 1 again (spuriously), which stays pending.
+            assert!(next(&mut stream, &w).is_pending());
+            stale.wake_by_ref();
+            assert!(next(&mut stream, &w).is_pending());
+            wake(&b, 1, true);
+            assert_eq!(next(&mut stream, &w), Poll::Ready(Some(1)));
+            assert_eq!(next(&mut stream, &w), Poll::Ready(None));
+            assert_eq!(next(&mut stream, &w), Poll::Ready(None));
+            assert_eq!(reads_after_end.get(), 0);
+            assert_eq!(b.borrow().polls, [2, 3], "1 polled when started, on the stale wake, when released");
+        }
+
+        #[test]
         fn buffer_unordered_returns_when_a_future_keeps_waking_itself() {
             let spinning = std::future::poll_fn(|cx: &mut Context<'_>| -> Poll<usize> {
                 cx.waker().wake_by_ref();
@@ -466,6 +505,7 @@ mod single {
             let source = futures_util::stream::iter([Box::pin(spinning) as Pin<Box<dyn Future<Output = usize>>>]);
             let mut stream = Box::pin(buffer_unordered(source, 4, |f| f));
             let (count, w) = waker();
+            // The poll returns (one round of the slots), and the task is woken to poll again.
             assert!(next(&mut stream, &w).is_pending());
             assert!(wakes(&count) >= 1, "polled again later");
         }

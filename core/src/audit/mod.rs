@@ -369,6 +369,7 @@ fn member_tasks(
     // One `poll_fn` taking turns among the three (rather than two nested `select`s, a `map`
     // each and a `filter_map`: 1.4 kB of the browser package's .wasm, 2026-12-07).
     // Written out (an array's `map` was 0.3 kB of the browser package).
+    const _: () = assert!(LISTS.len() == 3, "one stream per list below");
     let mut lists = [
         Some(Box::pin(list(client, LISTS[0].1, org_id))),
         Some(Box::pin(list(client, LISTS[1].1, org_id))),
