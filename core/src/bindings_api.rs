@@ -240,8 +240,9 @@ where
 }
 
 /// Puts results in input order: their indices are 0 to n - 1, each once (one result per item
-/// taken), so each goes straight to its place by swaps (a sort's code was 0.2 kB of the npm
-/// package). An index out of range or repeated, which cannot come, ends its cycle unplaced.
+/// taken), so each goes straight to its place by swaps (a sort's code was 0.3 kB of the npm
+/// package's .wasm before gzip, 0.03 kB after). An index out of range or repeated, which cannot
+/// come, ends its cycle unplaced.
 fn into_input_order(results: &mut BulkResults) {
     for at in 0..results.len() {
         loop {
